@@ -1,0 +1,93 @@
+"""The error tree every kubedrift module raises from, and the exit code each maps to.
+
+A `KubedriftError` is an expected failure with a message fit for one line on stderr.
+Anything else that escapes is a bug and is reported as a runtime failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of the CLI, stable for CI gates."""
+
+    OK = 0
+    POLICY_FAILURE = 1
+    USAGE = 2
+    RUNTIME = 3
+
+
+class KubedriftError(Exception):
+    """Base of every error kubedrift raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.RUNTIME
+
+
+class ConfigurationError(KubedriftError):
+    """A file or argument the user gave is wrong; fixing the input fixes it."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in an input file, located as precisely as the parser allows.
+
+    `line` and `column` are 1-based; `path` is a dotted/indexed path into the document
+    such as ``groups[2].target.kubernetes`` (empty for the document root).
+    """
+
+    file: str
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def render(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class FileProblems(ConfigurationError):
+    """One or more problems found in an input file; all are reported at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("FileProblems needs at least one problem")
+        self.problems = problems
+        super().__init__("\n".join(p.render() for p in problems))
+
+
+class PlanError(FileProblems):
+    """The version plan is invalid."""
+
+
+class SettingsError(FileProblems):
+    """The settings file (kubedrift.yaml) is invalid."""
+
+
+class CollectError(KubedriftError):
+    """A collector could not read a cluster or a provider API.
+
+    `retryable` says whether trying again later may succeed (throttling, timeouts, 5xx)
+    or not (bad credentials, permission denied, a cluster that no longer exists).
+    """
+
+    def __init__(self, message: str, *, reason: str, retryable: bool) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.retryable = retryable
+
+
+class DeliveryError(KubedriftError):
+    """A notifier or enforcer could not deliver; `retryable` as for CollectError."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
