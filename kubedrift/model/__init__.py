@@ -1,0 +1,1 @@
+"""Pure data: inventory, plan, findings and events, as frozen pydantic v2 models."""
