@@ -54,21 +54,21 @@ class Problem:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class FileProblems(ConfigurationError):
+class InvalidFileError(ConfigurationError):
     """One or more problems found in an input file; all are reported at once."""
 
     def __init__(self, problems: list[Problem]) -> None:
         if not problems:
-            raise ValueError("FileProblems needs at least one problem")
+            raise ValueError("InvalidFileError needs at least one problem")
         self.problems = problems
         super().__init__("\n".join(p.render() for p in problems))
 
 
-class PlanError(FileProblems):
+class PlanError(InvalidFileError):
     """The version plan is invalid."""
 
 
-class SettingsError(FileProblems):
+class SettingsError(InvalidFileError):
     """The settings file (kubedrift.yaml) is invalid."""
 
 
