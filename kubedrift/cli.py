@@ -40,9 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
             "self-hosted) against one version plan."
         ),
         epilog=(
-            "exit codes: 0 ok, 1 policy failure (--fail-on), 2 usage or configuration error, "
-            "3 runtime failure"
+            "exit codes:\n  0 ok\n  1 policy failure (--fail-on)\n"
+            "  2 usage or configuration error\n  3 runtime failure"
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
