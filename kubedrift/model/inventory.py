@@ -1,0 +1,227 @@
+"""What a collector saw in one cluster: control plane, node pools, add-ons.
+
+The same shapes describe Kubernetes, Docker Swarm and Apache Mesos clusters: `platform`
+says which, the control plane holds the API servers / managers / masters, and node pools
+hold the worker groups. Versions are kept as reported (`KubeVersion` keeps the raw string);
+`None` always means "could not be determined", never "fine".
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, Field
+
+from kubedrift.model.base import Frozen
+from kubedrift.model.support import SupportWindow
+from kubedrift.versions import KubeVersion
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"expected a lowercase name of letters, digits, '.', '_' or '-', found {value!r}"
+        )
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+
+
+class Platform(StrEnum):
+    """The orchestrator a cluster runs."""
+
+    KUBERNETES = "kubernetes"
+    SWARM = "swarm"
+    MESOS = "mesos"
+
+
+class ClusterRef(Frozen):
+    """Identifies one cluster across the fleet.
+
+    `provider` is where it runs (`ack`, `tke`, `kubeconfig`, `incluster`, `eks`, ...),
+    `source` the settings-file source that found it.
+    """
+
+    provider: Slug
+    source: str = Field(min_length=1)
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    region: str | None = None
+    platform: Platform = Platform.KUBERNETES
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Stable fleet-wide key: `tke/ap-shanghai/cls-abc`, or `kubeconfig/<context>`."""
+        if self.region:
+            return f"{self.provider}/{self.region}/{self.id}"
+        return f"{self.provider}/{self.id}"
+
+
+class ComponentVersion(Frozen):
+    """A control-plane component instance (one API server of an HA set, a scheduler...)."""
+
+    component: str = Field(min_length=1)
+    version: KubeVersion | None
+    instance: str | None = None
+
+
+class ControlPlane(Frozen):
+    """The API servers (or Swarm managers / Mesos masters) and what the provider offers next.
+
+    `version` is the version the provider or `/version` reports for the cluster;
+    `components` lists individual instances when they are visible (HA API servers at mixed
+    versions, controller-manager, scheduler).
+    """
+
+    version: KubeVersion | None
+    components: tuple[ComponentVersion, ...] = ()
+    available_versions: tuple[KubeVersion, ...] = ()
+    upgradable_versions: tuple[KubeVersion, ...] = ()
+    support: SupportWindow | None = None
+
+    def apiserver_versions(self) -> tuple[KubeVersion, ...]:
+        """Every known API server version; the cluster version when instances are not visible."""
+        found = tuple(
+            c.version
+            for c in self.components
+            if c.component == "kube-apiserver" and c.version is not None
+        )
+        if found:
+            return found
+        return (self.version,) if self.version is not None else ()
+
+
+class NodePool(Frozen):
+    """A group of worker nodes that is upgraded together.
+
+    `kubelet_version` is the pool's version: the oldest seen when nodes differ;
+    `versions_seen` counts nodes per raw kubelet version.
+    """
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    role: Literal["worker", "manager", "agent"] = "worker"
+    kubelet_version: KubeVersion | None
+    kube_proxy_version: KubeVersion | None = None
+    runtime: str | None = None
+    runtime_version: str | None = None
+    os_image: str | None = None
+    kernel_version: str | None = None
+    node_count: int | None = Field(default=None, ge=0)
+    versions_seen: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def mixed_versions(self) -> bool:
+        return len(self.versions_seen) > 1
+
+
+class AddonKind(StrEnum):
+    DNS = "dns"
+    PROXY = "proxy"
+    CNI = "cni"
+    CSI = "csi"
+    INGRESS = "ingress"
+    METRICS = "metrics"
+    OTHER = "other"
+
+
+class Addon(Frozen):
+    """A cluster add-on: what is declared, what really runs, and what the provider offers.
+
+    Add-on versions are free-form (`v1.11.1`, `1.9.3.10-7dfca203-aliyun`), so they stay
+    strings; policies parse what they can and report the rest as undetermined.
+    """
+
+    name: str = Field(min_length=1)
+    kind: AddonKind = AddonKind.OTHER
+    version: str | None = None
+    running_version: str | None = None
+    image_id: str | None = None
+    available_versions: tuple[str, ...] = ()
+    upgradable: bool | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Declared at one version but running another (upgrade pending or stuck)."""
+        return (
+            self.version is not None
+            and self.running_version is not None
+            and self.version != self.running_version
+        )
+
+
+class DeprecatedApiUse(Frozen):
+    """A deprecated API the API server saw requested (`apiserver_requested_deprecated_apis`)."""
+
+    group: str
+    version: str
+    resource: str
+    removed_release: str | None = None
+
+
+class ClusterInventory(Frozen):
+    """Everything collected about one cluster at one moment.
+
+    `unknown` names the parts that could not be read (`node_pools`, `addons`, ...), so an
+    unreadable part is reported as such instead of looking empty.
+    """
+
+    ref: ClusterRef
+    collected_at: AwareDatetime
+    control_plane: ControlPlane
+    node_pools: tuple[NodePool, ...] = ()
+    addons: tuple[Addon, ...] = ()
+    deprecated_apis: tuple[DeprecatedApiUse, ...] | None = None
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.ref.key
+
+
+class FailureReason(StrEnum):
+    """Why a collection failed; drives retries and alert wording."""
+
+    AUTH = "auth"
+    THROTTLED = "throttled"
+    TIMEOUT = "timeout"
+    SERVER = "server"
+    MALFORMED = "malformed"
+    NOT_FOUND = "not_found"
+    CONFIG = "config"
+
+
+class Collected(Frozen):
+    outcome: Literal["collected"] = "collected"
+    inventory: ClusterInventory
+
+
+class CollectionFailed(Frozen):
+    """A source or one cluster could not be read. `cluster` is None for a source-wide failure."""
+
+    outcome: Literal["failed"] = "failed"
+    source: str
+    cluster: ClusterRef | None
+    reason: FailureReason
+    message: str
+    at: AwareDatetime
+
+
+CollectionResult = Annotated[Collected | CollectionFailed, Field(discriminator="outcome")]
+
+
+class InventoryDocument(Frozen):
+    """The document `kubedrift scan` writes and `kubedrift evaluate` reads."""
+
+    collected_at: AwareDatetime
+    clusters: tuple[ClusterInventory, ...] = ()
+    failures: tuple[CollectionFailed, ...] = ()
+
+    def by_key(self) -> dict[str, ClusterInventory]:
+        return {c.key: c for c in self.clusters}
