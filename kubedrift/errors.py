@@ -75,14 +75,25 @@ class SettingsError(InvalidFileError):
 class CollectError(KubedriftError):
     """A collector could not read a cluster or a provider API.
 
-    `retryable` says whether trying again later may succeed (throttling, timeouts, 5xx)
-    or not (bad credentials, permission denied, a cluster that no longer exists).
+    `reason` is one of the `kubedrift.model.inventory.FailureReason` values (auth,
+    throttled, timeout, server, malformed, not_found, config). `retryable` says whether
+    trying again soon may succeed (throttling, timeouts, 5xx) or not (bad credentials,
+    permission denied, a cluster that no longer exists); `retry_after` is the delay in
+    seconds the provider asked for, when it said. The message never contains a secret.
     """
 
-    def __init__(self, message: str, *, reason: str, retryable: bool) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        retryable: bool,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class DeliveryError(KubedriftError):
