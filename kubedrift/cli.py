@@ -21,7 +21,7 @@ from kubedrift.errors import ExitCode, KubedriftError
 PROG = "kubedrift"
 
 # Order here is the order in `--help`.
-COMMAND_MODULES: tuple[str, ...] = ("kubedrift.commands.calendar",)
+COMMAND_MODULES: tuple[str, ...] = ("kubedrift.commands.plan", "kubedrift.commands.calendar")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,115 @@
+"""Which clusters a plan group or a waiver applies to, and the matching itself.
+
+Every condition given must hold (AND); within one condition any listed value may match (OR).
+Names and regions are shell-style globs (`prod-*`, `cn-*`), labels match exactly one of the
+listed values, and `exclude` removes clusters by name glob. An empty selector matches every
+cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fnmatch import fnmatchcase
+from typing import Protocol
+
+from pydantic import Field
+
+from kubedrift.model.base import Frozen
+from kubedrift.model.plan_fields import (
+    PROVIDER_SYNONYMS,
+    Globs,
+    LabelValues,
+    Names,
+    Providers,
+)
+
+
+class ClusterIdentity(Protocol):
+    """What selectors look at; `kubedrift.model.inventory.ClusterRef` provides it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def region(self) -> str | None: ...
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+
+
+def _any_glob(value: str | None, globs: tuple[str, ...] | None) -> bool:
+    if globs is None:
+        return True
+    return value is not None and any(fnmatchcase(value, g) for g in globs)
+
+
+def _within(glob: str, globs: tuple[str, ...]) -> bool:
+    if glob in globs:
+        return True
+    literal = not any(c in glob for c in "*?[")
+    return literal and any(fnmatchcase(glob, g) for g in globs)
+
+
+class Selector(Frozen):
+    """Selects clusters by provider, region, name and labels."""
+
+    provider: Providers | None = None
+    region: Globs | None = Field(default=None, description="Region globs (cn-*, ap-guangzhou).")
+    name: Globs | None = Field(default=None, description="Cluster name globs (prod-*).")
+    labels: dict[str, LabelValues] = Field(
+        default_factory=dict, description="Label -> exact value or list of allowed values."
+    )
+    exclude: Globs | None = Field(default=None, description="Cluster name globs to leave out.")
+
+    @property
+    def is_catch_all(self) -> bool:
+        return (
+            self.provider is None
+            and self.region is None
+            and self.name is None
+            and not self.labels
+            and self.exclude is None
+        )
+
+    def matches(self, cluster: ClusterIdentity) -> bool:
+        if self.provider is not None and not any(
+            cluster.provider in PROVIDER_SYNONYMS.get(p, frozenset({p})) for p in self.provider
+        ):
+            return False
+        if not _any_glob(cluster.region, self.region) or not _any_glob(cluster.name, self.name):
+            return False
+        if any(cluster.labels.get(key) not in values for key, values in self.labels.items()):
+            return False
+        return self.exclude is None or not _any_glob(cluster.name, self.exclude)
+
+    def covers(self, other: Selector) -> bool:
+        """True when every cluster `other` selects is certainly selected by this one.
+
+        Conservative (globs are compared as text, except `*`): False means "not proven".
+        """
+        if self.exclude is not None:
+            return False
+        if self.provider is not None and (
+            other.provider is None or not set(other.provider) <= set(self.provider)
+        ):
+            return False
+        for mine, theirs in ((self.region, other.region), (self.name, other.name)):
+            if mine is None or "*" in mine:
+                continue
+            if theirs is None or not all(_within(glob, mine) for glob in theirs):
+                return False
+        for key, values in self.labels.items():
+            if key not in other.labels or not set(other.labels[key]) <= set(values):
+                return False
+        return True
+
+
+class WaiverSelector(Selector):
+    """Selects clusters for a waiver; `group` names plan groups in addition."""
+
+    group: Names | None = Field(default=None, description="Plan group name(s).")
+
+    def covers_cluster(self, cluster: ClusterIdentity, group: str | None) -> bool:
+        if self.group is not None and group not in self.group:
+            return False
+        return self.matches(cluster)
