@@ -29,6 +29,16 @@ from kubedrift.model.support import (
 PACKAGE_FILES = ("upstream.yaml", "ack.yaml", "tke.yaml")
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported with its path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class CalendarDataError(InvalidFileError):
     """A calendar data file is unreadable or does not match the calendar schema."""
 
@@ -41,6 +51,15 @@ def _loc(parts: Iterable[int | str]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def _message(msg: str, kind: str, found: object) -> str:
+    if kind == "missing":
+        return "field required"
+    msg = msg.removeprefix("Value error, ")
+    if isinstance(found, str | int | float | bool) or found is None:
+        return f"{msg}, found {found!r}"
+    return f"{msg}, found a {type(found).__name__}"
 
 
 class _Builder:
@@ -156,7 +175,7 @@ class _Builder:
 def load_provider_file(path: Path) -> tuple[SupportWindow, ...]:
     """The windows of one data file; raises `CalendarDataError` listing every problem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except OSError as exc:
         raise CalendarDataError(
             [Problem(file=str(path), path="", message=f"cannot read: {exc.strerror}")]
@@ -192,9 +211,7 @@ def load_provider_file(path: Path) -> tuple[SupportWindow, ...]:
                 Problem(
                     file=str(path),
                     path=_loc(err["loc"]),
-                    message=f"{err['msg']}, found {err.get('input')!r}"
-                    if err["type"] != "missing"
-                    else "field required",
+                    message=_message(err["msg"], err["type"], err.get("input")),
                 )
                 for err in exc.errors()
             ]

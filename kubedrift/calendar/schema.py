@@ -27,6 +27,13 @@ def _parse_when(raw: object) -> object:
         return MonthDate(value=last_day_of_month(year, month))
     if isinstance(raw, date):
         return DayDate(value=raw)
+    if isinstance(raw, str):
+        try:
+            return DayDate(value=date.fromisoformat(raw))
+        except ValueError:
+            raise ValueError(
+                f"expected a date YYYY-MM-DD or a month YYYY-MM, found {raw!r}"
+            ) from None
     return raw
 
 
