@@ -49,8 +49,8 @@ def _addon_name(value: str) -> str:
 
 
 def _listify(value: object) -> object:
-    """A single string stands for a list of one."""
-    return [value] if isinstance(value, str) else value
+    """A single value stands for a list of one."""
+    return value if isinstance(value, list | tuple) else [value]
 
 
 def _one_or_many(item: dict[str, Any], description: str) -> WithJsonSchema:
