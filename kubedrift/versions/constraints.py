@@ -10,7 +10,7 @@ rule), hence Helm's `>=1.28.0-0` idiom.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -171,7 +171,7 @@ class Constraint:
     """
 
     raw: str
-    groups: tuple[AndGroup, ...]
+    groups: tuple[AndGroup, ...] = field(repr=False)
 
     def __str__(self) -> str:
         return " || ".join(str(group) for group in self.groups)

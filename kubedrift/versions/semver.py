@@ -26,9 +26,9 @@ _LOOSE_VERSION = re.compile(
 _PreKey: TypeAlias = tuple[tuple[int, int, str], ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True)
 class SemVer:
-    """A parsed version; compare with `compare`, which ignores `metadata` as Masterminds does."""
+    """A parsed version; `==` compares fields, `compare` gives precedence (ignores `metadata`)."""
 
     major: int
     minor: int
