@@ -71,12 +71,12 @@ def test_parse_version_rejects(raw: str, reason: str) -> None:
 @pytest.mark.parametrize("value", [1.3, 130, None, b"1.30.1"])
 def test_parse_version_rejects_non_strings(value: object) -> None:
     with pytest.raises(InvalidVersion, match="expected a string"):
-        parse_version(value)
+        parse_version(value)  # type: ignore[arg-type]
 
 
 def test_float_gets_the_yaml_hint() -> None:
     with pytest.raises(InvalidVersion, match="quote it in YAML"):
-        MinorVersion.parse(1.3)
+        MinorVersion.parse(1.3)  # type: ignore[arg-type]
 
 
 MINORS = {"1.30": (1, 30), "v1.9": (1, 9), "1.030": (1, 30), "0.0": (0, 0)}
