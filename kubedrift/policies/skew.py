@@ -115,8 +115,12 @@ class SkewVerdict:
 
 
 @dataclass(frozen=True, slots=True)
-class ComponentVersion:
-    """One component instance for `cluster_skew`; `where` names it in reasons (a pool, a node)."""
+class SkewSubject:
+    """One component instance for `cluster_skew`; `where` names it in reasons (a pool, a node).
+
+    Not `model.inventory.ComponentVersion`: this one always has a version and may carry the
+    kubelet of kube-proxy's node. Components of unknown version are the caller's finding.
+    """
 
     component: Component | str
     version: KubeVersion
@@ -291,7 +295,7 @@ def oldest_allowed(
 
 
 def cluster_skew(
-    apiserver_versions: Sequence[KubeVersion], components: Iterable[ComponentVersion]
+    apiserver_versions: Sequence[KubeVersion], components: Iterable[SkewSubject]
 ) -> tuple[SkewVerdict, ...]:
     """Every verdict in a cluster that is not "allowed": violations and undetermined ones.
 
@@ -485,11 +489,19 @@ def _article(name: str) -> str:
 
 
 def _worst_per_rule(found: Iterable[SkewViolation]) -> list[SkewViolation]:
-    """The worst violation of each rule (largest excess; the first on ties), in rule order."""
+    """The worst violation of each rule (largest excess), in rule order.
+
+    `found` comes oldest API server first; on a tie "too old" keeps the newest API server and
+    "too new" the oldest, the ones the rule is measured against.
+    """
     worst: dict[SkewRule, SkewViolation] = {}
     for violation in found:
         kept = worst.get(violation.rule)
-        if kept is None or violation.excess > kept.excess:
+        if (
+            kept is None
+            or violation.excess > kept.excess
+            or (violation.excess == kept.excess and violation.minors < 0)
+        ):
             worst[violation.rule] = violation
     return [worst[rule] for rule in SkewRule if rule in worst]
 
