@@ -10,6 +10,8 @@ Both take a constraint string or `Constraint` and a version string or `KubeVersi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kubedrift.versions.constraints import Constraint, parse_constraint
 from kubedrift.versions.parse import KubeVersion, parse_version
 from kubedrift.versions.semver import parse_semver
@@ -35,4 +37,13 @@ def admits(constraint: str | Constraint, version: str | KubeVersion) -> bool:
 
 
 def _constraint(constraint: str | Constraint) -> Constraint:
-    return constraint if isinstance(constraint, Constraint) else parse_constraint(constraint)
+    if isinstance(constraint, Constraint):
+        return constraint
+    if isinstance(constraint, str):
+        return _parse_cached(constraint)
+    return parse_constraint(constraint)  # raises InvalidConstraint for a non-string
+
+
+# Policies check the same few constraint strings against a whole fleet; a Constraint is
+# immutable, so sharing parsed ones is safe (errors are not cached and raise every time).
+_parse_cached = lru_cache(maxsize=512)(parse_constraint)
