@@ -198,17 +198,17 @@ def parse_constraint(raw: str) -> Constraint:
     """Parse `raw` as Masterminds v3.4.0 `NewConstraint` does, else raise `InvalidConstraint`."""
     if not isinstance(raw, str):
         raise InvalidConstraint(f"invalid constraint {raw!r}: expected a string")
-    groups = tuple(
-        _parse_group(raw, text) for text in grammar.rewrite_hyphen_ranges(raw).split("||")
-    )
+    rewritten = grammar.rewrite_hyphen_ranges(raw)
+    note = " (after rewriting 'A - B' to '>= A, <= B')" if rewritten != raw else ""
+    groups = tuple(_parse_group(raw, text, note) for text in rewritten.split("||"))
     return Constraint(raw=raw, groups=groups)
 
 
-def _parse_group(raw: str, text: str) -> AndGroup:
+def _parse_group(raw: str, text: str, note: str) -> AndGroup:
     if not grammar.AND_GROUP.fullmatch(text):
         what = "it is empty" if not text.strip() else f"{text.strip()!r} is not a comparator list"
         raise InvalidConstraint(
-            f"invalid constraint {raw!r}: {what}; expected comparators such as "
+            f"invalid constraint {raw!r}: {what}{note}; expected comparators such as "
             "'>=1.28.0-0 <1.31.0' joined by ' ', ',' or '||'"
         )
     terms = [match.group(0) for match in grammar.FIND_COMPARATOR.finditer(text)] or [text]
