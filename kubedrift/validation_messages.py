@@ -10,6 +10,7 @@ the source text of the value, so the message shows what is in the file. Unknown 
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -88,10 +89,12 @@ def describe_error(detail: ErrorDetails, node: Node | None, model: type[BaseMode
         return _unknown_key(str(loc[-1]), loc[:-1], model)
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", detail["msg"]))
-    if kind == "literal_error":
-        return f"expected {ctx.get('expected')}, found {found(node, value)}"
-    if kind == "enum":
-        return f"expected {ctx.get('expected')}, found {found(node, value)}"
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected"))
+        message = f"expected {expected}, found {found(node, value)}"
+        choices = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+        return f"{message}; did you mean {close[0]!r}?" if close else message
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, found {found(node, value)}"
         if kind == "string_type":

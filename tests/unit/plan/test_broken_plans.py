@@ -251,6 +251,19 @@ CASES: list[tuple[str, str, list[tuple[int | None, int | None, str, str]]]] = [
         [(7, 11, "waves[0].soak", "expected a duration like 72h, 3d or 1w2d, found the number 72")],
     ),
     (
+        "misspelt gate",
+        HEAD + '    target: {kubernetes: "1.31"}\nwaves:\n  - name: a\n'
+        "    gates: [manual-aproval]\n",
+        [
+            (
+                7,
+                13,
+                "waves[0].gates[0]",
+                "found 'manual-aproval'; did you mean 'manual-approval'?",
+            )
+        ],
+    ),
+    (
         "unknown provider",
         HEAD + '    selector: {provider: alibaba}\n    target: {kubernetes: "1.31"}\n',
         [
