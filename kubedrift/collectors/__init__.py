@@ -1,0 +1,1 @@
+"""Collectors: the only part of kubedrift that talks to clouds and clusters."""

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from kubedrift.collectors.gate import Gate, RetryPolicy, TokenBucket
+from kubedrift.errors import CollectError
+
+
+@dataclass
+class FakeTime:
+    """A clock that only moves when someone sleeps."""
+
+    now: float = 0.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_bucket_allows_burst_then_paces_at_rate() -> None:
+    t = FakeTime()
+    bucket = TokenBucket(rate=20, burst=20, clock=t.clock, sleep=t.sleep)
+    for _ in range(120):
+        bucket.acquire()
+    # 20 free in the burst, 100 more at 20/s.
+    assert t.now == pytest.approx(5.0, rel=1e-6)
+
+
+def test_penalty_makes_the_next_caller_wait() -> None:
+    t = FakeTime()
+    bucket = TokenBucket(rate=10, burst=10, clock=t.clock, sleep=t.sleep)
+    bucket.penalise(2.0)
+    bucket.acquire()
+    assert t.now == pytest.approx(2.1, rel=1e-6)
+
+
+def _failing(times: int, reason: str, *, retryable: bool = True, retry_after: float | None = None):
+    calls = {"n": 0}
+
+    def call() -> str:
+        calls["n"] += 1
+        if calls["n"] <= times:
+            raise CollectError("boom", reason=reason, retryable=retryable, retry_after=retry_after)
+        return "ok"
+
+    return call, calls
+
+
+def test_retryable_errors_are_retried_then_succeed() -> None:
+    t = FakeTime()
+    gate = Gate(100, RetryPolicy(retries=3), clock=t.clock, sleep=t.sleep, seed=1)
+    call, calls = _failing(2, "server")
+    assert gate("DescribeClusters", call, region="ap-guangzhou") == "ok"
+    assert calls["n"] == 3
+    assert gate.stats.retries == 2
+    assert len([s for s in t.sleeps if s > 0.011]) <= 2
+
+
+def test_gives_up_after_the_retry_budget() -> None:
+    t = FakeTime()
+    gate = Gate(100, RetryPolicy(retries=2), clock=t.clock, sleep=t.sleep, seed=1)
+    call, calls = _failing(10, "timeout")
+    with pytest.raises(CollectError, match="boom"):
+        gate("DescribeClusters", call)
+    assert calls["n"] == 3
+
+
+def test_non_retryable_errors_fail_at_once() -> None:
+    t = FakeTime()
+    gate = Gate(100, RetryPolicy(retries=5), clock=t.clock, sleep=t.sleep)
+    call, calls = _failing(1, "auth", retryable=False)
+    with pytest.raises(CollectError):
+        gate("DescribeClusters", call)
+    assert calls["n"] == 1
+    assert t.now == 0
+
+
+def test_throttling_waits_at_least_retry_after() -> None:
+    t = FakeTime()
+    gate = Gate(100, RetryPolicy(retries=3, base_delay=0.01), clock=t.clock, sleep=t.sleep)
+    call, _ = _failing(1, "throttled", retry_after=3.0)
+    assert gate("DescribeClusters", call) == "ok"
+    assert t.now >= 3.0
+    assert gate.stats.throttled == 1
+
+
+def test_regions_have_separate_buckets() -> None:
+    t = FakeTime()
+    gate = Gate(5, RetryPolicy(), clock=t.clock, sleep=t.sleep)
+    for _ in range(5):
+        gate("A", lambda: None, region="cn-hangzhou")
+        gate("A", lambda: None, region="cn-shanghai")
+    assert t.now == 0  # each region spent only its own burst
+    gate("A", lambda: None, region="cn-hangzhou")
+    assert t.now == pytest.approx(0.2)
