@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import total_ordering
 from typing import Literal
 
 from pydantic import Field
@@ -11,7 +10,6 @@ from pydantic import Field
 from kubedrift.model.base import Frozen
 
 
-@total_ordering
 class Severity(StrEnum):
     """Ordered severities: info < low < medium < high < critical."""
 
@@ -25,10 +23,27 @@ class Severity(StrEnum):
     def rank(self) -> int:
         return _RANKS[self]
 
+    # str already defines every comparison (alphabetical), so functools.total_ordering
+    # would keep three of them: all four are spelled out.
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Severity):
             return NotImplemented
         return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
 
     @classmethod
     def parse(cls, raw: str) -> Severity:

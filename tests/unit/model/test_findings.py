@@ -26,6 +26,8 @@ def test_severity_order() -> None:
 def test_severity_order_matches_rank(a: Severity, b: Severity) -> None:
     assert (a < b) == (a.rank < b.rank)
     assert (a >= b) == (a.rank >= b.rank)
+    assert (a > b) == (a.rank > b.rank)
+    assert (a <= b) == (a.rank <= b.rank)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("HIGH", Severity.HIGH), (" info ", Severity.INFO)])
