@@ -1,0 +1,247 @@
+"""The HTTP plumbing every fake provider server shares.
+
+A `FakeServer` listens on 127.0.0.1 (an ephemeral port by default), records every request,
+and hands each one to its provider's `route()`. Before routing it applies what the test
+or demo asked for: a fixed latency per call, a provider-side rate limit, and scripted
+faults (throttling, 5xx, hanging past the client's timeout, malformed bodies, auth
+failures) so that collectors meet in tests what they will meet in the field.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Literal
+from urllib.parse import parse_qsl, urlsplit
+
+FaultKind = Literal["throttle", "server_error", "timeout", "malformed", "auth", "not_found"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as the server received it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    """A scripted failure. `operation` / `target` narrow it; `times=None` means forever."""
+
+    kind: FaultKind
+    operation: str | None = None
+    target: str | None = None
+    times: int | None = 1
+    retry_after: float | None = None
+    hang_seconds: float = 5.0
+
+    def matches(self, operation: str, target: str | None) -> bool:
+        if self.operation is not None and self.operation != operation:
+            return False
+        return self.target is None or self.target == target
+
+
+class FaultPlan:
+    """Thread-safe queue of faults consumed by matching requests."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, operation: str, target: str | None) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(operation, target):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times <= 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+
+class SlidingWindowLimit:
+    """Provider-side quota: at most `per_second` calls in any one-second window per key."""
+
+    def __init__(self, per_second: int) -> None:
+        self.per_second = per_second
+        self._calls: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, now: float) -> bool:
+        with self._lock:
+            window = self._calls.setdefault(key, deque())
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            if len(window) >= self.per_second:
+                return False
+            window.append(now)
+            return True
+
+
+class FakeServer(ABC):
+    """Base class: subclasses implement `operation_of`, `route` and `fault_response`."""
+
+    name = "fake"
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        latency: float = 0.0,
+        rate_limit: int | None = None,
+    ) -> None:
+        self.faults = FaultPlan()
+        self.latency = latency
+        self.limit = SlidingWindowLimit(rate_limit) if rate_limit else None
+        self.requests: list[Request] = []
+        self._requests_lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- to implement -------------------------------------------------------------------
+    @abstractmethod
+    def operation_of(self, request: Request) -> tuple[str, str | None]:
+        """The API operation a request calls and the cluster it is about (if any)."""
+
+    @abstractmethod
+    def route(self, request: Request, operation: str) -> Response:
+        """The provider's answer to a request that met no fault."""
+
+    @abstractmethod
+    def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
+        """The provider's wire form of a scripted fault (its error body, status, headers)."""
+
+    def rate_limit_key(self, request: Request) -> str:
+        return "all"
+
+    # -- lifecycle ------------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}"
+
+    def start(self) -> FakeServer:
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name=f"{self.name}-server", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    @contextmanager
+    def running(self) -> Iterator[FakeServer]:
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
+    def calls(self, operation: str | None = None) -> list[Request]:
+        with self._requests_lock:
+            recorded = list(self.requests)
+        if operation is None:
+            return recorded
+        return [r for r in recorded if self.operation_of(r)[0] == operation]
+
+    # -- request handling -----------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        with self._requests_lock:
+            self.requests.append(request)
+        operation, target = self.operation_of(request)
+        if self.latency:
+            time.sleep(self.latency)
+        fault = self.faults.take(operation, target)
+        if (
+            fault is None
+            and self.limit
+            and not self.limit.allow(self.rate_limit_key(request), time.monotonic())
+        ):
+            fault = Fault(kind="throttle", retry_after=None)
+        if fault is not None:
+            if fault.kind == "timeout":
+                time.sleep(fault.hang_seconds)
+            return self.fault_response(fault, request, operation)
+        return self.route(request, operation)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                request = Request(
+                    method=self.command,
+                    path=parts.path,
+                    query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    body=body,
+                    at=time.monotonic(),
+                )
+                response = server.handle(request)
+                try:
+                    self.send_response(response.status)
+                    for name, value in response.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(response.body)))
+                    self.end_headers()
+                    self.wfile.write(response.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (its timeout): nothing to tell it
+
+            do_GET = _serve  # noqa: N815 - http.server's naming
+            do_POST = _serve  # noqa: N815
+            do_PUT = _serve  # noqa: N815
+            do_PATCH = _serve  # noqa: N815
+            do_DELETE = _serve  # noqa: N815
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        return Handler
