@@ -43,7 +43,7 @@ _EXPECTED = (
 )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class KubeVersion:
     """A Kubernetes version; build one with `parse_version`.
 
@@ -103,6 +103,9 @@ class KubeVersion:
 
     def __str__(self) -> str:
         return self.raw
+
+    def __repr__(self) -> str:
+        return f"KubeVersion({self.raw!r})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KubeVersion):
