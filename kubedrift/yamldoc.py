@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path as FilePath
 from typing import Literal, TypeVar
 
 import yaml
@@ -318,3 +319,18 @@ def parse_model(
     if problems:
         raise error(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return value, document
+
+
+def read_text(path: str | FilePath, error: type[InvalidFileError]) -> str:
+    """The UTF-8 text of `path` (a BOM is dropped), or `error` saying why it cannot be read."""
+    file = str(path)
+    try:
+        raw = FilePath(path).read_bytes()
+    except OSError as exc:
+        message = f"cannot read: {exc.strerror or exc}"
+        raise error([Problem(file=file, path="", message=message)]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text: byte {raw[exc.start]:#04x} at offset {exc.start}"
+        raise error([Problem(file=file, path="", message=message)]) from None

@@ -195,6 +195,8 @@ class FailureReason(StrEnum):
     MALFORMED = "malformed"
     NOT_FOUND = "not_found"
     CONFIG = "config"
+    # Neither the provider nor the user: an unexpected error in kubedrift or an SDK.
+    INTERNAL = "internal"
 
 
 class Collected(Frozen):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kubedrift.errors import PlanError, Problem
+from kubedrift.errors import PlanError
 from kubedrift.model.plan import VersionPlan
-from kubedrift.yamldoc import YamlDocument, parse_model
+from kubedrift.yamldoc import YamlDocument, parse_model, read_text
 
 _WHAT = "a version plan starting with 'version: 1' and a list of 'groups'"
 
@@ -35,18 +35,7 @@ def parse_plan_document(text: str, file: str = "<plan>") -> PlanDocument:
 
 
 def read_plan_document(path: str | Path) -> PlanDocument:
-    file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        message = f"cannot read: {exc.strerror or exc}"
-        raise PlanError([Problem(file=file, path="", message=message)]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        message = f"not UTF-8 text: byte {raw[exc.start]:#04x} at offset {exc.start}"
-        raise PlanError([Problem(file=file, path="", message=message)]) from None
-    return parse_plan_document(text, file)
+    return parse_plan_document(read_text(path, PlanError), str(path))
 
 
 def parse_plan(text: str, file: str = "<plan>") -> VersionPlan:

@@ -1,0 +1,109 @@
+"""The settings file (`kubedrift.yaml`): where to look, and how hard to pull.
+
+Each entry of `sources:` is validated by the `Config` model of the collector its `type:`
+names, so an ACK source is checked against ACK's fields. Only the collector types the file
+actually uses are imported. Secrets never live in this file: sources name the environment
+variables that hold them (`*_env` fields) or fall back to the providers' credential chains.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from kubedrift.collectors.base import CollectorConfig
+from kubedrift.errors import Problem, SettingsError
+from kubedrift.yamldoc import YamlDocument, load_document, parse_model, read_text
+
+_WHAT = "kubedrift settings with a list of 'sources'"
+
+
+class Settings(BaseModel):
+    """The validated settings file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sources: tuple[CollectorConfig, ...] = Field(min_length=1)
+    plan: Path | None = Field(
+        default=None, description="the version plan file, relative to the settings file"
+    )
+
+
+def _source_types(data: object) -> list[object]:
+    if not isinstance(data, dict):
+        return []
+    sources = data.get("sources")
+    if not isinstance(sources, list):
+        return []
+    return [s.get("type") for s in sources if isinstance(s, dict)]
+
+
+def _settings_model(types: list[object], file: str) -> type[Settings]:
+    """A `Settings` model whose `sources` accept exactly the named collector types."""
+    from kubedrift.collectors.registry import COLLECTORS
+
+    known = sorted({t for t in types if isinstance(t, str) and t in COLLECTORS})
+    configs: list[type[CollectorConfig]] = []
+    for name in known:
+        config = getattr(COLLECTORS.get(name), "Config", None)
+        if not (isinstance(config, type) and issubclass(config, CollectorConfig)):
+            problem = Problem(file, "sources", f"collector {name!r} has no Config model")
+            raise SettingsError([problem])
+        configs.append(config)
+    if not configs:
+        source_type: Any = CollectorConfig
+    elif len(configs) == 1:
+        source_type = configs[0]
+    else:
+        source_type = Annotated[Union[tuple(configs)], Field(discriminator="type")]  # noqa: UP007
+    model: type[Settings] = create_model(
+        "Settings",
+        __base__=Settings,
+        sources=(tuple[source_type, ...], Field(min_length=1)),
+    )
+    return model
+
+
+def _unknown_types(types: list[object], document: YamlDocument) -> list[Problem]:
+    from kubedrift.collectors.registry import COLLECTORS
+
+    problems = []
+    for index, name in enumerate(types):
+        if isinstance(name, str) and name not in COLLECTORS:
+            node = document.nodes.get(("sources", index, "type"))
+            problems.append(
+                Problem(
+                    document.file,
+                    f"sources[{index}].type",
+                    f"expected one of {', '.join(COLLECTORS.names())}, found {name!r}",
+                    node.line if node else None,
+                    node.column if node else None,
+                )
+            )
+    return problems
+
+
+def parse_settings(text: str, file: str = "<settings>") -> Settings:
+    """YAML text -> `Settings`, or `SettingsError` listing every problem."""
+    document, _ = load_document(text, file)
+    types = _source_types(document.data) if document is not None else []
+    if document is not None and (unknown := _unknown_types(types, document)):
+        raise SettingsError(unknown)
+    model = _settings_model(types, file)
+    settings, _ = parse_model(text, file=file, model=model, error=SettingsError, what=_WHAT)
+    names = [s.name for s in settings.sources]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        message = f"source names must be unique; repeated: {', '.join(duplicated)}"
+        raise SettingsError([Problem(file, "sources", message)])
+    return settings
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read and validate a settings file; a relative `plan:` is resolved next to it."""
+    settings = parse_settings(read_text(path, SettingsError), str(path))
+    if settings.plan is not None and not settings.plan.is_absolute():
+        settings = settings.model_copy(update={"plan": Path(path).parent / settings.plan})
+    return settings
