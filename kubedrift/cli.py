@@ -21,7 +21,11 @@ from kubedrift.errors import ExitCode, KubedriftError
 PROG = "kubedrift"
 
 # Order here is the order in `--help`.
-COMMAND_MODULES: tuple[str, ...] = ("kubedrift.commands.plan", "kubedrift.commands.calendar")
+COMMAND_MODULES: tuple[str, ...] = (
+    "kubedrift.commands.scan",
+    "kubedrift.commands.plan",
+    "kubedrift.commands.calendar",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "exit codes:\n  0 ok\n  1 policy failure (--fail-on)\n"
-            "  2 usage or configuration error\n  3 runtime failure"
+            "  2 usage or configuration error\n  3 runtime failure\n"
+            "  4 incomplete: some sources or clusters could not be collected"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

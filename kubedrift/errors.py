@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     POLICY_FAILURE = 1
     USAGE = 2
     RUNTIME = 3
+    # The command ran, but some sources or clusters could not be read: its output is partial.
+    INCOMPLETE = 4
 
 
 class KubedriftError(Exception):
