@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.scan",
     "kubedrift.commands.plan",
     "kubedrift.commands.calendar",
+    "kubedrift.commands.schema",
 )
 
 
