@@ -1,0 +1,372 @@
+"""Tencent Cloud TKE collector: the only module that imports the TKE SDK.
+
+Discovery pages `DescribeClusters` in every configured region. Collecting one cluster
+reads its node pools, its worker instances (instance -> pool), the per-node versions
+`CheckInstancesUpgradeAble` reports, its add-ons and the versions TKE offers. Every call
+goes through the source's `ApiGate`; SDK exceptions become `CollectError` here
+(see `classify`), and no secret ever reaches a message. See docs/collectors/tke.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal, TypeVar
+
+import requests
+from pydantic import Field, field_validator
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.tke.v20180525 import models, tke_client
+
+from kubedrift.collectors import tke_parse as parse
+from kubedrift.collectors.base import ApiGate, CollectorConfig
+from kubedrift.errors import CollectError
+from kubedrift.model.inventory import ClusterInventory, ClusterRef, ControlPlane
+
+T = TypeVar("T")
+
+PAGE = 100  # the largest Limit TKE accepts on every paged call we make
+
+# Codes answered with HTTP 200 by the API; the SDK raises them with `.code` set.
+# Client-side: the SDK wraps a body it could not decode under the exception's type name.
+_MALFORMED_CODES = frozenset({"JSONDecodeError", "KeyError", "TypeError", "AttributeError"})
+_AUTH_MARKERS = ("AuthFailure", "UnauthorizedOperation", "CamNoAuth", "NotAuthenticated")
+
+
+class TkeConfig(CollectorConfig):
+    """A TKE source. Credentials are read from the named environment variables; when the
+    id and key are both absent, the SDK's profile file, CVM role and TKE OIDC providers
+    are tried in turn."""
+
+    type: Literal["tke"] = "tke"
+    secret_id_env: str = Field(default="TENCENTCLOUD_SECRET_ID", min_length=1)
+    secret_key_env: str = Field(default="TENCENTCLOUD_SECRET_KEY", min_length=1)
+    token_env: str | None = Field(
+        default="TENCENTCLOUD_SESSION_TOKEN", description="optional STS token variable"
+    )
+
+    @field_validator("regions")
+    @classmethod
+    def _regions_given(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
+        if not regions:
+            raise ValueError("a tke source needs at least one region, e.g. [ap-guangzhou]")
+        return regions
+
+
+def classify(
+    exc: TencentCloudSDKException, operation: str, secrets: tuple[str, ...]
+) -> CollectError:
+    """The `CollectError` for an SDK exception, its message scrubbed of every secret."""
+    code = str(exc.get_code() or "Unknown")
+    detail = exc.get_message()
+    detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+    cause = exc.__context__
+    reason: str
+    retryable = False
+    if code.startswith("RequestLimitExceeded"):
+        reason, retryable = "throttled", True
+    elif any(marker in code for marker in _AUTH_MARKERS) or code == "ClientSideError":
+        reason = "auth"
+    elif code.endswith("NotFound") or code.startswith("ResourceNotFound"):
+        reason = "not_found"
+    elif code == "ClientNetworkError" and (
+        isinstance(cause, requests.Timeout) or "timed out" in detail
+    ):
+        reason, retryable = "timeout", True
+    elif code.startswith(("InternalError", "ResourceUnavailable")) or code in {
+        "ServerNetworkError",
+        "ClientNetworkError",
+    }:
+        reason, retryable = "server", True
+    elif code in _MALFORMED_CODES:
+        reason = "malformed"
+    elif code.startswith(("InvalidParameter", "MissingParameter", "UnsupportedRegion")):
+        reason = "config"
+    else:
+        reason = "server"
+    request_id = exc.get_request_id()
+    message = f"{operation}: {code}: {detail[:300]}" + (
+        f" (request {request_id})" if request_id else ""
+    )
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    return CollectError(message, reason=reason, retryable=retryable)
+
+
+class TkeCollector:
+    """Reads TKE clusters through `tencentcloud-sdk-python-tke`."""
+
+    Config: ClassVar[type[CollectorConfig]] = TkeConfig
+
+    def __init__(self, config: CollectorConfig, gate: ApiGate, environ: Mapping[str, str]) -> None:
+        if not isinstance(config, TkeConfig):
+            raise TypeError(f"TkeCollector needs a TkeConfig, got {type(config).__name__}")
+        self.config = config
+        self._gate = gate
+        self._environ = environ
+        self._credential: Any = None
+        self._lock = threading.Lock()
+        # One client per thread and region: the SDK keeps a requests.Session per client.
+        self._local = threading.local()
+        # Learned in discover(): collect() needs the version DescribeClusters reports.
+        self._versions: dict[str, str | None] = {}
+        self._offered: dict[str, tuple[Any, ...]] = {}
+
+    # -- plumbing ------------------------------------------------------------------------
+    def _secrets(self) -> tuple[str, ...]:
+        names = (self.config.secret_key_env, self.config.token_env)
+        return tuple(v for n in names if n and (v := self._environ.get(n)))
+
+    def _make_credential(self) -> Any:
+        secret_id = self._environ.get(self.config.secret_id_env)
+        secret_key = self._environ.get(self.config.secret_key_env)
+        if secret_id and secret_key:
+            token = self._environ.get(self.config.token_env) if self.config.token_env else None
+            return credential.Credential(secret_id, secret_key, token or None)
+        if secret_id or secret_key:
+            raise CollectError(
+                f"only one of {self.config.secret_id_env} / {self.config.secret_key_env} is set",
+                reason="config",
+                retryable=False,
+            )
+        # The SDK's DefaultCredentialProvider reads os.environ itself; we skip that step.
+        for provider in (
+            credential.ProfileCredential(),
+            credential.CVMRoleCredential(),
+            credential.DefaultTkeOIDCRoleArnProvider(),
+        ):
+            try:
+                found = provider.get_credential()
+            except Exception:  # a provider that cannot apply is skipped
+                continue
+            if found is not None:
+                return found
+        raise CollectError(
+            "no TKE credentials: set "
+            f"{self.config.secret_id_env}/{self.config.secret_key_env} or attach a CAM role",
+            reason="auth",
+            retryable=False,
+        )
+
+    def _client(self, region: str) -> Any:
+        with self._lock:
+            if self._credential is None:
+                self._credential = self._make_credential()
+        clients: dict[str, Any] = self._local.__dict__.setdefault("clients", {})
+        client = clients.get(region)
+        if client is None:
+            http = HttpProfile(reqTimeout=self.config.timeout)
+            endpoint = self.config.endpoint
+            if endpoint:
+                scheme, _, host = endpoint.rpartition("://")
+                http = HttpProfile(
+                    endpoint=host.rstrip("/"),
+                    protocol=scheme or "https",
+                    reqTimeout=self.config.timeout,
+                )
+            # No retryer: the SDK's StandardRetryer is buggy and the gate retries anyway.
+            profile = ClientProfile(httpProfile=http, language="en-US")
+            client = tke_client.TkeClient(self._credential, region, profile)
+            clients[region] = client
+        return client
+
+    def _call(self, operation: str, region: str, request: Any) -> Any:
+        secrets = self._secrets()
+
+        def once() -> Any:
+            method: Callable[[Any], Any] = getattr(self._client(region), operation)
+            try:
+                return method(request)
+            except TencentCloudSDKException as exc:
+                raise classify(exc, f"{operation} in {region}", secrets) from exc
+
+        return self._gate(operation, once, region=region)
+
+    @staticmethod
+    def _malformed(operation: str, exc: Exception) -> CollectError:
+        return CollectError(
+            f"{operation}: unexpected answer: {exc}", reason="malformed", retryable=False
+        )
+
+    # -- discovery -----------------------------------------------------------------------
+    def discover(self) -> list[ClusterRef]:
+        found: list[ClusterRef] = []
+        for region in self.config.regions:
+            offset = 0
+            while True:
+                request = models.DescribeClustersRequest()
+                request.Offset, request.Limit = offset, PAGE
+                answer = self._call("DescribeClusters", region, request)
+                try:
+                    page = list(answer.Clusters or ())
+                    total = parse.count(answer.TotalCount, "TotalCount")
+                    for cluster in page:
+                        ref = parse.cluster_ref(
+                            cluster,
+                            source=self.config.name,
+                            region=region,
+                            labels=self.config.labels,
+                        )
+                        self._versions[ref.key] = parse.text(cluster.ClusterVersion)
+                        if self.config.wants(ref):
+                            found.append(ref)
+                except (parse.MalformedAnswerError, AttributeError, TypeError) as exc:
+                    raise self._malformed("DescribeClusters", exc) from exc
+                offset += len(page)
+                # An empty page ends the walk even if TotalCount promised more
+                # (clusters deleted while paging): never loop forever.
+                if not page or offset >= total:
+                    break
+        return found
+
+    # -- one cluster ---------------------------------------------------------------------
+    def _paged(
+        self, operation: str, region: str, make: Callable[[], Any], items: str, total: str
+    ) -> tuple[list[Any], Any]:
+        """Every item of a paged call, and the last page (for its other fields)."""
+        collected: list[Any] = []
+        offset = 0
+        while True:
+            request = make()
+            request.Offset, request.Limit = offset, PAGE
+            answer = self._call(operation, region, request)
+            try:
+                page = list(getattr(answer, items) or ())
+                expected = parse.count(getattr(answer, total) or 0, total)
+            except (parse.MalformedAnswerError, TypeError) as exc:
+                raise self._malformed(operation, exc) from exc
+            collected.extend(page)
+            offset += len(page)
+            if not page or offset >= expected:
+                return collected, answer
+
+    def collect(self, cluster: ClusterRef) -> ClusterInventory:
+        region = cluster.region
+        if not region:
+            raise CollectError(
+                f"{cluster.key}: a TKE cluster needs a region", reason="config", retryable=False
+            )
+        cid = cluster.id
+        unknown: list[str] = []
+        raw_version = self._cluster_version(cluster)
+
+        def by_cluster(factory: Callable[[], Any]) -> Callable[[], Any]:
+            def make() -> Any:
+                request = factory()
+                request.ClusterId = cid
+                return request
+
+            return make
+
+        pools_answer = self._call(
+            "DescribeClusterNodePools", region, by_cluster(models.DescribeClusterNodePoolsRequest)()
+        )
+        instances, _ = self._paged(
+            "DescribeClusterInstances",
+            region,
+            by_cluster(models.DescribeClusterInstancesRequest),
+            "InstanceSet",
+            "TotalCount",
+        )
+        upgradable, last = self._paged(
+            "CheckInstancesUpgradeAble",
+            region,
+            by_cluster(models.CheckInstancesUpgradeAbleRequest),
+            "UpgradeAbleInstances",
+            "Total",
+        )
+        try:
+            instance_pool = {
+                parse.text(i.InstanceId) or "": parse.text(i.NodePoolId) for i in instances
+            }
+            node_version = {
+                parse.text(u.InstanceId) or "": parse.text(u.Version) or "unknown"
+                for u in upgradable
+            }
+            # A node the check does not list runs the version the control plane runs:
+            # the check's own ClusterVersion, else the one DescribeClusters gave.
+            default = parse.text(last.ClusterVersion) or raw_version
+            pools, pool_unknown = parse.node_pools(
+                pools_answer.NodePoolSet or (), instance_pool, node_version, default
+            )
+        except (parse.MalformedAnswerError, AttributeError, TypeError, ValueError) as exc:
+            raise self._malformed(f"node pools of {cluster.key}", exc) from exc
+        unknown.extend(pool_unknown)
+
+        addons = self._optional(
+            "addons",
+            unknown,
+            lambda: parse.addons(
+                self._call(
+                    "DescribeAddon", region, by_cluster(models.DescribeAddonRequest)()
+                ).Addons
+                or ()
+            ),
+        )
+        upgradable_versions = self._optional(
+            "upgradable_versions",
+            unknown,
+            lambda: parse.versions(
+                self._call(
+                    "DescribeAvailableClusterVersion",
+                    region,
+                    by_cluster(models.DescribeAvailableClusterVersionRequest)(),
+                ).Versions
+                or ()
+            ),
+        )
+        available = self._optional("available_versions", unknown, lambda: self._offered_in(region))
+
+        version = parse.version_or_none(raw_version)
+        if version is None:
+            unknown.append("control_plane.version")
+        return ClusterInventory(
+            ref=cluster,
+            collected_at=datetime.now(UTC),
+            control_plane=ControlPlane(
+                version=version,
+                available_versions=available or (),
+                upgradable_versions=upgradable_versions or (),
+                # TKE's API publishes no end-of-support dates: the calendar supplies them.
+                support=None,
+            ),
+            node_pools=pools,
+            addons=addons or (),
+            unknown=tuple(unknown),
+        )
+
+    def _optional(self, part: str, unknown: list[str], read: Callable[[], T]) -> T | None:
+        """A part whose failure leaves the rest of the cluster readable: named unknown."""
+        try:
+            return read()
+        except (CollectError, parse.MalformedAnswerError, AttributeError, TypeError):
+            # The core calls already succeeded with the same credentials, so this is a
+            # missing permission, a throttle that outlasted the retries or a bad answer.
+            unknown.append(part)
+        return None
+
+    def _cluster_version(self, cluster: ClusterRef) -> str | None:
+        if cluster.key in self._versions:
+            return self._versions[cluster.key]
+        request = models.DescribeClustersRequest()
+        request.ClusterIds = [cluster.id]
+        answer = self._call("DescribeClusters", cluster.region or "", request)
+        try:
+            for item in answer.Clusters or ():
+                if parse.text(item.ClusterId) == cluster.id:
+                    return parse.text(item.ClusterVersion)
+        except (parse.MalformedAnswerError, AttributeError) as exc:
+            raise self._malformed("DescribeClusters", exc) from exc
+        raise CollectError(f"{cluster.key}: no such cluster", reason="not_found", retryable=False)
+
+    def _offered_in(self, region: str) -> tuple[Any, ...]:
+        """Versions TKE offers for new clusters in a region, read once per collector."""
+        if region not in self._offered:
+            answer = self._call("DescribeVersions", region, models.DescribeVersionsRequest())
+            items = answer.VersionInstanceSet or ()
+            self._offered[region] = parse.versions(v.Version or v.Name for v in items)
+        return self._offered[region]
