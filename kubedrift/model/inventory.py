@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field, computed_field, model_validator
 
 from kubedrift.model.base import Frozen
 from kubedrift.model.support import SupportWindow
@@ -44,7 +44,8 @@ class ClusterRef(Frozen):
     """Identifies one cluster across the fleet.
 
     `provider` is where it runs (`ack`, `tke`, `kubeconfig`, `incluster`, `eks`, ...),
-    `source` the settings-file source that found it.
+    `source` the settings-file source that found it. `key` is written out with the other
+    fields for readers of the JSON; on input it is optional and, when given, must agree.
     """
 
     provider: Slug
@@ -55,12 +56,43 @@ class ClusterRef(Frozen):
     platform: Platform = Platform.KUBERNETES
     labels: dict[str, str] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_written_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "key" in data:
+            data = dict(data)
+            written = data.pop("key")
+            expected = _key(data.get("provider"), data.get("region"), data.get("id"))
+            if written != expected:
+                raise ValueError(
+                    f"key {written!r} does not match provider/region/id (expected {expected!r})"
+                )
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def key(self) -> str:
         """Stable fleet-wide key: `tke/ap-shanghai/cls-abc`, or `kubeconfig/<context>`."""
-        if self.region:
-            return f"{self.provider}/{self.region}/{self.id}"
-        return f"{self.provider}/{self.id}"
+        return _key(self.provider, self.region, self.id)
+
+    @property
+    def ref(self) -> ClusterRef:
+        """The identity alone (for an inventory, without what was collected)."""
+        return ClusterRef(
+            provider=self.provider,
+            source=self.source,
+            id=self.id,
+            name=self.name,
+            region=self.region,
+            platform=self.platform,
+            labels=self.labels,
+        )
+
+
+def _key(provider: object, region: object, cluster_id: object) -> str:
+    if region:
+        return f"{provider}/{region}/{cluster_id}"
+    return f"{provider}/{cluster_id}"
 
 
 class ComponentVersion(Frozen):
@@ -165,14 +197,15 @@ class DeprecatedApiUse(Frozen):
     removed_release: str | None = None
 
 
-class ClusterInventory(Frozen):
-    """Everything collected about one cluster at one moment.
+class ClusterInventory(ClusterRef):
+    """Everything collected about one cluster at one moment: its identity, flat, then what
+    was seen.
 
     `unknown` names the parts that could not be read (`node_pools`, `addons`, ...), so an
-    unreadable part is reported as such instead of looking empty.
+    unreadable part is reported as such instead of looking empty. Collectors may pass the
+    identity as `ref=ClusterRef(...)`; it is spread into the identity fields.
     """
 
-    ref: ClusterRef
     collected_at: AwareDatetime
     control_plane: ControlPlane
     node_pools: tuple[NodePool, ...] = ()
@@ -180,9 +213,21 @@ class ClusterInventory(Frozen):
     deprecated_apis: tuple[DeprecatedApiUse, ...] | None = None
     unknown: tuple[str, ...] = ()
 
-    @property
-    def key(self) -> str:
-        return self.ref.key
+    @model_validator(mode="before")
+    @classmethod
+    def _spread_ref(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "ref" in data:
+            data = dict(data)
+            ref = data.pop("ref")
+            identity = ref.model_dump() if isinstance(ref, ClusterRef) else ref
+            if not isinstance(identity, dict):
+                raise ValueError("expected 'ref' to be a cluster reference")
+            identity.pop("key", None)
+            clashing = sorted(k for k in identity if k in data)
+            if clashing:
+                raise ValueError(f"identity given twice: {', '.join(clashing)}")
+            data.update(identity)
+        return data
 
 
 class FailureReason(StrEnum):

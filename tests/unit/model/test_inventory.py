@@ -178,3 +178,39 @@ def test_collection_result_is_discriminated() -> None:
                 "at": AT,
             }
         )
+
+
+def test_inventory_json_is_flat_with_its_key() -> None:
+    inventory = ClusterInventory(
+        ref=_ref(labels={"env": "prod"}),
+        collected_at=AT,
+        control_plane=ControlPlane(version=parse_version("1.30.0-tke.8")),
+    )
+    data = inventory.model_dump(mode="json")
+    assert data["key"] == "tke/ap-shanghai/cls-abc"
+    assert (data["provider"], data["region"], data["id"], data["name"]) == (
+        "tke",
+        "ap-shanghai",
+        "cls-abc",
+        "prod-sh",
+    )
+    assert data["labels"] == {"env": "prod"}
+    assert data["control_plane"]["version"] == "1.30.0-tke.8"
+    assert "ref" not in data
+    assert type(inventory.ref) is ClusterRef
+    assert inventory.ref == _ref(labels={"env": "prod"})
+
+
+def test_a_written_key_must_agree() -> None:
+    data = _ref().model_dump(mode="json")
+    assert ClusterRef.model_validate(data) == _ref()
+    data["key"] = "tke/ap-guangzhou/cls-abc"
+    with pytest.raises(ValidationError, match="does not match provider/region/id"):
+        ClusterRef.model_validate(data)
+
+
+def test_identity_cannot_be_given_twice() -> None:
+    with pytest.raises(ValidationError, match="identity given twice: name"):
+        ClusterInventory.model_validate(
+            {"ref": _ref(), "name": "other", "collected_at": AT, "control_plane": {"version": None}}
+        )
