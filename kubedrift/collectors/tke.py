@@ -324,19 +324,21 @@ class TkeCollector:
         version = parse.version_or_none(raw_version)
         if version is None:
             unknown.append("control_plane.version")
-        return ClusterInventory(
-            ref=cluster,
-            collected_at=datetime.now(UTC),
-            control_plane=ControlPlane(
-                version=version,
-                available_versions=available or (),
-                upgradable_versions=upgradable_versions or (),
-                # TKE's API publishes no end-of-support dates: the calendar supplies them.
-                support=None,
-            ),
-            node_pools=pools,
-            addons=addons or (),
-            unknown=tuple(unknown),
+        return ClusterInventory.model_validate(
+            {
+                "ref": cluster,
+                "collected_at": datetime.now(UTC),
+                "control_plane": ControlPlane(
+                    version=version,
+                    available_versions=available or (),
+                    upgradable_versions=upgradable_versions or (),
+                    # TKE's API publishes no end-of-support dates: the calendar supplies them.
+                    support=None,
+                ),
+                "node_pools": pools,
+                "addons": addons or (),
+                "unknown": tuple(unknown),
+            }
         )
 
     def _optional(self, part: str, unknown: list[str], read: Callable[[], T]) -> T | None:
