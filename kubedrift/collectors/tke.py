@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, TypeVar
 
 import requests
-from pydantic import Field, field_validator
+from pydantic import Field, model_validator
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -49,12 +49,12 @@ class TkeConfig(CollectorConfig):
         default="TENCENTCLOUD_SESSION_TOKEN", description="optional STS token variable"
     )
 
-    @field_validator("regions")
-    @classmethod
-    def _regions_given(cls, regions: tuple[str, ...]) -> tuple[str, ...]:
-        if not regions:
+    @model_validator(mode="after")
+    def _regions_given(self) -> TkeConfig:
+        # TKE has no cross-region listing: every region is asked on its own.
+        if not self.regions:
             raise ValueError("a tke source needs at least one region, e.g. [ap-guangzhou]")
-        return regions
+        return self
 
 
 def classify(
