@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from kubedrift.model.base import Frozen
+from kubedrift.model.upgrade_parts import AddonDecision, NodeStrategyChoice
 
 
 class Severity(StrEnum):
@@ -75,7 +76,13 @@ StepAction = Literal[
 
 
 class UpgradeStep(Frozen):
-    """One change in an upgrade path, in the order it must be made."""
+    """One change in an upgrade path, in the order it must be made.
+
+    The upgrade-path planner also fills: `addons`, every add-on classed for a control-plane
+    step (required / optional / not needed at that minor); `strategy`, in-place or
+    replacement for a node-pool step; `blocked_by`, why this step cannot be taken as planned
+    (the provider does not offer it); `warnings`, what could not be checked.
+    """
 
     order: int = Field(ge=1)
     action: StepAction
@@ -83,6 +90,10 @@ class UpgradeStep(Frozen):
     from_version: str | None
     to_version: str
     reason: str
+    addons: tuple[AddonDecision, ...] = ()
+    strategy: NodeStrategyChoice | None = None
+    blocked_by: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 class Remedy(Frozen):
