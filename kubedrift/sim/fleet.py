@@ -42,6 +42,11 @@ class SimNodePool(Frozen):
     instance_type: str = "ecs.g7.xlarge"
     # ACK pools created before node_components existed report no kubelet version at all.
     reports_versions: bool = True
+    node_labels: dict[str, str] | None = Field(
+        default=None,
+        description="labels the fake Kubernetes API server puts on this pool's nodes; "
+        "None: `kubedrift.io/node-pool: <id>`, {}: no pool label (grouped by kubelet version)",
+    )
 
     @property
     def node_count(self) -> int:
@@ -63,6 +68,15 @@ class SimAddon(Frozen):
         return self.running_version or self.version
 
 
+class SimDeprecatedApi(Frozen):
+    """A deprecated API the fake Kubernetes API server reports as requested (`/metrics`)."""
+
+    group: str
+    version: str
+    resource: str
+    removed_release: str | None = None
+
+
 class SimCluster(Frozen):
     provider: SimProvider
     id: str
@@ -78,6 +92,9 @@ class SimCluster(Frozen):
     tags: dict[str, str] = Field(default_factory=dict)
     node_pools: tuple[SimNodePool, ...] = ()
     addons: tuple[SimAddon, ...] = ()
+    deprecated_apis: tuple[SimDeprecatedApi, ...] = Field(
+        default=(), description="kubeconfig clusters: `apiserver_requested_deprecated_apis`"
+    )
 
     @property
     def key(self) -> str:
