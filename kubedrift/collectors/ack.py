@@ -13,21 +13,22 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from functools import partial
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from alibabacloud_cs20151215 import models as cs_models
 from alibabacloud_cs20151215.client import Client as CsClient
 from alibabacloud_tea_openapi import utils_models as open_api_models
 from darabonba.runtime import RuntimeOptions
-from pydantic import Field, model_validator
 
 from kubedrift.collectors import ack_parse as parse
+from kubedrift.collectors.ack_config import AckConfig, credentials
 from kubedrift.collectors.ack_errors import translate
 from kubedrift.collectors.base import ApiGate, CollectorConfig
+from kubedrift.collectors.cache import TtlCache
 from kubedrift.errors import CollectError
 from kubedrift.model.inventory import (
     Addon,
@@ -38,44 +39,11 @@ from kubedrift.model.inventory import (
     NodePool,
 )
 
+__all__ = ["AckCollector", "AckConfig"]
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _MAX_PAGES = 1000  # a server that never stops paging must not keep us forever
-
-
-class AckConfig(CollectorConfig):
-    """An ACK source: one account (one set of credentials), several regions."""
-
-    type: Literal["ack"] = "ack"
-    access_key_id_env: str = Field(
-        default="ALIBABA_CLOUD_ACCESS_KEY_ID",
-        description="environment variable holding the AccessKey ID",
-    )
-    access_key_secret_env: str = Field(
-        default="ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        description="environment variable holding the AccessKey secret",
-    )
-    security_token_env: str = Field(
-        default="ALIBABA_CLOUD_SECURITY_TOKEN",
-        description="environment variable holding an STS token (optional)",
-    )
-    cluster_types: tuple[str, ...] = Field(
-        default=(),
-        description="keep only these cluster types (ManagedKubernetes, ...); all if empty",
-    )
-    page_size: int = Field(default=100, ge=1, le=100, description="DescribeClustersV1 page size")
-    addon_versions: bool = Field(
-        default=True, description="ask DescribeAddon for each add-on's newer versions"
-    )
-    metadata_ttl: float = Field(
-        default=600.0, ge=0, description="seconds the versions ACK offers are cached"
-    )
-
-    @model_validator(mode="after")
-    def _needs_regions(self) -> AckConfig:
-        if not self.regions:
-            raise ValueError("an ack source needs at least one region (regions: [cn-hangzhou])")
-        return self
 
 
 class AckCollector:
@@ -100,7 +68,7 @@ class AckCollector:
         # not the construction of every source of the run.
         self._config_error: CollectError | None = None
         try:
-            self._credentials = _credentials(config, environ)
+            self._credentials = credentials(config, environ)
         except CollectError as exc:
             self._config_error, self._credentials = exc, {}
         self._secrets = tuple(v for k, v in self._credentials.items() if k != "access_key_id" and v)
@@ -108,7 +76,7 @@ class AckCollector:
         self._runtime = RuntimeOptions(autoretry=False, read_timeout=ms, connect_timeout=ms)
         self._clients: dict[str, CsClient] = {}
         self._lock = threading.Lock()
-        self._metadata = _TtlCache(config.metadata_ttl)
+        self._metadata = TtlCache(config.metadata_ttl)
 
     # -- plumbing ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -170,23 +138,22 @@ class AckCollector:
     def _list_region(self, region: str) -> list[Mapping[str, Any]]:
         client = self._client(region)
         size = self.config.page_size
-        clusters: list[Mapping[str, Any]] = []
-        for number in range(1, _MAX_PAGES + 1):
+
+        def page(number: int) -> parse.ClusterPage:
             request = cs_models.DescribeClustersV1Request(
                 region_id=region, page_number=number, page_size=size
             )
-            page = self._call(
-                "DescribeClustersV1",
-                region,
-                lambda r=request: parse.cluster_page(  # type: ignore[misc]
-                    client.describe_clusters_v1with_options(r, {}, self._runtime).body.to_map()
-                ),
-            )
-            clusters.extend(page.clusters)
-            total = page.total_count
-            if not page.clusters or (total is not None and len(clusters) >= total):
+            answer = client.describe_clusters_v1with_options(request, {}, self._runtime)
+            return parse.cluster_page(answer.body.to_map())
+
+        clusters: list[Mapping[str, Any]] = []
+        for number in range(1, _MAX_PAGES + 1):
+            found = self._call("DescribeClustersV1", region, partial(page, number))
+            clusters.extend(found.clusters)
+            total = found.total_count
+            if not found.clusters or (total is not None and len(clusters) >= total):
                 break
-            if total is None and len(page.clusters) < size:
+            if total is None and len(found.clusters) < size:
                 break
         return clusters
 
@@ -359,67 +326,15 @@ class AckCollector:
         )
 
 
-class _TtlCache:
-    """Answers kept for `ttl` seconds; failures for at most a minute. One fetch per key at once."""
-
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl = ttl
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._keys: dict[object, threading.Lock] = {}
-        self._values: dict[object, tuple[float, Any, CollectError | None]] = {}
-
-    def get(self, key: object, fetch: Callable[[], T]) -> T:
-        with self._lock:
-            key_lock = self._keys.setdefault(key, threading.Lock())
-        with key_lock:  # concurrent collects of one region wait for the first fetch
-            held = self._values.get(key)
-            if held is not None and held[0] > self._clock():
-                if held[2] is not None:
-                    raise held[2]
-                value: T = held[1]
-                return value
-            try:
-                value = fetch()
-            except CollectError as exc:
-                self._values[key] = (self._clock() + min(self._ttl, 60.0), None, exc)
-                raise
-            self._values[key] = (self._clock() + self._ttl, value, None)
-            return value
-
-
-def _credentials(config: AckConfig, environ: Mapping[str, str]) -> dict[str, str]:
-    """The AccessKey pair from the environment; {} selects the SDK's default chain."""
-    key_id = environ.get(config.access_key_id_env, "")
-    secret = environ.get(config.access_key_secret_env, "")
-    token = environ.get(config.security_token_env, "")
-    named = {"access_key_id_env", "access_key_secret_env"} & config.model_fields_set
-    if bool(key_id) != bool(secret) or (named and not (key_id and secret)):
-        missing = config.access_key_id_env if not key_id else config.access_key_secret_env
-        raise CollectError(
-            f"source {config.name}: environment variable {missing} is not set",
-            reason=FailureReason.CONFIG.value,
-            retryable=False,
-        )
-    if not key_id:
-        return {}
-    found = {"access_key_id": key_id, "access_key_secret": secret}
-    if token:
-        found["security_token"] = token
-    return found
-
-
-def _sdk_config(
-    config: AckConfig, region: str, credentials: Mapping[str, str]
-) -> open_api_models.Config:
+def _sdk_config(config: AckConfig, region: str, keys: Mapping[str, str]) -> open_api_models.Config:
     endpoint = protocol = None
     if config.endpoint:
         parts = urlsplit(config.endpoint if "://" in config.endpoint else f"//{config.endpoint}")
         endpoint = parts.netloc or config.endpoint
         protocol = parts.scheme or None  # host:port alone keeps the SDK's HTTPS
-    if credentials:
+    if keys:
         return open_api_models.Config(
-            region_id=region, endpoint=endpoint, protocol=protocol, **credentials
+            region_id=region, endpoint=endpoint, protocol=protocol, **keys
         )
     from alibabacloud_credentials.client import Client as CredentialClient
 
