@@ -9,6 +9,7 @@ goes through the source's `ApiGate`; SDK exceptions become `CollectError` here
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from kubedrift.collectors import tke_parse as parse
 from kubedrift.collectors.base import ApiGate, CollectorConfig
 from kubedrift.errors import CollectError
 from kubedrift.model.inventory import ClusterInventory, ClusterRef, ControlPlane
+from kubedrift.versions import KubeVersion
 
 T = TypeVar("T")
 
@@ -115,6 +117,7 @@ class TkeCollector:
         # Learned in discover(): collect() needs the version DescribeClusters reports.
         self._versions: dict[str, str | None] = {}
         self._offered: dict[str, tuple[Any, ...]] = {}
+        self._upgradable: dict[str, tuple[KubeVersion, ...]] = {}
 
     # -- plumbing ------------------------------------------------------------------------
     def _secrets(self) -> tuple[str, ...]:
@@ -194,34 +197,59 @@ class TkeCollector:
 
     # -- discovery -----------------------------------------------------------------------
     def discover(self) -> list[ClusterRef]:
+        per_region = [self._discover_region(region) for region in self.config.regions]
+        # Interleave the regions: the runner reads clusters in this order, and each region
+        # has its own rate limit, so neighbours in different regions do not wait on each other.
         found: list[ClusterRef] = []
-        for region in self.config.regions:
-            offset = 0
-            while True:
-                request = models.DescribeClustersRequest()
-                request.Offset, request.Limit = offset, PAGE
-                answer = self._call("DescribeClusters", region, request)
-                try:
-                    page = list(answer.Clusters or ())
-                    total = parse.count(answer.TotalCount, "TotalCount")
-                    for cluster in page:
-                        ref = parse.cluster_ref(
-                            cluster,
-                            source=self.config.name,
-                            region=region,
-                            labels=self.config.labels,
-                        )
-                        self._versions[ref.key] = parse.text(cluster.ClusterVersion)
-                        if self.config.wants(ref):
-                            found.append(ref)
-                except (parse.MalformedAnswerError, AttributeError, TypeError) as exc:
-                    raise self._malformed("DescribeClusters", exc) from exc
-                offset += len(page)
-                # An empty page ends the walk even if TotalCount promised more
-                # (clusters deleted while paging): never loop forever.
-                if not page or offset >= total:
-                    break
+        for row in itertools.zip_longest(*per_region):
+            found.extend(ref for ref in row if ref is not None)
         return found
+
+    def _discover_region(self, region: str) -> list[ClusterRef]:
+        found: list[ClusterRef] = []
+        offset = 0
+        while True:
+            request = models.DescribeClustersRequest()
+            request.Offset, request.Limit = offset, PAGE
+            answer = self._call("DescribeClusters", region, request)
+            try:
+                page = list(answer.Clusters or ())
+                total = parse.count(answer.TotalCount, "TotalCount")
+                refs = []
+                for cluster in page:
+                    ref = parse.cluster_ref(
+                        cluster, source=self.config.name, region=region, labels=self.config.labels
+                    )
+                    self._versions[ref.key] = parse.text(cluster.ClusterVersion)
+                    if self.config.wants(ref):
+                        refs.append(ref)
+            except (parse.MalformedAnswerError, AttributeError, TypeError) as exc:
+                raise self._malformed("DescribeClusters", exc) from exc
+            self._prefetch_upgradable(region, refs)
+            found.extend(refs)
+            offset += len(page)
+            # An empty page ends the walk even if TotalCount promised more
+            # (clusters deleted while paging): never loop forever.
+            if not page or offset >= total:
+                return found
+
+    def _prefetch_upgradable(self, region: str, refs: list[ClusterRef]) -> None:
+        """One `DescribeAvailableClusterVersion` for a page of clusters (it takes `ClusterIds`)
+        instead of one per cluster: a fifth fewer calls against a 20/s quota. Best effort:
+        a cluster missing here is asked on its own in `collect`."""
+        if not refs:
+            return
+        request = models.DescribeAvailableClusterVersionRequest()
+        request.ClusterIds = [r.id for r in refs]
+        try:
+            answer = self._call("DescribeAvailableClusterVersion", region, request)
+            for item in answer.Clusters or ():
+                cluster_id = parse.text(item.ClusterId)
+                if cluster_id is not None:
+                    key = f"tke/{region}/{cluster_id}"
+                    self._upgradable[key] = parse.versions(item.Versions or ())
+        except (CollectError, parse.MalformedAnswerError, AttributeError, TypeError):
+            return
 
     # -- one cluster ---------------------------------------------------------------------
     def _paged(
@@ -307,18 +335,20 @@ class TkeCollector:
                 or ()
             ),
         )
-        upgradable_versions = self._optional(
-            "upgradable_versions",
-            unknown,
-            lambda: parse.versions(
-                self._call(
-                    "DescribeAvailableClusterVersion",
-                    region,
-                    by_cluster(models.DescribeAvailableClusterVersionRequest)(),
-                ).Versions
-                or ()
-            ),
-        )
+        upgradable_versions = self._upgradable.pop(cluster.key, None)
+        if upgradable_versions is None:
+            upgradable_versions = self._optional(
+                "upgradable_versions",
+                unknown,
+                lambda: parse.versions(
+                    self._call(
+                        "DescribeAvailableClusterVersion",
+                        region,
+                        by_cluster(models.DescribeAvailableClusterVersionRequest)(),
+                    ).Versions
+                    or ()
+                ),
+            )
         available = self._optional("available_versions", unknown, lambda: self._offered_in(region))
 
         version = parse.version_or_none(raw_version)

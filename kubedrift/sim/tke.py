@@ -354,10 +354,23 @@ class TkeFakeServer(FakeServer):
     def _describe_available_cluster_version(
         self, account: str, region: str, body: dict[str, Any]
     ) -> dict[str, Any]:
-        cluster = self._cluster(account, region, body)
         offered = {v.version: v for v in self.fleet.offered("tke", region)}
-        current = offered.get(cluster.version)
-        versions = list(current.upgradable_to) if current else []
+
+        def upgradable(cluster: SimCluster) -> list[str]:
+            current = offered.get(cluster.version)
+            return list(current.upgradable_to) if current else []
+
+        many = body.get("ClusterIds")
+        if many:
+            # Several clusters: one entry each; clusters the caller cannot see are left out.
+            found = [self.fleet.cluster("tke", i) for i in many if isinstance(i, str)]
+            mine = [c for c in found if c and c.account == account and c.region == region]
+            return {
+                "Versions": None,
+                "Clusters": [{"ClusterId": c.id, "Versions": upgradable(c)} for c in mine],
+            }
+        cluster = self._cluster(account, region, body)
+        versions = upgradable(cluster)
         return {"Versions": versions, "Clusters": [{"ClusterId": cluster.id, "Versions": versions}]}
 
     def _describe_versions(self, account: str, region: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -99,10 +99,11 @@ def _by_name(refs: list[Any]) -> dict[str, Any]:
 # -- discovery -------------------------------------------------------------------------
 def test_discover_lists_every_region_with_tags_as_labels(rig: Rig) -> None:
     refs = rig.collector(labels={"team": "override", "cloud": "tencent"}).discover()
-    assert sorted(r.key for r in refs) == [
+    # Regions interleaved, so clusters read side by side draw on different quotas.
+    assert [r.key for r in refs] == [
         "tke/ap-guangzhou/cls-7xk2p9ab",
-        "tke/ap-guangzhou/cls-d3v0ld26",
         "tke/ap-shanghai/cls-m3n4b5v6",
+        "tke/ap-guangzhou/cls-d3v0ld26",
     ]
     orders = _by_name(refs)["prod-gz-orders"]
     assert orders.labels == {"env": "prod", "team": "override", "cloud": "tencent"}
@@ -176,6 +177,11 @@ def test_collect_joins_instances_and_upgrade_check_into_pools(rig: Rig) -> None:
         "tke-cni-agent": ("cni", "1.1.7"),
     }
     assert inventory.unknown == ()
+    # The upgradable versions came with discovery, one call per page of clusters.
+    assert [b["ClusterIds"] for b in rig.bodies("DescribeAvailableClusterVersion")] == [
+        ["cls-7xk2p9ab", "cls-d3v0ld26"],
+        ["cls-m3n4b5v6"],
+    ]
     for action in ("DescribeClusterNodePools", "DescribeAddon", "CheckInstancesUpgradeAble"):
         assert rig.bodies(action)[0]["ClusterId"] == ORDERS
 
@@ -187,6 +193,8 @@ def test_collect_without_discover_asks_for_the_cluster(rig: Rig) -> None:
     assert inventory.control_plane.version is not None
     assert inventory.control_plane.version.raw == "1.32.2"
     assert rig.bodies("DescribeClusters")[-1]["ClusterIds"] == ["cls-m3n4b5v6"]
+    assert rig.bodies("DescribeAvailableClusterVersion")[-1] == {"ClusterId": "cls-m3n4b5v6"}
+    assert [v.raw for v in inventory.control_plane.upgradable_versions] == []
 
 
 def test_instances_and_upgrade_check_are_paged() -> None:
@@ -331,10 +339,10 @@ def test_a_vanished_cluster_is_not_found(rig: Rig) -> None:
 
 @pytest.mark.slow
 def test_provider_rate_limit_is_absorbed_by_retries() -> None:
-    for rig in _rig(load_fleet(), retries=8, rate_limit=4):
+    for rig in _rig(load_fleet(), rate_limit=5):
+        # Real time here: the fake's quota is a real one-second window.
+        rig.gate = Gate(50, RetryPolicy(retries=8, base_delay=0.2), seed=1)
         collector = rig.collector()
-        # Virtual time in the gate: the retries come back at once and meet the real
-        # one-second window again, so this exercises the wire form of throttling.
         inventories = [collector.collect(r) for r in collector.discover()]
         assert len(inventories) == 3
         assert rig.gate.stats.throttled > 0
