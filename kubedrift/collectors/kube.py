@@ -195,11 +195,13 @@ class InClusterCollector(_KubeCollector):
         assert isinstance(settings, InClusterConfig)
         cfg = client.Configuration()
         try:
-            # The loader reads KUBERNETES_SERVICE_HOST/PORT from the environ we were given;
-            # it re-reads the token file every minute (projected tokens rotate).
+            # The loader reads KUBERNETES_SERVICE_HOST/PORT from the environ we were given.
+            # Its refresh hook would reset `host` on every call (undoing `endpoint`); a new
+            # loader per collect re-reads the rotating projected token anyway.
             InClusterConfigLoader(  # type: ignore[no-untyped-call]
                 token_filename=settings.token_file,
                 cert_filename=settings.ca_file,
+                try_refresh_token=False,
                 environ=self._environ,
             ).load_and_set(cfg)
         except Exception as exc:
