@@ -20,11 +20,21 @@ class EventType(StrEnum):
     WAIVER_EXPIRING = "waiver.expiring"
 
 
+class ResolveReason(StrEnum):
+    """Why an open finding closed."""
+
+    # The cluster was collected and evaluated, and the finding was no longer reported.
+    GONE = "gone"
+    # A successful discovery of the cluster's source no longer lists the cluster.
+    CLUSTER_REMOVED = "cluster_removed"
+
+
 class DriftState(Frozen):
     """An open finding as stored: when it opened, when it was last confirmed.
 
     `stale` marks a state whose cluster could not be collected in the latest cycle: it
     stays open (unknown is not resolved) but its age since `last_seen_at` is visible.
+    `docs/drift.md` tells the whole lifecycle.
     """
 
     key: FindingKey
@@ -36,6 +46,15 @@ class DriftState(Frozen):
     expected: str | None = None
     waived_by: str | None = None
     stale: bool = False
+    # The settings-file source that found the cluster: lets reconcile tell "gone from a
+    # successful discovery" (resolve) from "its source did not run" (leave alone).
+    source: str | None = None
+    # Whether this opening was announced (`drift.opened` / `waiver.expiring`). A finding
+    # waived since it opened is not, so its resolution is not announced either.
+    announced: bool = True
+    # Set only on the states reconcile returns as resolved.
+    resolved_at: AwareDatetime | None = None
+    resolved_reason: ResolveReason | None = None
 
 
 class DriftEvent(Frozen):
@@ -55,3 +74,4 @@ class DriftEvent(Frozen):
     previous_severity: Severity | None = None
     summary: str
     detail: dict[str, str] = Field(default_factory=dict)
+    resolved_reason: ResolveReason | None = None
