@@ -104,7 +104,9 @@ class Gate:
             if bucket is None:
                 bucket = TokenBucket(
                     rate=self._max_rps,
-                    burst=max(1.0, self._max_rps),
+                    # A burst of one keeps every one-second window at or under
+                    # max_rps + 1 calls: providers count quotas per sliding second.
+                    burst=1.0,
                     clock=self._clock,
                     sleep=self._sleep,
                 )

@@ -93,9 +93,18 @@ def test_throttling_waits_at_least_retry_after() -> None:
 def test_regions_have_separate_buckets() -> None:
     t = FakeTime()
     gate = Gate(5, RetryPolicy(), clock=t.clock, sleep=t.sleep)
-    for _ in range(5):
-        gate("A", lambda: None, region="cn-hangzhou")
-        gate("A", lambda: None, region="cn-shanghai")
-    assert t.now == 0  # each region spent only its own burst
+    gate("A", lambda: None, region="cn-hangzhou")
+    gate("A", lambda: None, region="cn-shanghai")
+    assert t.now == 0  # each region spent only its own token
     gate("A", lambda: None, region="cn-hangzhou")
     assert t.now == pytest.approx(0.2)
+
+
+def test_gate_never_exceeds_the_rate_in_any_second() -> None:
+    t = FakeTime()
+    gate = Gate(18, RetryPolicy(), clock=t.clock, sleep=t.sleep)
+    stamps = []
+    for _ in range(200):
+        gate("A", lambda: stamps.append(t.now), region="ap-guangzhou")
+    worst = max(sum(1 for s in stamps if start <= s < start + 1.0) for start in stamps)
+    assert worst <= 19
