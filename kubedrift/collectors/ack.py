@@ -38,6 +38,7 @@ from kubedrift.model.inventory import (
     FailureReason,
     NodePool,
 )
+from kubedrift.versions import KubeVersion
 
 __all__ = ["AckCollector", "AckConfig"]
 
@@ -271,7 +272,7 @@ class AckCollector:
         )
 
     def _offers(
-        self, region: str, cluster_type: str, version: Any, raw: str, unknown: list[str]
+        self, region: str, cluster_type: str, version: KubeVersion, raw: str, unknown: list[str]
     ) -> ControlPlane:
         client = self._client(region)
 
