@@ -159,8 +159,12 @@ class FakeServer(ABC):
         return f"http://{self.host}"
 
     def start(self) -> FakeServer:
+        # A short poll interval makes stop() quick (the default waits up to 0.5 s).
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name=f"{self.name}-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"{self.name}-server",
+            daemon=True,
         )
         self._thread.start()
         return self
