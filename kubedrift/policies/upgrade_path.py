@@ -1,0 +1,360 @@
+"""The upgrade-path planner: from one cluster's inventory to its target minor, step by step.
+
+Owns the order of an upgrade (docs/upgrade-path.md): the control plane one minor per step,
+the provider's offered versions respected; a node pool only when the skew policy would break
+at the next control-plane step (then to the control plane's current version, the newest the
+policy allows, so it waits as long as possible for the next one) or at the end; kube-proxy
+moved early only when the policy requires it, otherwise after the pools; every add-on
+classed per control-plane step (required / optional / not needed, `addon_compat`), and the
+in-place vs replacement choice per pool step (`node_strategy`). Every state the path passes
+through, including mid-roll ones (old and new API servers side by side), is one the skew
+policy allows when the start was. Pure: data in, data out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from kubedrift.model.findings import StepAction, UpgradeStep
+from kubedrift.model.inventory import Addon, ClusterInventory
+from kubedrift.model.plan import AddonTarget
+from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
+from kubedrift.model.upgrades import UpgradePath
+from kubedrift.policies.addon_compat import (
+    AddonCompat,
+    classify_addon,
+    kube_proxy_decision,
+    load_addon_compat,
+)
+from kubedrift.policies.node_strategy import choose_strategy
+from kubedrift.policies.provider_offer import offered_version
+from kubedrift.policies.skew import Component, check
+from kubedrift.policies.upgrade_render import render_path_table
+from kubedrift.policies.upgrade_state import (
+    CONTROL_PLANE,
+    KUBE_PROXY,
+    ClusterState,
+    PoolState,
+    apply,
+    pool_component,
+    problems,
+    rolling,
+    state_of,
+)
+from kubedrift.versions import (
+    InvalidUpgradePath,
+    KubeVersion,
+    MinorVersion,
+    minor_steps,
+    parse_version,
+)
+
+__all__ = ["UpgradePath", "plan_upgrade", "render_path_table"]
+
+
+def plan_upgrade(
+    inventory: ClusterInventory,
+    target: MinorVersion,
+    *,
+    offered: Sequence[KubeVersion] = (),
+    addon_targets: Mapping[str, AddonTarget] | None = None,
+    node_strategies: Mapping[str, NodeStrategy] | None = None,
+    compat: AddonCompat | None = None,
+) -> UpgradePath:
+    """The ordered steps that take `inventory`'s cluster to `target`.
+
+    `offered`: the versions the provider offers this cluster (default: the inventory's
+    upgradable versions for the first step, its available versions after). `addon_targets`:
+    the plan's add-on targets, applied at the target. `node_strategies`: pool id -> forced
+    in-place / replacement. `compat`: the add-on table (default: the packaged one).
+    """
+    planner = _Planner(inventory, target, offered, addon_targets or {}, node_strategies or {})
+    return planner.run(compat or load_addon_compat())
+
+
+class _Planner:
+    def __init__(
+        self,
+        inventory: ClusterInventory,
+        target: MinorVersion,
+        offered: Sequence[KubeVersion],
+        addon_targets: Mapping[str, AddonTarget],
+        node_strategies: Mapping[str, NodeStrategy],
+    ) -> None:
+        self.inv = inventory
+        self.target = target
+        self.offered = tuple(offered)
+        self.addon_targets = addon_targets
+        self.node_strategies = node_strategies
+        self.state = state_of(inventory)
+        self.steps: list[UpgradeStep] = []
+        self.warnings: list[str] = []
+        self.pools = {p.id: p for p in inventory.node_pools}
+
+    def _path(
+        self, blocked: Sequence[str] = (), addons: Sequence[AddonDecision] = ()
+    ) -> UpgradePath:
+        return UpgradePath(
+            cluster=self.inv.key,
+            current=tuple(v.raw for v in self.inv.control_plane.apiserver_versions()),
+            target=self.target,
+            steps=tuple(s.model_copy(update={"order": i}) for i, s in enumerate(self.steps, 1)),
+            addons=tuple(addons),
+            blocked_by=tuple(blocked),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+        )
+
+    def run(self, compat: AddonCompat) -> UpgradePath:
+        self.compat = compat
+        if not self.state.apiservers:
+            return self._path(["the control plane's version is unknown: no path can be planned"])
+        oldest, newest = self.state.oldest, self.state.newest
+        try:
+            minors = minor_steps(newest, self.target)
+        except InvalidUpgradePath as error:
+            return self._path([str(error)])
+        if newest.minor - oldest.minor > 1 or newest.major != oldest.major:
+            return self._path(
+                [
+                    f"the API servers ({oldest}, {newest}) are more than one minor apart: the "
+                    "cluster is out of the skew policy before any upgrade; repair it first"
+                ]
+            )
+        if oldest.minor_version < newest.minor_version:
+            minors.insert(0, newest.minor_version)  # finish the HA roll already under way
+        for before in problems(self.state):
+            self.warnings.append(f"before the path: {before.reason}")
+        for pool in self.state.pools:
+            if pool.kubelet is None:
+                self.warnings.append(
+                    f"node pool {pool.name}: kubelet version unknown, so the skew policy is "
+                    "not checked for it; it is replaced at the end"
+                )
+        for index, minor in enumerate(minors):
+            self._control_plane_step(minor, first=index == 0, last=index == len(minors) - 1)
+        return self._path(addons=self._finish())
+
+    # --- one control-plane step ----------------------------------------------------------
+
+    def _control_plane_step(self, minor: MinorVersion, *, first: bool, last: bool) -> None:
+        version, blocked, warning = offered_version(self.inv, self.offered, minor, first=first)
+        new = parse_version(version)
+        roll = rolling(self.state, new)
+        for pool in self.state.pools:
+            if pool.kubelet is None:
+                continue
+            verdict = check(Component.KUBELET, pool.kubelet, roll.apiservers)
+            if not verdict.allowed and pool.kubelet.minor_version < self.state.oldest.minor_version:
+                self._pool_step(
+                    pool,
+                    f"required before the control plane moves to {minor}: {verdict.reason}",
+                    also=(roll,),
+                )
+        self._fit_kube_proxy(roll, minor)
+        known = {p.reason for p in problems(self.state)}
+        for problem in problems(rolling(self.state, new)):
+            if problem.reason not in known:
+                self.warnings.append(f"while the control plane rolls to {minor}: {problem.reason}")
+        old = self.state.oldest
+        servers = sorted({v.raw for v in self.state.apiservers})
+        if old.minor_version == minor:
+            reason = f"finishes the HA roll: API servers {', '.join(servers)} all reach {minor}"
+        else:
+            reason = f"the control plane moves one minor at a time: {old.minor_version} -> {minor}"
+        if last:
+            reason += " (the target)"
+        decisions = self._classify(minor, after=apply(self.state, _cp(version, old, reason)))
+        step = _cp(version, old, reason).model_copy(
+            update={
+                "addons": decisions,
+                "blocked_by": (blocked,) if blocked else (),
+                "warnings": (warning,) if warning else (),
+            }
+        )
+        self._add(step)
+        for decision in decisions:
+            if decision.need is AddonNeed.REQUIRED and decision.name != KUBE_PROXY and not last:
+                self.warnings.append(
+                    f"{decision.name} is required at {minor}: {decision.reason}; upgrade it "
+                    "right after this control-plane step"
+                )
+
+    def _pool_step(self, pool: PoolState, reason: str, also: Sequence[ClusterState] = ()) -> None:
+        """Move `pool` to the control plane's current version, kube-proxy along if it must."""
+        to = self.state.oldest
+        inventory_pool = self.pools[pool.id]
+        choice = choose_strategy(
+            inventory_pool,
+            to.minor_version,
+            provider=self.inv.ref.provider,
+            override=self.node_strategies.get(pool.id),
+        )
+        decisions: tuple[AddonDecision, ...] = ()
+        if pool.kube_proxy is not None:
+            servers = [v for s in (self.state, *also) for v in s.apiservers]
+            verdict = check(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to)
+            if not verdict.allowed:
+                decisions = (
+                    AddonDecision(
+                        name=KUBE_PROXY,
+                        kind="proxy",
+                        need=AddonNeed.REQUIRED,
+                        from_version=pool.kube_proxy.raw,
+                        to_version=to.raw,
+                        reason=f"moves with the kubelet on these nodes: {verdict.reason}",
+                        source="skew policy",
+                    ),
+                )
+        action: StepAction = (
+            "replace_node_pool"
+            if choice.strategy is NodeStrategy.REPLACEMENT
+            else "upgrade_node_pool"
+        )
+        self._add(
+            UpgradeStep(
+                order=1,
+                action=action,
+                component=pool_component(pool.id),
+                from_version=None if pool.kubelet is None else pool.kubelet.raw,
+                to_version=to.raw,
+                reason=f"{pool.name}: {reason}",
+                addons=decisions,
+                strategy=choice,
+            )
+        )
+
+    def _fit_kube_proxy(self, roll: ClusterState, minor: MinorVersion) -> None:
+        """Move kube-proxy before the control plane when the roll would break its rules."""
+        bad = [
+            check(Component.KUBE_PROXY, p.kube_proxy, roll.apiservers, kubelet_version=p.kubelet)
+            for p in self.state.pools
+            if p.kube_proxy is not None
+        ]
+        bad = [v for v in bad if not v.allowed]
+        if not bad:
+            return
+        fit = self._kube_proxy_fitting(roll)
+        if fit is None:
+            # One DaemonSet cannot fit pools this far apart: bring the lagging pools to the
+            # control plane first; kube-proxy at the control plane's minor then fits them all.
+            for pool in self.state.pools:
+                if (
+                    pool.kubelet is not None
+                    and pool.kubelet.minor_version < self.state.oldest.minor_version
+                ):
+                    self._pool_step(
+                        pool,
+                        f"required before the control plane moves to {minor}: no kube-proxy "
+                        f"version fits every pool's kubelet ({bad[0].reason})",
+                        also=(roll,),
+                    )
+            fit = self._kube_proxy_fitting(roll)
+        if fit is None or all(
+            p.kube_proxy is None or p.kube_proxy.minor_version == fit.minor_version
+            for p in self.state.pools
+        ):
+            return
+        current = next(p.kube_proxy for p in self.state.pools if p.kube_proxy is not None)
+        reason = f"required before the control plane moves to {minor}: {bad[0].reason}"
+        decision = kube_proxy_decision(AddonNeed.REQUIRED, current, fit.raw, reason)
+        self._add(_addon_step(decision, reason))
+
+    def _kube_proxy_fitting(self, roll: ClusterState) -> KubeVersion | None:
+        """The newest kube-proxy version valid now and mid-roll next to every pool's kubelet."""
+        top = self.state.oldest
+        for lag in range(4):
+            candidate = top if lag == 0 else parse_version(f"{top.major}.{top.minor - lag}")
+            if all(
+                check(
+                    Component.KUBE_PROXY, candidate, s.apiservers, kubelet_version=p.kubelet
+                ).allowed
+                for s in (self.state, roll)
+                for p in s.pools
+                if p.kube_proxy is not None
+            ):
+                return candidate
+        return None
+
+    # --- add-ons and the end -------------------------------------------------------------
+
+    def _classify(self, minor: MinorVersion, *, after: ClusterState) -> tuple[AddonDecision, ...]:
+        at_target = minor == self.target
+        out: list[AddonDecision] = []
+        proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
+        if proxies:
+            lagging = [v for v in proxies if v.minor_version < minor]
+            current = min(proxies)
+            if not lagging:
+                need, why = AddonNeed.NOT_NEEDED, f"already at {minor}"
+            elif at_target:
+                need, why = AddonNeed.REQUIRED, "the path ends with every component at the target"
+            else:
+                need, why = (
+                    AddonNeed.OPTIONAL,
+                    f"follows the control plane (kubeadm moves it to {minor}); the skew policy "
+                    f"lets {current} stay, so it moves once, after the node pools, at the end",
+                )
+            out.append(kube_proxy_decision(need, current, after.oldest.raw, why))
+        for addon in self.inv.addons:
+            if self.compat.canonical(addon.name) == KUBE_PROXY:
+                continue
+            plan = self._plan_target(addon) if at_target else None
+            out.append(classify_addon(addon, minor, compat=self.compat, plan_target=plan))
+        return tuple(out)
+
+    def _plan_target(self, addon: Addon) -> AddonTarget | None:
+        canonical = self.compat.canonical(addon.name)
+        for name, wanted in self.addon_targets.items():
+            if addon.name in (name, *wanted.aliases) or canonical == name:
+                return wanted
+        return None
+
+    def _finish(self) -> tuple[AddonDecision, ...]:
+        """Pools to the target, then kube-proxy, then the add-ons the target requires."""
+        if self.state.oldest.minor_version != self.target:
+            return ()  # the path stopped early (blocked); nothing is at the target
+        for pool in self.state.pools:
+            if pool.kubelet is None or pool.kubelet.minor_version < self.target:
+                done = any(s.component == pool_component(pool.id) for s in self.steps)
+                why = "at the end: every node pool joins the control plane at the target"
+                if not done:
+                    why += "; held back until now, so the pool is upgraded once"
+                self._pool_step(pool, why)
+        decisions = self._classify(self.target, after=self.state)
+        for decision in decisions:
+            if decision.need is AddonNeed.REQUIRED:
+                self._add(_addon_step(decision, f"after the node pools: {decision.reason}"))
+        return decisions
+
+    def _add(self, step: UpgradeStep) -> None:
+        before = {p.reason for p in problems(self.state)}
+        self.steps.append(step)
+        self.state = apply(self.state, step)
+        for problem in problems(self.state):
+            if problem.reason not in before:
+                self.warnings.append(
+                    f"after {step.component} -> {step.to_version}: {problem.reason}"
+                )
+
+
+def _cp(version: str, old: KubeVersion, reason: str) -> UpgradeStep:
+    return UpgradeStep(
+        order=1,
+        action="upgrade_control_plane",
+        component=CONTROL_PLANE,
+        from_version=old.raw,
+        to_version=version,
+        reason=reason,
+    )
+
+
+def _addon_step(decision: AddonDecision, reason: str) -> UpgradeStep:
+    return UpgradeStep(
+        order=1,
+        action="upgrade_addon",
+        component=decision.name,
+        from_version=decision.from_version,
+        to_version=decision.to_version or "unknown",
+        reason=reason,
+        addons=(decision,),
+    )

@@ -1,0 +1,166 @@
+"""The versions an upgrade path moves, and what each step does to them.
+
+Owns `ClusterState` (API servers, the control plane's other components, per pool the kubelet
+and kube-proxy), building it from an inventory, applying one `UpgradeStep`, the state in the
+middle of a control-plane roll (old and new API servers side by side), and the skew verdicts
+of a state. The planner and its tests share these, so "the path never breaks the skew policy"
+is checked on exactly the states the path passes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from kubedrift.model.findings import UpgradeStep
+from kubedrift.model.inventory import AddonKind, ClusterInventory
+from kubedrift.policies.skew import Component, SkewSubject, SkewVerdict, cluster_skew
+from kubedrift.versions import KubeVersion, MinorVersion, parse_version
+
+CONTROL_PLANE = "control-plane"
+KUBE_PROXY = "kube-proxy"
+POOL_PREFIX = "node-pool/"
+_CP_CLIENTS = frozenset(
+    {
+        Component.KUBE_CONTROLLER_MANAGER.value,
+        Component.KUBE_SCHEDULER.value,
+        Component.CLOUD_CONTROLLER_MANAGER.value,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PoolState:
+    """One pool's node components; None is unknown (never checked, never "fine")."""
+
+    id: str
+    name: str
+    kubelet: KubeVersion | None
+    kube_proxy: KubeVersion | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterState:
+    apiservers: tuple[KubeVersion, ...]
+    clients: tuple[tuple[str, KubeVersion], ...]
+    pools: tuple[PoolState, ...]
+
+    @property
+    def oldest(self) -> KubeVersion:
+        return min(self.apiservers)
+
+    @property
+    def newest(self) -> KubeVersion:
+        return max(self.apiservers)
+
+    def pool(self, pool_id: str) -> PoolState:
+        return next(p for p in self.pools if p.id == pool_id)
+
+    def with_pool(self, new: PoolState) -> ClusterState:
+        return replace(self, pools=tuple(new if p.id == new.id else p for p in self.pools))
+
+
+def pool_component(pool_id: str) -> str:
+    return f"{POOL_PREFIX}{pool_id}"
+
+
+def _parse(raw: str | None) -> KubeVersion | None:
+    if raw is None:
+        return None
+    try:
+        return parse_version(raw)
+    except ValueError:
+        return None
+
+
+def state_of(inventory: ClusterInventory) -> ClusterState:
+    """The state an inventory describes.
+
+    kube-proxy per pool comes from the pool; a pool that does not report it falls back to
+    the cluster's kube-proxy add-on (one DaemonSet on every node) when its version parses.
+    """
+    cp = inventory.control_plane
+    clients = tuple(
+        (c.component, c.version)
+        for c in cp.components
+        if c.component in _CP_CLIENTS and c.version is not None
+    )
+    proxy_addon: KubeVersion | None = None
+    for addon in inventory.addons:
+        if addon.kind is AddonKind.PROXY or addon.name.startswith(KUBE_PROXY):
+            proxy_addon = _parse(addon.running_version or addon.version)
+            if proxy_addon is not None:
+                break
+    pools = tuple(
+        PoolState(
+            id=p.id,
+            name=p.name,
+            kubelet=p.kubelet_version,
+            kube_proxy=p.kube_proxy_version or proxy_addon,
+        )
+        for p in inventory.node_pools
+    )
+    return ClusterState(apiservers=cp.apiserver_versions(), clients=clients, pools=pools)
+
+
+def rolling(state: ClusterState, version: KubeVersion) -> ClusterState:
+    """Mid-roll: the new API server has joined, the old ones still serve (HA rolls one by one)."""
+    return replace(state, apiservers=(*state.apiservers, version))
+
+
+def as_version(minor: MinorVersion) -> KubeVersion:
+    return parse_version(str(minor))
+
+
+def apply(state: ClusterState, step: UpgradeStep) -> ClusterState:
+    """The state after `step`. Steps the state does not model (other add-ons, manual) leave it
+    unchanged; the versions of the steps it models must parse as Kubernetes versions.
+
+    A node-pool step moves the pool's kubelet, and its kube-proxy too when the step classes
+    kube-proxy as required (the two move together on those nodes).
+    """
+    if step.action == "upgrade_control_plane":
+        target = parse_version(step.to_version)
+        return replace(
+            state,
+            apiservers=(target,),
+            clients=tuple((name, target) for name, _ in state.clients),
+        )
+    if step.action in ("upgrade_node_pool", "replace_node_pool"):
+        target = parse_version(step.to_version)
+        pool = state.pool(step.component.removeprefix(POOL_PREFIX))
+        proxy = pool.kube_proxy
+        for decision in step.addons:
+            if decision.name == KUBE_PROXY and decision.to_version is not None:
+                proxy = parse_version(decision.to_version)
+        return state.with_pool(replace(pool, kubelet=target, kube_proxy=proxy))
+    if step.action == "upgrade_addon" and step.component == KUBE_PROXY:
+        target = parse_version(step.to_version)
+        return replace(
+            state,
+            pools=tuple(
+                replace(p, kube_proxy=target) if p.kube_proxy is not None else p
+                for p in state.pools
+            ),
+        )
+    return state
+
+
+def subjects(state: ClusterState) -> Iterable[SkewSubject]:
+    for name, version in state.clients:
+        yield SkewSubject(name, version, where=CONTROL_PLANE)
+    for pool in state.pools:
+        if pool.kubelet is not None:
+            yield SkewSubject(Component.KUBELET, pool.kubelet, where=pool_component(pool.id))
+        if pool.kube_proxy is not None:
+            yield SkewSubject(
+                Component.KUBE_PROXY,
+                pool.kube_proxy,
+                kubelet_version=pool.kubelet,
+                where=pool_component(pool.id),
+            )
+
+
+def problems(state: ClusterState) -> tuple[SkewVerdict, ...]:
+    """Every verdict of the state that is not "allowed" (violations and undetermined ones)."""
+    return cluster_skew(state.apiservers, subjects(state))
