@@ -44,9 +44,7 @@ class TokenBucket:
         sleeps exactly its share of the deficit, with no polling loop.
         """
         with self._lock:
-            now = self.clock()
-            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
-            self._updated = now
+            self._refill()
             self._tokens -= 1
             wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
         if wait > 0:
@@ -55,7 +53,13 @@ class TokenBucket:
     def penalise(self, seconds: float) -> None:
         """The provider throttled us: drain the bucket so every caller backs off together."""
         with self._lock:
+            self._refill()
             self._tokens = min(self._tokens, -seconds * self.rate)
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
 
 
 @dataclass

@@ -108,3 +108,12 @@ def test_gate_never_exceeds_the_rate_in_any_second() -> None:
         gate("A", lambda: stamps.append(t.now), region="ap-guangzhou")
     worst = max(sum(1 for s in stamps if start <= s < start + 1.0) for start in stamps)
     assert worst <= 19
+
+
+def test_consecutive_throttles_each_wait_their_retry_after() -> None:
+    t = FakeTime()
+    gate = Gate(100, RetryPolicy(retries=3, base_delay=0.01), clock=t.clock, sleep=t.sleep)
+    call, _ = _failing(2, "throttled", retry_after=3.0)
+    assert gate("DescribeClusters", call) == "ok"
+    assert t.now >= 6.0
+    assert len([s for s in t.sleeps if s >= 3.0]) == 2
