@@ -1,0 +1,174 @@
+"""The policy engine: `evaluate(plan, inventories, now, calendar) -> [Finding]`.
+
+Pure: a function of its arguments (no I/O, no clock). For each cluster it finds the plan group
+(the first whose selector matches), runs every rule against the group's target, applies the
+plan's waivers and adds the plan-level findings: a cluster no group selects (only the rules
+that need no target run for it), and waivers expiring within 14 days. Findings come back sorted
+by cluster, then severity (worst first), rule and component; keys are unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from fnmatch import fnmatchcase
+
+from kubedrift.calendar import ReleaseCalendar
+from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity
+from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
+from kubedrift.policies.compat import CompatData, load_compat
+from kubedrift.policies.rules.base import Rule, RuleContext, make_finding
+from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING
+from kubedrift.policies.rules.registry import rule_classes
+
+EXPIRING_DAYS = 14
+# What the target-free rules see for a cluster no group selects: the plan's defaults (end of
+# support: provider calendar, 90 / 30 days) and a constraint admitting every version.
+NO_TARGET = Target(kubernetes=">=0.0.0-0")
+
+
+def evaluate(
+    plan: VersionPlan,
+    inventories: Iterable[ClusterInventory],
+    now: datetime,
+    calendar: ReleaseCalendar,
+    *,
+    compat: CompatData | None = None,
+    rules: Sequence[type[Rule]] | None = None,
+) -> list[Finding]:
+    """Every finding for every cluster; see the module docstring."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    context = RuleContext(calendar=calendar, compat=compat or load_compat(), now=now)
+    instances = [cls(context) for cls in (rules if rules is not None else rule_classes())]
+    target_free = [rule for rule in instances if not rule.info.needs_target]
+    waivers = _WaiverBook(plan, now.date())
+    found: list[Finding] = []
+    for cluster in inventories:
+        group = plan.group_for(cluster.ref)
+        if group is None:
+            raw = [_not_in_plan(cluster), *_run(target_free, cluster, NO_TARGET, now)]
+        else:
+            raw = _run(instances, cluster, group.target, now)
+        found.extend(waivers.apply(cluster, group, _unique(raw)))
+    found.sort(key=_order)
+    return found
+
+
+def _run(
+    rules: Sequence[Rule], cluster: ClusterInventory, target: Target, now: datetime
+) -> list[Finding]:
+    out: list[Finding] = []
+    for rule in rules:
+        try:
+            out.extend(rule.evaluate(cluster, target, now))
+        except Exception as exc:  # the per-cluster boundary: one broken rule is one finding
+            out.append(
+                make_finding(
+                    rule.info,
+                    cluster,
+                    "rule-error",
+                    f"rule {rule.info.id} could not evaluate this cluster: "
+                    f"{type(exc).__name__}: {exc}",
+                    severity=Severity.MEDIUM,
+                )
+            )
+    return out
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per key: the worst when a rule reports a component twice."""
+    kept: dict[FindingKey, Finding] = {}
+    for finding in findings:
+        other = kept.get(finding.key)
+        if other is None or finding.severity > other.severity:
+            kept[finding.key] = finding
+    return list(kept.values())
+
+
+def _order(finding: Finding) -> tuple[str, int, str, str]:
+    key = finding.key
+    return (key.cluster, -finding.severity.rank, key.rule, key.component)
+
+
+def _not_in_plan(cluster: ClusterInventory) -> Finding:
+    ref = cluster.ref
+    labels = ", ".join(f"{k}={v}" for k, v in sorted(ref.labels.items())) or "no labels"
+    return make_finding(
+        CLUSTER_NOT_IN_PLAN,
+        cluster,
+        "cluster",
+        f"no target in the plan: no group selects {ref.name} ({ref.provider}, {labels})",
+        observed=f"{ref.provider} {ref.region or '-'} {labels}",
+        expected="selected by a plan group",
+        remedy=Remedy(summary="add a group (or a catch-all last group) that selects it"),
+    )
+
+
+class _WaiverBook:
+    """The plan's waivers split by `day`: live ones waive, expired ones are named."""
+
+    def __init__(self, plan: VersionPlan, day: date) -> None:
+        self.day = day
+        self.live = [w for w in plan.waivers if w.active_on(day)]
+        self.expired = [w for w in plan.waivers if not w.active_on(day)]
+
+    def apply(
+        self, cluster: ClusterInventory, group: ClusterGroup | None, findings: list[Finding]
+    ) -> list[Finding]:
+        ref, name = cluster.ref, group.name if group is not None else None
+        live = [w for w in self.live if w.selector.covers_cluster(ref, name)]
+        expired = [w for w in self.expired if w.selector.covers_cluster(ref, name)]
+        if not live and not expired:
+            return findings
+        out: list[Finding] = []
+        used: dict[int, tuple[Waiver, int]] = {}
+        for finding in findings:
+            waiver = _first(live, finding)
+            gone = None if waiver is not None else _first(expired, finding)
+            if waiver is not None:
+                count = used.get(id(waiver), (waiver, 0))[1]
+                used[id(waiver)] = (waiver, count + 1)
+                out.append(finding.model_copy(update={"waived_by": _label(waiver)}))
+            elif gone is not None:
+                summary = (
+                    f"{finding.summary} (waiver {_label(gone)} expired on "
+                    f"{gone.expires.isoformat()})"
+                )
+                out.append(finding.model_copy(update={"summary": summary}))
+            else:
+                out.append(finding)
+        for waiver, count in used.values():
+            left = (waiver.expires - self.day).days
+            if left <= EXPIRING_DAYS:
+                out.append(_expiring(cluster, waiver, left, count))
+        return out
+
+
+def _first(waivers: list[Waiver], finding: Finding) -> Waiver | None:
+    rule, component = finding.key.rule, finding.key.component
+    for waiver in waivers:
+        if fnmatchcase(rule, waiver.rule) and (
+            waiver.component is None or fnmatchcase(component, waiver.component)
+        ):
+            return waiver
+    return None
+
+
+def _label(waiver: Waiver) -> str:
+    return waiver.id or waiver.rule
+
+
+def _expiring(cluster: ClusterInventory, waiver: Waiver, left: int, count: int) -> Finding:
+    when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+    return make_finding(
+        WAIVER_EXPIRING,
+        cluster,
+        f"waiver/{_label(waiver)}",
+        f"waiver {_label(waiver)} (owner {waiver.owner}) expires {when}, on "
+        f"{waiver.expires.isoformat()}: {count} finding(s) it waives here will be reported again",
+        observed=waiver.expires.isoformat(),
+        expected=f"expiry more than {EXPIRING_DAYS} days away, or the findings fixed",
+        remedy=Remedy(summary="renew the waiver with a new expiry, or fix what it covers"),
+    )

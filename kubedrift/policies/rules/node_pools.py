@@ -1,0 +1,131 @@
+"""Node pools against their control plane: behind it (an upgrade pending) and mixed versions.
+
+The skew rules say when a pool is out of policy; these say when it is merely not done: a pool
+behind its control plane still has an upgrade to make, and a pool whose nodes disagree is in
+the middle of one (or stuck in it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import ClassVar
+
+from kubedrift.model.findings import Finding, Remedy, Severity, UpgradeStep
+from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.plan import Target
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, plural
+
+_FAMILY = "node_pools"
+
+
+class NodePoolBehind:
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="node-pool-behind",
+        title="Node pool behind its control plane",
+        severity=Severity.LOW,
+        rationale=(
+            "Workers follow the control plane; a pool still on an older minor has an upgrade "
+            "pending and leaves less room for the next control-plane step. Low while within the "
+            "plan's `node_pools.max_minor_skew` (or the skew policy when unset), medium beyond "
+            "the plan's limit."
+        ),
+        family=_FAMILY,
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterator[Finding]:
+        plane = oldest_apiserver(cluster)
+        if plane is None:
+            return
+        limit = target.node_pools.max_minor_skew
+        for pool in cluster.node_pools:
+            kubelet = pool.kubelet_version
+            if kubelet is None:
+                continue
+            behind = minors_apart(plane.minor_version, kubelet.minor_version)
+            if not behind or behind < 0:
+                continue
+            over = limit is not None and behind > limit
+            allowed = f"plan allows {limit}" if limit is not None else "skew policy decides"
+            yield make_finding(
+                self.info,
+                cluster,
+                f"node-pool/{pool.id}",
+                f"pool {pool.name} runs kubelet {kubelet}, {plural(behind, 'minor')} behind "
+                f"the control plane {plane} ({allowed})",
+                severity=Severity.MEDIUM if over else self.info.severity,
+                observed=str(kubelet),
+                expected=str(plane.minor_version)
+                if limit is None
+                else f">= {plane.major}.{plane.minor - limit}",
+                remedy=Remedy(
+                    summary=f"upgrade pool {pool.name} to {plane}",
+                    steps=(
+                        UpgradeStep(
+                            order=1,
+                            action="upgrade_node_pool",
+                            component=f"node-pool/{pool.id}",
+                            from_version=str(kubelet),
+                            to_version=str(plane),
+                            reason="workers follow the control plane",
+                        ),
+                    ),
+                ),
+            )
+
+
+class NodePoolMixedVersions:
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="node-pool-mixed-versions",
+        title="Nodes of one pool at different kubelet versions",
+        severity=Severity.MEDIUM,
+        rationale=(
+            "A pool is upgraded as a unit; nodes at different versions mean a rollout in "
+            "progress or stuck, and the pool behaves differently node to node. Not reported "
+            "when the plan sets `node_pools.allow_mixed_versions`. A pool whose node versions "
+            "were not counted is reported as info (could not determine)."
+        ),
+        family=_FAMILY,
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterator[Finding]:
+        if target.node_pools.allow_mixed_versions:
+            return
+        for pool in cluster.node_pools:
+            component = f"node-pool/{pool.id}"
+            if not pool.versions_seen:
+                if pool.node_count == 0:
+                    continue
+                yield make_finding(
+                    self.info,
+                    cluster,
+                    component,
+                    f"could not determine whether the nodes of pool {pool.name} run one "
+                    "version: node versions were not collected",
+                    severity=Severity.INFO,
+                    observed=None if pool.kubelet_version is None else str(pool.kubelet_version),
+                )
+                continue
+            if not pool.mixed_versions:
+                continue
+            seen = ", ".join(f"{v} x{n}" for v, n in sorted(pool.versions_seen.items()))
+            yield make_finding(
+                self.info,
+                cluster,
+                component,
+                f"pool {pool.name} runs mixed kubelet versions: {seen}",
+                observed=seen,
+                expected="one kubelet version per pool",
+                remedy=Remedy(summary=f"finish the rollout of pool {pool.name}"),
+            )

@@ -1,0 +1,263 @@
+"""The version skew policy applied to a cluster: kubelet, kube-proxy, control-plane components
+and the HA spread of the API servers (`kubedrift.policies.skew` holds the policy itself).
+
+Every node version seen in a pool is checked, not only the pool's oldest: a kubelet newer than
+an API server is as much a violation as one too old. kube-proxy is read from the pool when the
+collector saw it there, else from the kube-proxy add-on (a DaemonSet on every node). Verdicts
+are memoised per run: a fleet repeats the same few version combinations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.inventory import ClusterInventory, NodePool
+from kubedrift.model.plan import Target
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.skew import SkewStatus, SkewVerdict, check
+from kubedrift.versions import InvalidVersion, KubeVersion, parse_version
+
+_FAMILY = "skew_rules"
+
+
+def _verdict(
+    context: RuleContext,
+    component: str,
+    version: KubeVersion,
+    servers: Sequence[KubeVersion],
+    kubelet: KubeVersion | None = None,
+) -> SkewVerdict:
+    # Raw strings are part of the key: reasons quote versions as reported.
+    key = (
+        "skew",
+        component,
+        version.raw,
+        tuple(s.raw for s in servers),
+        None if kubelet is None else kubelet.raw,
+    )
+    found = context.cache.get(key)
+    if found is None:
+        found = context.cache[key] = check(component, version, servers, kubelet_version=kubelet)
+    return found
+
+
+def _seen(pool: NodePool) -> list[KubeVersion]:
+    """Every kubelet version of the pool: the counted ones, else the pool's version."""
+    versions: list[KubeVersion] = []
+    for raw in pool.versions_seen:
+        try:
+            versions.append(parse_version(raw))
+        except InvalidVersion:
+            continue  # an unreadable version is version-unknown's finding
+    if not versions and pool.kubelet_version is not None:
+        versions.append(pool.kubelet_version)
+    return sorted(set(versions))
+
+
+def _worst(verdicts: list[SkewVerdict]) -> SkewVerdict | None:
+    violated = [v for v in verdicts if v.status is SkewStatus.VIOLATED]
+    if violated:
+        return max(violated, key=lambda v: max(x.excess for x in v.violations))
+    undetermined = [v for v in verdicts if v.status is SkewStatus.UNDETERMINED]
+    return undetermined[0] if undetermined else None
+
+
+def _finding(
+    info: RuleInfo, cluster: ClusterInventory, component: str, verdict: SkewVerdict, expected: str
+) -> Finding:
+    if verdict.status is SkewStatus.UNDETERMINED:
+        return make_finding(
+            info,
+            cluster,
+            component,
+            verdict.reason,
+            severity=Severity.LOW,
+            observed=str(verdict.version),
+        )
+    return make_finding(
+        info,
+        cluster,
+        component,
+        verdict.reason,
+        observed=str(verdict.version),
+        expected=expected,
+        remedy=Remedy(summary=_remedy_text(verdict)),
+    )
+
+
+def _remedy_text(verdict: SkewVerdict) -> str:
+    violation = verdict.violations[0]
+    if violation.minors > 0:
+        return (
+            f"upgrade the control plane first, or roll {verdict.component.value} back to "
+            f"{violation.against.minor_version}"
+        )
+    return f"upgrade {verdict.component.value} towards {violation.against.minor_version}"
+
+
+class SkewKubelet:
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="skew-kubelet",
+        title="kubelet outside the version skew policy",
+        severity=Severity.HIGH,
+        rationale=(
+            "A kubelet must not be newer than any API server (it may fail to register) and at "
+            "most three minors older than the newest (two for a kubelet older than 1.25). "
+            "Every version seen in a pool is checked against every API server."
+        ),
+        family=_FAMILY,
+        needs_target=False,
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterator[Finding]:
+        servers = cluster.control_plane.apiserver_versions()
+        for pool in cluster.node_pools:
+            verdicts = [_verdict(self.context, "kubelet", v, servers) for v in _seen(pool)]
+            worst = _worst(verdicts)
+            if worst is not None:
+                expected = "not newer than any API server; within the allowed lag of the newest"
+                yield _finding(self.info, cluster, f"node-pool/{pool.id}", worst, expected)
+
+
+class SkewKubeProxy:
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="skew-kube-proxy",
+        title="kube-proxy outside the version skew policy",
+        severity=Severity.HIGH,
+        rationale=(
+            "kube-proxy follows the kubelet's rules against the API servers, and since 1.28 may "
+            "be up to three minors older or newer than the kubelet on its node (two when "
+            "kube-proxy is older than 1.25; the same minor under older API servers)."
+        ),
+        family=_FAMILY,
+        needs_target=False,
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterator[Finding]:
+        servers = cluster.control_plane.apiserver_versions()
+        fallback = _addon_kube_proxy(cluster)
+        for pool in cluster.node_pools:
+            proxy = pool.kube_proxy_version or fallback
+            if proxy is None:
+                continue
+            kubelets: list[KubeVersion | None] = [*_seen(pool)] or [None]
+            verdicts = [
+                _verdict(self.context, "kube-proxy", proxy, servers, kubelet)
+                for kubelet in kubelets
+            ]
+            worst = _worst(verdicts)
+            if worst is not None:
+                expected = (
+                    "not newer than any API server; within the allowed lag of the newest and "
+                    "of its node's kubelet"
+                )
+                yield _finding(self.info, cluster, f"node-pool/{pool.id}", worst, expected)
+
+
+def _addon_kube_proxy(cluster: ClusterInventory) -> KubeVersion | None:
+    for addon in cluster.addons:
+        if addon.name in ("kube-proxy", "kube-proxy-worker"):
+            raw = addon.running_version or addon.version
+            if raw is None:
+                return None
+            try:
+                return parse_version(raw)
+            except InvalidVersion:
+                return None
+    return None
+
+
+class SkewControlPlaneComponents:
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="skew-control-plane-components",
+        title="Controller manager, scheduler or cloud controller manager outside the skew policy",
+        severity=Severity.HIGH,
+        rationale=(
+            "kube-controller-manager, kube-scheduler and cloud-controller-manager must not be "
+            "newer than any API server and at most one minor older than the newest."
+        ),
+        family=_FAMILY,
+        needs_target=False,
+    )
+
+    _COMPONENTS = ("kube-controller-manager", "kube-scheduler", "cloud-controller-manager")
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterator[Finding]:
+        servers = cluster.control_plane.apiserver_versions()
+        for item in cluster.control_plane.components:
+            if item.component not in self._COMPONENTS or item.version is None:
+                continue
+            verdict = _verdict(self.context, item.component, item.version, servers)
+            if verdict.status is SkewStatus.ALLOWED:
+                continue
+            component = f"control-plane/{item.component}"
+            if item.instance:
+                component += f"/{item.instance}"
+            expected = "not newer than any API server; at most 1 minor older than the newest"
+            yield _finding(self.info, cluster, component, verdict, expected)
+
+
+class SkewApiserverHa:
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="skew-apiserver-ha",
+        title="HA API servers at mixed versions",
+        severity=Severity.HIGH,
+        rationale=(
+            "The API servers of one cluster must be within one minor of each other; beyond that "
+            "the cluster itself is out of policy. Mixed versions within one minor are an upgrade "
+            "in progress (or stuck) and are reported as low: every other rule is then measured "
+            "against the oldest and the newest."
+        ),
+        family=_FAMILY,
+        needs_target=False,
+    )
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterator[Finding]:
+        servers = cluster.control_plane.apiserver_versions()
+        distinct = sorted(set(servers))
+        if len(distinct) < 2:
+            return
+        shown = ", ".join(str(s) for s in sorted(servers))
+        verdict = _verdict(self.context, "kube-apiserver", distinct[-1], servers)
+        if verdict.status is SkewStatus.ALLOWED:
+            yield make_finding(
+                self.info,
+                cluster,
+                "control-plane/kube-apiserver",
+                f"API servers run mixed versions ({shown}): an upgrade in progress or stuck",
+                severity=Severity.LOW,
+                observed=shown,
+                expected="every API server at one version",
+                remedy=Remedy(summary=f"finish the upgrade of every API server to {distinct[-1]}"),
+            )
+            return
+        yield _finding(
+            self.info,
+            cluster,
+            "control-plane/kube-apiserver",
+            verdict,
+            "API servers within 1 minor of each other",
+        )
