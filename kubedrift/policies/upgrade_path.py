@@ -157,7 +157,7 @@ class _Planner:
                 self.warnings.append(f"while the control plane rolls to {minor}: {problem.reason}")
         old = self.state.oldest
         servers = sorted({v.raw for v in self.state.apiservers})
-        if old.minor_version == minor:
+        if old.minor_version < minor == self.state.newest.minor_version:
             reason = f"finishes the HA roll: API servers {', '.join(servers)} all reach {minor}"
         else:
             reason = f"the control plane moves one minor at a time: {old.minor_version} -> {minor}"
@@ -292,7 +292,8 @@ class _Planner:
                 need, why = (
                     AddonNeed.OPTIONAL,
                     f"follows the control plane (kubeadm moves it to {minor}); the skew policy "
-                    f"lets {current} stay, so it moves once, after the node pools, at the end",
+                    f"lets {current} stay, so it moves only when the policy requires it or "
+                    "after the node pools at the end",
                 )
             out.append(kube_proxy_decision(need, current, after.oldest.raw, why))
         for addon in self.inv.addons:
