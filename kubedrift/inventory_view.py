@@ -31,12 +31,13 @@ def _pools(cluster: ClusterInventory) -> str:
 
 def cluster_rows(document: InventoryDocument) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
-    for cluster in sorted(document.clusters, key=lambda c: c.key):
+    for cluster in sorted(document.clusters, key=lambda c: (c.provider, c.region or "", c.name)):
         version = cluster.control_plane.version
+        where = f"{cluster.provider}/{cluster.region}" if cluster.region else cluster.provider
         rows.append(
             (
-                cluster.key,
-                cluster.ref.name,
+                cluster.name,
+                where,
                 version.raw if version else "unknown",
                 _pools(cluster),
                 str(len(cluster.addons)),
@@ -60,7 +61,7 @@ def _failure_line(failure: CollectionFailed) -> str:
 
 def render_table(document: InventoryDocument) -> str:
     lines = _table(
-        ("CLUSTER", "NAME", "CONTROL PLANE", "NODE POOLS (kubelet)", "ADD-ONS"),
+        ("CLUSTER", "WHERE", "CONTROL PLANE", "NODE POOLS (kubelet)", "ADD-ONS"),
         cluster_rows(document),
     )
     lines.append("")

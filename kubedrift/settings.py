@@ -102,8 +102,21 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
 
 
 def load_settings(path: str | Path) -> Settings:
-    """Read and validate a settings file; a relative `plan:` is resolved next to it."""
+    """Read and validate a settings file; relative paths in it are resolved next to it."""
     settings = parse_settings(read_text(path, SettingsError), str(path))
-    if settings.plan is not None and not settings.plan.is_absolute():
-        settings = settings.model_copy(update={"plan": Path(path).parent / settings.plan})
-    return settings
+    base = Path(path).parent
+    sources = tuple(_resolve_paths(source, base) for source in settings.sources)
+    plan = settings.plan
+    if plan is not None and not plan.is_absolute():
+        plan = base / plan
+    return settings.model_copy(update={"sources": sources, "plan": plan})
+
+
+def _resolve_paths(source: CollectorConfig, base: Path) -> CollectorConfig:
+    updates: dict[str, object] = {}
+    for name in source.path_fields:
+        value = getattr(source, name)
+        if value is not None and not Path(value).expanduser().is_absolute():
+            resolved = base / Path(value)
+            updates[name] = resolved if isinstance(value, Path) else str(resolved)
+    return source.model_copy(update=updates) if updates else source

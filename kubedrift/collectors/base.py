@@ -22,7 +22,13 @@ T = TypeVar("T")
 
 
 class CollectorConfig(Frozen):
-    """Settings shared by every source; each collector extends it with its own fields."""
+    """Settings shared by every source; each collector extends it with its own fields.
+
+    `path_fields` names the fields holding file paths: a relative path in a settings file
+    is resolved against the directory of that file.
+    """
+
+    path_fields: ClassVar[tuple[str, ...]] = ()
 
     name: str = Field(min_length=1, description="unique name of this source")
     type: str = Field(description="collector type: ack, tke, kubeconfig, incluster, simulated")

@@ -51,6 +51,8 @@ class KubeSettings(CollectorConfig):
 
 
 class KubeconfigConfig(KubeSettings):
+    path_fields: ClassVar[tuple[str, ...]] = ("kubeconfig",)
+
     type: Literal["kubeconfig"] = "kubeconfig"
     kubeconfig: str | None = Field(
         default=None,

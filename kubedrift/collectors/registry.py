@@ -11,6 +11,13 @@ COLLECTORS: Registry[object] = Registry(
         "tke": "kubedrift.collectors.tke:TkeCollector",
         "kubeconfig": "kubedrift.collectors.kube:KubeconfigCollector",
         "incluster": "kubedrift.collectors.kube:InClusterCollector",
+        "simulated": "kubedrift.sim.collector:SimulatedCollector",
     },
-    extras={"ack": "ack", "tke": "tke", "kubeconfig": "k8s", "incluster": "k8s"},
+    extras={
+        "ack": "ack",
+        "tke": "tke",
+        "kubeconfig": "k8s",
+        "incluster": "k8s",
+        "simulated": "ack,tke,k8s",
+    },
 )

@@ -161,11 +161,22 @@ class Fleet(Frozen):
 
 
 def load_fleet(path: Path | None = None) -> Fleet:
-    """The fleet in `path`, or the canonical one shipped with kubedrift."""
-    import yaml
+    """The fleet in `path`, or the canonical one shipped with kubedrift.
+
+    A missing or invalid file raises `InvalidFileError` with file, line and path.
+    """
+    from kubedrift.errors import InvalidFileError
+    from kubedrift.yamldoc import parse_model, read_text
 
     source = path or Path(__file__).with_name("data") / "fleet.yaml"
-    return Fleet.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+    fleet, _ = parse_model(
+        read_text(source, InvalidFileError),
+        file=str(source),
+        model=Fleet,
+        error=InvalidFileError,
+        what="a simulated fleet with a list of 'clusters'",
+    )
+    return fleet
 
 
 def generate_fleet(clusters: int, *, seed: int = 7, pools: int = 3) -> Fleet:

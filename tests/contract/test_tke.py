@@ -106,7 +106,7 @@ def test_discover_lists_every_region_with_tags_as_labels(rig: Rig) -> None:
         "tke/ap-guangzhou/cls-d3v0ld26",
     ]
     orders = _by_name(refs)["prod-gz-orders"]
-    assert orders.labels == {"env": "prod", "team": "override", "cloud": "tencent"}
+    assert orders.labels == {"env": "production", "team": "override", "cloud": "tencent"}
     assert orders.source == "tke-test"
 
 
