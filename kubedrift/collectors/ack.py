@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
+from itertools import zip_longest
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
@@ -111,8 +112,9 @@ class AckCollector:
 
     # -- discovery --------------------------------------------------------------------------
     def discover(self) -> list[ClusterRef]:
-        found: dict[str, ClusterRef] = {}
+        by_region: dict[str, dict[str, ClusterRef]] = {}
         for region in self.config.regions:
+            found = by_region.setdefault(region, {})
             for cluster in self._list_region(region):
                 if self.config.cluster_types and (
                     cluster.get("cluster_type") not in self.config.cluster_types
@@ -134,7 +136,10 @@ class AckCollector:
                     continue
                 if self.config.wants(ref):
                     found[ref.key] = ref
-        return list(found.values())
+        # Interleave the regions: the runner's pool then draws on every region's rate-limit
+        # bucket at once, instead of finishing one region before starting the next.
+        columns = [list(refs.values()) for refs in by_region.values()]
+        return [ref for row in zip_longest(*columns) for ref in row if ref is not None]
 
     def _list_region(self, region: str) -> list[Mapping[str, Any]]:
         client = self._client(region)

@@ -109,6 +109,8 @@ def test_discover_pages_each_region_sending_region_id_and_merges_labels(rig: Rig
     assert sorted(r.key for r in refs) == [
         f"ack/cn-hangzhou/{c}" for c in sorted(("c0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d", PAYMENTS))
     ] + [f"ack/cn-shanghai/{WEB}"]
+    # Regions interleaved, so a bounded pool works on every region's rate limit at once.
+    assert [r.region for r in refs] == ["cn-hangzhou", "cn-shanghai", "cn-hangzhou"]
     payments = next(r for r in refs if r.id == PAYMENTS)
     assert payments.name == "prod-hz-payments"
     # Cloud tags become labels; the settings file's static labels win.
