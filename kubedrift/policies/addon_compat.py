@@ -25,7 +25,7 @@ from kubedrift.model.base import Frozen
 from kubedrift.model.inventory import Addon
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
-from kubedrift.versions import KubeVersion, MinorVersion, admits, parse_constraint
+from kubedrift.versions import MinorVersion, admits, parse_constraint
 
 _LEADING = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
 
@@ -306,19 +306,4 @@ def _tested_decision(
             f"Kubernetes {minor}; tested: {ranges}"
         ),
         source=source,
-    )
-
-
-def kube_proxy_decision(
-    need: AddonNeed, current: KubeVersion, to_version: str, reason: str
-) -> AddonDecision:
-    """kube-proxy's class at a step; the planner decides it from the skew policy."""
-    return AddonDecision(
-        name="kube-proxy",
-        kind="proxy",
-        need=need,
-        from_version=current.raw,
-        to_version=current.raw if need is AddonNeed.NOT_NEEDED else to_version,
-        reason=reason,
-        source="kube-proxy follows the control plane; limits: the skew policy",
     )

@@ -16,19 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kubedrift.model.findings import StepAction, UpgradeStep
-from kubedrift.model.inventory import Addon, ClusterInventory
+from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
-from kubedrift.policies.addon_compat import (
-    AddonCompat,
-    classify_addon,
-    kube_proxy_decision,
-    load_addon_compat,
-)
+from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat
 from kubedrift.policies.node_strategy import choose_strategy
 from kubedrift.policies.provider_offer import offered_version
 from kubedrift.policies.skew import Component, check
+from kubedrift.policies.upgrade_addons import classify_step, kube_proxy_decision
 from kubedrift.policies.upgrade_render import render_path_table
 from kubedrift.policies.upgrade_state import (
     CONTROL_PLANE,
@@ -278,37 +274,14 @@ class _Planner:
     # --- add-ons and the end -------------------------------------------------------------
 
     def _classify(self, minor: MinorVersion, *, after: ClusterState) -> tuple[AddonDecision, ...]:
-        at_target = minor == self.target
-        out: list[AddonDecision] = []
-        proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
-        if proxies:
-            lagging = [v for v in proxies if v.minor_version < minor]
-            current = min(proxies)
-            if not lagging:
-                need, why = AddonNeed.NOT_NEEDED, f"already at {minor}"
-            elif at_target:
-                need, why = AddonNeed.REQUIRED, "the path ends with every component at the target"
-            else:
-                need, why = (
-                    AddonNeed.OPTIONAL,
-                    f"follows the control plane (kubeadm moves it to {minor}); the skew policy "
-                    f"lets {current} stay, so it moves only when the policy requires it or "
-                    "after the node pools at the end",
-                )
-            out.append(kube_proxy_decision(need, current, after.oldest.raw, why))
-        for addon in self.inv.addons:
-            if self.compat.canonical(addon.name) == KUBE_PROXY:
-                continue
-            plan = self._plan_target(addon) if at_target else None
-            out.append(classify_addon(addon, minor, compat=self.compat, plan_target=plan))
-        return tuple(out)
-
-    def _plan_target(self, addon: Addon) -> AddonTarget | None:
-        canonical = self.compat.canonical(addon.name)
-        for name, wanted in self.addon_targets.items():
-            if addon.name in (name, *wanted.aliases) or canonical == name:
-                return wanted
-        return None
+        return classify_step(
+            self.inv.addons,
+            minor,
+            after=after,
+            at_target=minor == self.target,
+            compat=self.compat,
+            addon_targets=self.addon_targets,
+        )
 
     def _finish(self) -> tuple[AddonDecision, ...]:
         """Pools to the target, then kube-proxy, then the add-ons the target requires."""

@@ -1,0 +1,82 @@
+"""Every add-on classed at one control-plane step of an upgrade path.
+
+Owns kube-proxy's class (it follows the control plane, bounded by the skew policy: required
+only when the policy or the end of the path needs it, optional while the policy lets it
+stay) and the matching of the plan's add-on targets to the add-ons a cluster runs; every
+other add-on is classed by `addon_compat.classify_addon` from the packaged facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from kubedrift.model.inventory import Addon
+from kubedrift.model.plan import AddonTarget
+from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
+from kubedrift.policies.addon_compat import AddonCompat, classify_addon
+from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState
+from kubedrift.versions import KubeVersion, MinorVersion
+
+
+def kube_proxy_decision(
+    need: AddonNeed, current: KubeVersion, to_version: str, reason: str
+) -> AddonDecision:
+    """kube-proxy's class at a step; the planner decides it from the skew policy."""
+    return AddonDecision(
+        name=KUBE_PROXY,
+        kind="proxy",
+        need=need,
+        from_version=current.raw,
+        to_version=current.raw if need is AddonNeed.NOT_NEEDED else to_version,
+        reason=reason,
+        source="kube-proxy follows the control plane; limits: the skew policy",
+    )
+
+
+def plan_target(
+    addon: Addon, addon_targets: Mapping[str, AddonTarget], compat: AddonCompat
+) -> AddonTarget | None:
+    """The plan's target for `addon`: by name, by the target's aliases, or by the table's name."""
+    canonical = compat.canonical(addon.name)
+    for name, wanted in addon_targets.items():
+        if addon.name in (name, *wanted.aliases) or canonical == name:
+            return wanted
+    return None
+
+
+def classify_step(
+    addons: Sequence[Addon],
+    minor: MinorVersion,
+    *,
+    after: ClusterState,
+    at_target: bool,
+    compat: AddonCompat,
+    addon_targets: Mapping[str, AddonTarget],
+) -> tuple[AddonDecision, ...]:
+    """kube-proxy (when any pool reports it) first, then every other add-on in inventory order.
+
+    `after` is the state once the control plane is at `minor`; the plan's add-on targets
+    apply only `at_target` (the plan speaks of the target, not of the minors on the way).
+    """
+    out: list[AddonDecision] = []
+    proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
+    if proxies:
+        current = min(proxies)
+        if current.minor_version >= minor:
+            need, why = AddonNeed.NOT_NEEDED, f"already at {minor}"
+        elif at_target:
+            need, why = AddonNeed.REQUIRED, "the path ends with every component at the target"
+        else:
+            need, why = (
+                AddonNeed.OPTIONAL,
+                f"follows the control plane (kubeadm moves it to {minor}); the skew policy "
+                f"lets {current} stay, so it moves only when the policy requires it or "
+                "after the node pools at the end",
+            )
+        out.append(kube_proxy_decision(need, current, after.oldest.raw, why))
+    for addon in addons:
+        if compat.canonical(addon.name) == KUBE_PROXY:
+            continue
+        wanted = plan_target(addon, addon_targets, compat) if at_target else None
+        out.append(classify_addon(addon, minor, compat=compat, plan_target=wanted))
+    return tuple(out)
