@@ -17,7 +17,6 @@ import threading
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from kubedrift.sim.acs3 import AuthError, verify
@@ -67,13 +66,6 @@ class AckFakeServer(FakeServer):
         self._accounts = {a.access_key_id: name for name, a in fleet.accounts.items()}
         self._nonces: set[str] = set()
         self._nonce_lock = threading.Lock()
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        handler = super()._handler_class()
-        # Headers and body leave in two writes; with Nagle on, the body waits for the
-        # client's delayed ACK (~40 ms a call on Linux). ACK's gateway has no such stall.
-        handler.disable_nagle_algorithm = True
-        return handler
 
     # -- FakeServer hooks -------------------------------------------------------------------
     def operation_of(self, request: Request) -> tuple[str, str | None]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -215,13 +214,6 @@ class FakeKubeServer(FakeServer):
         self.clusters = {c.id: KubeCluster(c) for c in fleet.of("kubeconfig")}
         self.tokens = {c.id: token_for(c) for c in fleet.of("kubeconfig")}
         self.denied: set[tuple[str, str]] = set()
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        handler = super()._handler_class()
-        # Headers and body leave in two writes: with Nagle on, the body waits for the
-        # client's delayed ACK (~40 ms a request on Linux), which no API server has.
-        handler.disable_nagle_algorithm = True
-        return handler
 
     def url_for(self, cluster_id: str) -> str:
         return f"{self.url}/clusters/{cluster_id}"

@@ -183,6 +183,12 @@ class FakeServer(ABC):
         finally:
             self.stop()
 
+    def reset(self) -> None:
+        """Forget recorded requests and pending faults (between tests sharing a server)."""
+        with self._requests_lock:
+            self.requests.clear()
+        self.faults.clear()
+
     def calls(self, operation: str | None = None) -> list[Request]:
         with self._requests_lock:
             recorded = list(self.requests)
@@ -215,6 +221,9 @@ class FakeServer(ABC):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in two writes: with Nagle on, the body waits for the
+            # client's delayed ACK (~40 ms a call on Linux), which no real API has.
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

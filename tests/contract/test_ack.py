@@ -94,8 +94,7 @@ def _shared() -> Iterator[Rig]:
 @pytest.fixture
 def rig(_shared: Rig) -> Iterator[Rig]:
     _shared.server.faults.clear()
-    with _shared.server._requests_lock:
-        _shared.server.requests.clear()
+    _shared.server.reset()
     _shared.time.sleeps.clear()
     yield _shared
     _shared.server.faults.clear()

@@ -84,8 +84,7 @@ def _shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
 def rig(_shared: Rig) -> Rig:
     _shared.server.faults.clear()
     _shared.server.denied.clear()
-    with _shared.server._requests_lock:
-        _shared.server.requests.clear()
+    _shared.server.reset()
     _shared.time = VirtualTime()
     _shared.retries = 3
     return _shared
@@ -249,7 +248,9 @@ def test_throttled_call_is_retried_after_retry_after(rig: Rig) -> None:
     rig.server.faults.add(Fault(kind="throttle", operation="list_nodes", retry_after=3, times=2))
     inv = rig.collector().collect(rig.ref(IDC))
     assert inv.node_pools and len(rig.server.calls("list_nodes")) == 3
-    assert max(rig.time.sleeps) >= 3, rig.time.sleeps  # the gate waited at least the server's Retry-After
+    assert max(rig.time.sleeps) >= 3, (
+        rig.time.sleeps
+    )  # the gate waited at least the server's Retry-After
 
 
 def test_server_error_is_retried_then_fails_with_server(rig: Rig) -> None:

@@ -83,8 +83,7 @@ def _shared() -> Iterator[Rig]:
 @pytest.fixture
 def rig(_shared: Rig) -> Rig:
     _shared.server.faults.clear()
-    with _shared.server._requests_lock:
-        _shared.server.requests.clear()
+    _shared.server.reset()
     time = VirtualTime()
     _shared.gate = Gate(
         100, RetryPolicy(retries=3, base_delay=0.05), clock=time.clock, sleep=time.sleep, seed=1
