@@ -23,6 +23,8 @@ PROG = "kubedrift"
 # Order here is the order in `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.scan",
+    "kubedrift.commands.evaluate",
+    "kubedrift.commands.rules",
     "kubedrift.commands.plan",
     "kubedrift.commands.calendar",
     "kubedrift.commands.schema",

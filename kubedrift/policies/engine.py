@@ -15,11 +15,11 @@ from fnmatch import fnmatchcase
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.inventory import ClusterInventory, CollectionFailed
 from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
 from kubedrift.policies.compat import CompatData, load_compat
 from kubedrift.policies.rules.base import Rule, RuleContext, make_finding
-from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING
+from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING, VersionUnknown
 from kubedrift.policies.rules.registry import rule_classes
 
 EXPIRING_DAYS = 14
@@ -172,3 +172,27 @@ def _expiring(cluster: ClusterInventory, waiver: Waiver, left: int, count: int) 
         expected=f"expiry more than {EXPIRING_DAYS} days away, or the findings fixed",
         remedy=Remedy(summary="renew the waiver with a new expiry, or fix what it covers"),
     )
+
+
+def collection_findings(failures: Iterable[CollectionFailed]) -> list[Finding]:
+    """Clusters (or whole sources) that could not be collected: unknown, never compliant.
+
+    Keyed like `version-unknown` findings (`inventory/collection`), so a failed cluster stays
+    visible in a CI gate; a source-wide failure is keyed by `source/<name>`.
+    """
+    out: list[Finding] = []
+    for failure in failures:
+        cluster = failure.cluster.key if failure.cluster is not None else f"source/{failure.source}"
+        what = failure.cluster.name if failure.cluster is not None else f"source {failure.source}"
+        out.append(
+            Finding(
+                key=FindingKey(
+                    cluster=cluster, rule=VersionUnknown.info.id, component="inventory/collection"
+                ),
+                severity=VersionUnknown.info.severity,
+                summary=f"could not collect {what} ({failure.reason.value}): {failure.message}",
+                observed=f"collection failed at {failure.at.isoformat()}",
+                remedy=Remedy(summary="fix the source's access and scan again"),
+            )
+        )
+    return sorted(out, key=_order)

@@ -98,7 +98,11 @@ class EndOfSupport:
             severity=severity,
             observed=str(current),
             expected=f"a minor supported for more than {policy.warn_days} days",
-            remedy=Remedy(summary=f"upgrade off {minor} before {end.isoformat()}"),
+            remedy=Remedy(
+                summary=f"upgrade off {minor} (support ended {end.isoformat()})"
+                if days <= 0
+                else f"upgrade off {minor} before {end.isoformat()}"
+            ),
         )
 
     def _window(

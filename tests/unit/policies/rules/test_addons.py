@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kubedrift.model.findings import Severity
+from kubedrift.policies.rules.addons import (
+    AddonBehindPlan,
+    AddonIncompatible,
+    AddonMissing,
+    AddonNotRunning,
+)
+from tests.unit.policies.rules.builders import cluster, run, target
+
+
+def addon(name: str, version: str | None, running: str | None = None, **kw: Any) -> dict[str, Any]:
+    return {"name": name, "version": version, "running_version": running, **kw}
+
+
+@pytest.mark.parametrize(
+    ("item", "k8s", "expected"),
+    [
+        (addon("calico-node", "v3.28.2"), "1.29.4", None),  # tested with 1.29
+        (addon("calico-node", "v3.26.1"), "1.29.4", Severity.HIGH),  # 3.26 tested 1.24 - 1.27
+        (addon("calico-node", "v3.27.0"), "1.29.4", Severity.HIGH),  # no data for 3.27: not ok
+        (addon("coredns", "v1.9.3"), "1.28.3", Severity.LOW),  # kubeadm ships 1.10.1 with 1.28
+        (addon("coredns", "v1.11.3"), "1.28.3", None),
+        (addon("terway-eniip", "v1.9.1"), "1.28.3", None),  # names only: no claim
+        (addon("kube-proxy", "v1.20.0"), "1.28.3", None),  # skew-kube-proxy's business
+        (addon("nginx-ingress-controller", "v1.11.0-aliyun.1"), "1.31.0", Severity.INFO),
+    ],
+)
+def test_incompatible(item: dict[str, Any], k8s: str, expected: Severity | None) -> None:
+    found = run(AddonIncompatible, cluster(k8s, addons=(item,)))
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+def test_incompatible_judges_what_runs() -> None:
+    item = addon("calico-node", "v3.28.2", running="v3.26.1")
+    [finding] = run(AddonIncompatible, cluster("1.29.4", addons=(item,)))
+    assert finding.observed == "v3.26.1" and "(running)" in finding.summary
+    assert finding.key.component == "addon/calico"
+
+
+@pytest.mark.parametrize(
+    ("item", "wanted", "expected"),
+    [
+        (addon("coredns", "v1.11.3.2-f57ea7ed6-aliyun"), {"version": ">=1.11.1 <1.13.0"}, None),
+        (addon("coredns", "v1.9.3.10-7dfca203-aliyun"), {"version": ">=1.11.1"}, Severity.MEDIUM),
+        (addon("coredns", "latest"), {"version": ">=1.11.1"}, Severity.LOW),
+        (addon("coredns", "v1.9.3"), {}, None),  # presence only
+    ],
+)
+def test_behind_plan(
+    item: dict[str, Any], wanted: dict[str, Any], expected: Severity | None
+) -> None:
+    goal = target("1.30", addons={"coredns": wanted})
+    found = run(AddonBehindPlan, cluster("1.30.1", addons=(item,)), goal)
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+def test_behind_plan_matches_aliases_and_picks_an_offered_version() -> None:
+    item = addon("terway-eniip", "v1.7.0", available_versions=["v1.8.4", "v1.9.1"])
+    goal = target(
+        "1.30", addons={"terway": {"version": ">=1.8.0 <1.9.0", "aliases": ["terway-eniip"]}}
+    )
+    [finding] = run(AddonBehindPlan, cluster("1.30.1", addons=(item,)), goal)
+    assert finding.key.component == "addon/terway"
+    assert finding.remedy is not None and "v1.8.4" in finding.remedy.summary
+
+
+@pytest.mark.parametrize(
+    ("items", "unknown", "expected"),
+    [
+        ((), (), Severity.HIGH),
+        ((addon("kube-proxy-worker", "v1.30.1"),), (), None),  # found by its packaged name
+        ((), ("addons",), Severity.LOW),  # not read: could not determine
+    ],
+)
+def test_missing(
+    items: tuple[dict[str, Any], ...], unknown: tuple[str, ...], expected: Severity | None
+) -> None:
+    goal = target("1.30", addons={"kube-proxy": {"required": True}})
+    found = run(AddonMissing, cluster("1.30.1", addons=items, unknown=unknown), goal)
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (addon("coredns", "v1.11.3", running="v1.11.1"), Severity.MEDIUM),
+        (addon("coredns", "v1.11.3", running="v1.11.3"), None),
+        (addon("coredns", "v1.11.3"), None),  # running not collected: no claim here
+    ],
+)
+def test_not_running(item: dict[str, Any], expected: Severity | None) -> None:
+    found = run(AddonNotRunning, cluster("1.30.1", addons=(item,)))
+    assert [f.severity for f in found] == ([] if expected is None else [expected])
