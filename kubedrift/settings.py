@@ -8,6 +8,7 @@ variables that hold them (`*_env` fields) or fall back to the providers' credent
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Union
 
@@ -116,7 +117,14 @@ def _resolve_paths(source: CollectorConfig, base: Path) -> CollectorConfig:
     updates: dict[str, object] = {}
     for name in source.path_fields:
         value = getattr(source, name)
-        if value is not None and not Path(value).expanduser().is_absolute():
-            resolved = base / Path(value)
-            updates[name] = resolved if isinstance(value, Path) else str(resolved)
+        if isinstance(value, Path):
+            updates[name] = _next_to(base, value)
+        elif isinstance(value, str):
+            # A string path field may list several files, like $KUBECONFIG does.
+            parts = value.split(os.pathsep)
+            updates[name] = os.pathsep.join(str(_next_to(base, Path(p))) for p in parts)
     return source.model_copy(update=updates) if updates else source
+
+
+def _next_to(base: Path, path: Path) -> Path:
+    return path if path.expanduser().is_absolute() else base / path

@@ -82,10 +82,12 @@ def test_relative_paths_resolve_next_to_the_settings_file(tmp_path: Path) -> Non
         "  - {name: sim, type: simulated, fleet: fleet.yaml}\n"
         "  - {name: idc, type: kubeconfig, kubeconfig: kube/config}\n"
         "  - {name: abs, type: kubeconfig, kubeconfig: /etc/kube/config}\n"
+        "  - {name: two, type: kubeconfig, kubeconfig: 'a.yaml:/etc/b.yaml'}\n"
     )
     settings = load_settings(file)
     assert settings.plan == tmp_path / "conf" / "../plan.yaml"
-    sim, idc, absolute = settings.sources
+    sim, idc, absolute, two = settings.sources
     assert sim.fleet == tmp_path / "conf" / "fleet.yaml"
     assert idc.kubeconfig == str(tmp_path / "conf" / "kube/config")
     assert absolute.kubeconfig == "/etc/kube/config"
+    assert two.kubeconfig == f"{tmp_path / 'conf' / 'a.yaml'}:/etc/b.yaml"
