@@ -91,3 +91,11 @@ def test_relative_paths_resolve_next_to_the_settings_file(tmp_path: Path) -> Non
     assert idc.kubeconfig == str(tmp_path / "conf" / "kube/config")
     assert absolute.kubeconfig == "/etc/kube/config"
     assert two.kubeconfig == f"{tmp_path / 'conf' / 'a.yaml'}:/etc/b.yaml"
+
+
+@pytest.mark.parametrize("name", ["kubedrift.yaml", "simulated.yaml"])
+def test_example_settings_load(name: str) -> None:
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    settings = load_settings(examples / name)
+    assert settings.plan == examples / "plan.yaml"
+    assert settings.sources
