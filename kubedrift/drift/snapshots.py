@@ -90,6 +90,6 @@ def changes(previous: VersionSnapshot, current: VersionSnapshot) -> dict[str, st
     for component in sorted(previous.versions.keys() | current.versions.keys()):
         before = previous.versions.get(component, ABSENT)
         after = current.versions.get(component, ABSENT)
-        if ABSENT in (before, after) or not _same(component, before, after):
+        if not _same(component, before, after):  # "(none)" never parses: a change
             found[component] = f"{before} -> {after}"
     return found

@@ -465,6 +465,27 @@ def test_event_id_ignores_the_offset_the_instant_is_written_in() -> None:
     )
 
 
+def test_the_timeline_in_docs_drift_md() -> None:
+    store = Store()
+    behind = [finding("a", Severity.MEDIUM)]
+    steps = [
+        (store.cycle(at(0), behind, [ok("a", cp="1.29.3")]), [EventType.DRIFT_OPENED]),
+        (
+            store.cycle(at(1), [finding("a", Severity.HIGH)], [ok("a", cp="1.29.3")]),
+            [EventType.DRIFT_ESCALATED],
+        ),
+        (store.cycle(at(2), [], [source_failed()]), [EventType.SOURCE_FAILED]),
+        (store.cycle(at(3), [], [source_failed()]), []),
+        (
+            store.cycle(at(4), [], [ok("a", cp="1.30.4")]),
+            [EventType.SOURCE_RECOVERED, EventType.VERSION_CHANGED, EventType.DRIFT_RESOLVED],
+        ),
+    ]
+    assert [kinds(out) for out, _ in steps] == [expected for _, expected in steps]
+    assert steps[4][0].events[1].detail == {"control-plane": "1.29.3 -> 1.30.4"}
+    assert steps[4][0].resolved[0].last_seen_at == at(1)
+
+
 # --- properties over random sequences of cycles ------------------------------------------
 
 SOURCES = {"tke-prod": ("a", "b", "c"), "ack-prod": ("x", "y")}
