@@ -33,7 +33,9 @@ def cluster(
     unknown: tuple[str, ...] = (),
 ) -> ClusterInventory:
     """A cluster; `pools` items are NodePool fields (id/name default from `kubelet`)."""
-    comps = [{"component": "kube-apiserver", "version": v} for v in apiservers]
+    comps: list[dict[str, str | None]] = [
+        {"component": "kube-apiserver", "version": v} for v in apiservers
+    ]
     comps += [{"component": c, "version": v} for c, v in components]
     plane: dict[str, Any] = {
         "version": version,
