@@ -16,10 +16,11 @@ from datetime import datetime
 from kubedrift.drift.ids import event_id
 from kubedrift.model.events import DriftEvent, DriftState, EventType, ResolveReason
 from kubedrift.model.findings import Finding, FindingKey
+from kubedrift.policies.rules.meta import WAIVER_EXPIRING
 
-# The rule id of the engine's "a waiver expires soon" finding: its opening is announced as
+# The engine's "a waiver expires soon" finding: its opening is announced as
 # `waiver.expiring` rather than `drift.opened`.
-WAIVER_EXPIRING_RULE = "waiver-expiring"
+WAIVER_EXPIRING_RULE = WAIVER_EXPIRING.id
 
 
 @dataclass

@@ -33,7 +33,9 @@ def reconcile(
 ) -> ReconcileResult:
     """Diff this cycle against the stored open states; return events and the new states.
 
-    `states` are the stored open states; `findings` what the engine reported this cycle;
+    `states` are the stored open states; `findings` what `engine.evaluate` reported this
+    cycle (not `engine.collection_findings`: failures reach reconcile as results, and become
+    stale states and `source.failed`; a `source/<name>` pseudo-cluster would never resolve);
     `results` this cycle's collection results; `sources` the sources whose discovery ran
     this cycle (a source that discovered nothing has no result, yet its clusters are gone).
     Results of sources not listed count per cluster only: that is how a re-evaluation of
