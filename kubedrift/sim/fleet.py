@@ -179,22 +179,28 @@ def load_fleet(path: Path | None = None) -> Fleet:
     return fleet
 
 
-def generate_fleet(clusters: int, *, seed: int = 7, pools: int = 3) -> Fleet:
-    """A large synthetic fleet for benchmarks: ACK and TKE clusters over several regions."""
+def generate_fleet(clusters: int, *, seed: int = 7, pools: int = 3, accounts: int = 1) -> Fleet:
+    """A large synthetic fleet for benchmarks: ACK and TKE clusters over several regions
+    and `accounts` cloud accounts (provider quotas count per account and region)."""
     rng = random.Random(seed)
     ack_regions = ("cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen")
     tke_regions = ("ap-guangzhou", "ap-shanghai", "ap-beijing")
+    # The first account is the fleet's usual `default`, so single-account fleets sign alike.
+    account_names = ["default", *(f"account-{n}" for n in range(1, accounts))]
     minors = (28, 30, 31, 32)
     made: list[SimCluster] = []
     for index in range(clusters):
         provider: SimProvider = "ack" if index % 2 == 0 else "tke"
+        # Spread each provider's clusters evenly over its regions and the accounts.
+        slot = index // 2
+        account = account_names[slot % accounts]
         minor = rng.choice(minors)
         if provider == "ack":
-            region = ack_regions[index % len(ack_regions)]
+            region = ack_regions[(slot // accounts) % len(ack_regions)]
             version = f"1.{minor}.{rng.randint(1, 9)}-aliyun.1"
             cluster_id = f"c{index:06x}"
         else:
-            region = tke_regions[index % len(tke_regions)]
+            region = tke_regions[(slot // accounts) % len(tke_regions)]
             version = f"1.{minor}.{rng.randint(0, 3)}-tke.{rng.randint(1, 12)}"
             cluster_id = f"cls-{index:08x}"
         node_pools = tuple(
@@ -211,10 +217,16 @@ def generate_fleet(clusters: int, *, seed: int = 7, pools: int = 3) -> Fleet:
                 id=cluster_id,
                 name=f"{provider}-{index:05d}",
                 region=region,
+                account=account,
                 version=version,
-                tags={"env": rng.choice(("prod", "staging", "dev")), "bench": "true"},
+                tags={"env": rng.choice(("production", "staging", "dev")), "bench": "true"},
                 node_pools=node_pools,
                 addons=(SimAddon(name="coredns", version="v1.11.1"),),
             )
         )
-    return Fleet(clusters=tuple(made))
+    credentials = {
+        name: SimAccount(access_key_id=f"AKIDSIM{n:04d}", access_key_secret=f"sim-secret-{n}")
+        for n, name in enumerate(account_names)
+        if n > 0
+    }
+    return Fleet(accounts={**Fleet().accounts, **credentials}, clusters=tuple(made))

@@ -4,10 +4,12 @@ describe them as ordinary sources, so the real collectors read them unchanged.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 from kubedrift.collectors.ack_config import AckConfig
 from kubedrift.collectors.base import CollectorConfig
@@ -19,10 +21,14 @@ from kubedrift.sim.kube import FakeKubeServer, write_kubeconfig
 from kubedrift.sim.server import FakeServer
 from kubedrift.sim.tke import TkeFakeServer
 
-# Environment variable names the simulated sources read their credentials from; they
-# differ from the real providers' so a demo never picks up (or leaks) real keys.
-ACK_ID_ENV, ACK_SECRET_ENV = "KUBEDRIFT_SIM_ACK_ID", "KUBEDRIFT_SIM_ACK_SECRET"
-TKE_ID_ENV, TKE_SECRET_ENV = "KUBEDRIFT_SIM_TKE_ID", "KUBEDRIFT_SIM_TKE_SECRET"
+
+def credential_env(account: str) -> tuple[str, str]:
+    """The variables a simulated source reads `account`'s keys from.
+
+    They differ from the real providers' names so a demo never picks up (or leaks) real keys.
+    """
+    slug = re.sub(r"[^A-Z0-9]+", "_", account.upper())
+    return f"KUBEDRIFT_SIM_{slug}_KEY_ID", f"KUBEDRIFT_SIM_{slug}_KEY_SECRET"
 
 
 class SimulatedFleet:
@@ -34,19 +40,16 @@ class SimulatedFleet:
         *,
         latency: float = 0.0,
         rate_limit: int | None = None,
-        account: str = "default",
     ) -> None:
         self.fleet = fleet
         self.ack = AckFakeServer(fleet, latency=latency, rate_limit=rate_limit)
         self.tke = TkeFakeServer(fleet, latency=latency, rate_limit=rate_limit)
         self.kube = FakeKubeServer(fleet, latency=latency, rate_limit=rate_limit)
-        credentials = fleet.accounts[account]
-        self.environ = {
-            ACK_ID_ENV: credentials.access_key_id,
-            ACK_SECRET_ENV: credentials.access_key_secret,
-            TKE_ID_ENV: credentials.access_key_id,
-            TKE_SECRET_ENV: credentials.access_key_secret,
-        }
+        self.environ: dict[str, str] = {}
+        for account, credentials in fleet.accounts.items():
+            id_env, secret_env = credential_env(account)
+            self.environ[id_env] = credentials.access_key_id
+            self.environ[secret_env] = credentials.access_key_secret
         self._workdir: Path | None = None
         self._started: list[FakeServer] = []
 
@@ -84,37 +87,42 @@ class SimulatedFleet:
         return self._workdir / "kubeconfig"
 
     def configs(self, name: str = "simulated", **common: object) -> list[CollectorConfig]:
-        """One source per provider that has clusters, all named `name`, pointed at the fakes.
+        """Sources pointed at the fakes: one per cloud provider and account, one kubeconfig.
 
-        `common` carries shared source settings (max_rps, max_concurrency, timeout, labels...).
+        Every source is named `name` (the clusters' `source`); `common` carries shared
+        settings (max_rps, max_concurrency, timeout, labels...).
         """
         configs: list[CollectorConfig] = []
-        if self.fleet.of("ack"):
-            configs.append(
-                AckConfig.model_validate(
-                    {
-                        **common,
-                        "name": name,
-                        "endpoint": self.ack.url,
-                        "regions": self.fleet.regions("ack"),
-                        "access_key_id_env": ACK_ID_ENV,
-                        "access_key_secret_env": ACK_SECRET_ENV,
-                    }
+        for account in sorted(self.fleet.accounts):
+            id_env, secret_env = credential_env(account)
+            ack_regions = self._regions("ack", account)
+            if ack_regions:
+                ack = {"access_key_id_env": id_env, "access_key_secret_env": secret_env}
+                configs.append(
+                    AckConfig.model_validate(
+                        {
+                            **common,
+                            **ack,
+                            "name": name,
+                            "endpoint": self.ack.url,
+                            "regions": ack_regions,
+                        }
+                    )
                 )
-            )
-        if self.fleet.of("tke"):
-            configs.append(
-                TkeConfig.model_validate(
-                    {
-                        **common,
-                        "name": name,
-                        "endpoint": self.tke.url,
-                        "regions": self.fleet.regions("tke"),
-                        "secret_id_env": TKE_ID_ENV,
-                        "secret_key_env": TKE_SECRET_ENV,
-                    }
+            tke_regions = self._regions("tke", account)
+            if tke_regions:
+                tke = {"secret_id_env": id_env, "secret_key_env": secret_env}
+                configs.append(
+                    TkeConfig.model_validate(
+                        {
+                            **common,
+                            **tke,
+                            "name": name,
+                            "endpoint": self.tke.url,
+                            "regions": tke_regions,
+                        }
+                    )
                 )
-            )
         if self.fleet.of("kubeconfig"):
             configs.append(
                 KubeconfigConfig.model_validate(
@@ -122,3 +130,8 @@ class SimulatedFleet:
                 )
             )
         return configs
+
+    def _regions(self, provider: Literal["ack", "tke"], account: str) -> list[str]:
+        return sorted(
+            {c.region for c in self.fleet.of(provider) if c.account == account and c.region}
+        )

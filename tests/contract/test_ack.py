@@ -145,7 +145,7 @@ def test_without_region_id_ack_lists_every_region(rig: Rig) -> None:
 
 
 def test_discover_reads_every_page() -> None:
-    fleet = generate_fleet(50, pools=1)  # 25 ACK clusters: 13 in cn-hangzhou, 12 in cn-beijing
+    fleet = generate_fleet(100, pools=1)  # 50 ACK clusters: 13 in cn-hangzhou, 12 in cn-beijing
     for rig in _rig(fleet):
         refs = rig.collector(regions=["cn-hangzhou", "cn-beijing"], page_size=3).discover()
         expected = {c.key for c in fleet.of("ack") if c.region in ("cn-hangzhou", "cn-beijing")}
