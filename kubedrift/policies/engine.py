@@ -14,11 +14,11 @@ from datetime import date, datetime
 from fnmatch import fnmatchcase
 
 from kubedrift.calendar import ReleaseCalendar
-from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity
+from kubedrift.model.findings import Finding, FindingKey, Severity
 from kubedrift.model.inventory import ClusterInventory, CollectionFailed
 from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
 from kubedrift.policies.compat import CompatData, load_compat
-from kubedrift.policies.rules.base import Rule, RuleContext, make_finding
+from kubedrift.policies.rules.base import Rule, RuleContext, make_finding, make_remedy
 from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING, VersionUnknown
 from kubedrift.policies.rules.registry import rule_classes
 
@@ -36,11 +36,17 @@ def evaluate(
     *,
     compat: CompatData | None = None,
     rules: Sequence[type[Rule]] | None = None,
+    plan_paths: bool = True,
 ) -> list[Finding]:
-    """Every finding for every cluster; see the module docstring."""
+    """Every finding for every cluster; see the module docstring.
+
+    `plan_paths=False` gives remedies without upgrade steps (see `RuleContext`).
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    context = RuleContext(calendar=calendar, compat=compat or load_compat(), now=now)
+    context = RuleContext(
+        calendar=calendar, compat=compat or load_compat(), now=now, plan_paths=plan_paths
+    )
     instances = [cls(context) for cls in (rules if rules is not None else rule_classes())]
     target_free = [rule for rule in instances if not rule.info.needs_target]
     waivers = _WaiverBook(plan, now.date())
@@ -102,7 +108,7 @@ def _not_in_plan(cluster: ClusterInventory) -> Finding:
         f"no target in the plan: no group selects {ref.name} ({ref.provider}, {labels})",
         observed=f"{ref.provider} {ref.region or '-'} {labels}",
         expected="selected by a plan group",
-        remedy=Remedy(summary="add a group (or a catch-all last group) that selects it"),
+        remedy=make_remedy(summary="add a group (or a catch-all last group) that selects it"),
     )
 
 
@@ -170,7 +176,7 @@ def _expiring(cluster: ClusterInventory, waiver: Waiver, left: int, count: int) 
         f"{waiver.expires.isoformat()}: {count} finding(s) it waives here will be reported again",
         observed=waiver.expires.isoformat(),
         expected=f"expiry more than {EXPIRING_DAYS} days away, or the findings fixed",
-        remedy=Remedy(summary="renew the waiver with a new expiry, or fix what it covers"),
+        remedy=make_remedy(summary="renew the waiver with a new expiry, or fix what it covers"),
     )
 
 
@@ -192,7 +198,7 @@ def collection_findings(failures: Iterable[CollectionFailed]) -> list[Finding]:
                 severity=VersionUnknown.info.severity,
                 summary=f"could not collect {what} ({failure.reason.value}): {failure.message}",
                 observed=f"collection failed at {failure.at.isoformat()}",
-                remedy=Remedy(summary="fix the source's access and scan again"),
+                remedy=make_remedy(summary="fix the source's access and scan again"),
             )
         )
     return sorted(out, key=_order)

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.model.upgrade_parts import AddonNeed
+from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_compat import classify_addon, numeric_version, upstream_text
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
-from kubedrift.policies.rules.facts import oldest_apiserver
-from kubedrift.versions import admits
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.facts import addon_numbers, admitted, oldest_apiserver
+from kubedrift.versions import MinorVersion
 
 _FAMILY = "addons"
 
@@ -30,10 +30,11 @@ def addon_groups(
     context: RuleContext, cluster: ClusterInventory, target: Target
 ) -> dict[str, list[Addon]]:
     """The cluster's add-ons by the name findings use (plan name, else canonical name)."""
-    key = ("addon-groups", cluster.key, id(target))
-    found = context.cache.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
+    # One slot: the add-on rules of one cluster run back to back.
+    key = ("addon-groups",)
+    slot = context.cache.get(key)
+    if slot is not None and slot[0] is cluster and slot[1] is target:
+        return slot[2]  # type: ignore[no-any-return]
     compat = context.compat.addons
     plan_names: dict[str, str] = {}
     for name, wanted in target.addons.items():
@@ -45,8 +46,25 @@ def addon_groups(
         canonical = compat.canonical(addon.name)
         named = plan_names.get(addon.name) or plan_names.get(canonical) or canonical
         groups.setdefault(named, []).append(addon)
-    context.cache[key] = groups
+    context.cache[key] = (cluster, target, groups)
     return groups
+
+
+def _classified(context: RuleContext, addon: Addon, minor: MinorVersion) -> AddonDecision:
+    """`classify_addon` memoised for the run on everything it reads of the add-on."""
+    key = (
+        "classify",
+        addon.name,
+        addon.kind,
+        addon.version,
+        addon.running_version,
+        addon.available_versions,
+        minor,
+    )
+    found: AddonDecision | None = context.cache.get(key)
+    if found is None:
+        found = context.cache[key] = classify_addon(addon, minor, compat=context.compat.addons)
+    return found
 
 
 def _shown(addon: Addon) -> tuple[str | None, str]:
@@ -60,7 +78,7 @@ def _shown(addon: Addon) -> tuple[str | None, str]:
 
 def _oldest(addons: list[Addon]) -> Addon:
     def order(addon: Addon) -> tuple[int, int, int]:
-        return numeric_version(_shown(addon)[0]) or (-1, 0, 0)
+        return addon_numbers(_shown(addon)[0]) or (-1, 0, 0)
 
     return min(addons, key=order)
 
@@ -100,7 +118,7 @@ class AddonIncompatible:
                 continue
             if facts.kubeadm is None and not facts.tested:
                 continue
-            decision = classify_addon(addon, minor, compat=compat)
+            decision = _classified(self.context, addon, minor)
             version, how = _shown(addon)
             if decision.need is AddonNeed.NOT_NEEDED:
                 continue
@@ -118,7 +136,7 @@ class AddonIncompatible:
                 severity=severity,
                 observed=version,
                 expected=decision.to_version,
-                remedy=Remedy(
+                remedy=make_remedy(
                     summary=f"move {addon.name} to {decision.to_version}"
                     if decision.to_version
                     else f"check {addon.name} against the provider's catalogue",
@@ -165,12 +183,13 @@ class AddonBehindPlan:
                     expected=wanted.version,
                 )
                 continue
-            if admits(wanted.version, text):
+            if admitted(self.context, wanted.version, text):
                 continue
             offered = [
                 raw
                 for raw in addon.available_versions
-                if (u := upstream_text(raw)) is not None and admits(wanted.version, u)
+                if (u := upstream_text(raw)) is not None
+                and admitted(self.context, wanted.version, u)
             ]
             goal = max(offered, key=lambda r: numeric_version(r) or (0, 0, 0)) if offered else None
             yield make_finding(
@@ -180,7 +199,7 @@ class AddonBehindPlan:
                 f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
                 observed=version,
                 expected=wanted.version,
-                remedy=Remedy(
+                remedy=make_remedy(
                     summary=f"move {addon.name} to {goal or wanted.version}"
                     + (" (offered by the provider)" if goal else "")
                 ),
@@ -225,7 +244,7 @@ class AddonMissing:
                 summary,
                 severity=severity,
                 expected=wanted.version or "installed",
-                remedy=Remedy(summary=f"install {name} {wanted.version or ''}".strip()),
+                remedy=make_remedy(summary=f"install {name} {wanted.version or ''}".strip()),
             )
 
 
@@ -263,7 +282,7 @@ class AddonNotRunning:
                 f"{shown}: upgrade pending or stuck",
                 observed=", ".join(str(a.running_version) for a in pending),
                 expected=", ".join(str(a.version) for a in pending),
-                remedy=Remedy(
+                remedy=make_remedy(
                     summary="check the rollout (image pulls, disruption budgets) and finish it"
                 ),
             )

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, DeprecatedApiUse
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
 from kubedrift.policies.rules.facts import oldest_apiserver, target_facts
 from kubedrift.versions import InvalidVersion, MinorVersion
 
@@ -76,7 +76,7 @@ class RemovedApiInUse:
                 severity=severity,
                 observed=f"{api} {use.resource}",
                 expected=f"no use before upgrading to {removed}",
-                remedy=Remedy(
+                remedy=make_remedy(
                     summary=f"migrate clients and manifests off {api} {use.resource} before "
                     f"upgrading to {removed}"
                 ),

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity
+from pydantic import BaseModel
+
+from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity, UpgradeStep
 
 if TYPE_CHECKING:
     from kubedrift.calendar import ReleaseCalendar
@@ -56,13 +58,16 @@ class RuleInfo:
 class RuleContext:
     """Data shared by every rule of one evaluation; `cache` holds per-run memo tables.
 
-    The cache lives only as long as one `evaluate` call, so keys may use `id()` of objects
+    `plan_paths` False leaves remedies as sentences without upgrade steps (the planner is the
+    costly part of a fleet-wide run; a dashboard refresh may not need the steps). The cache
+    lives only as long as one `evaluate` call, so keys may use `id()` of objects
     the caller keeps alive (the plan's targets) without going stale.
     """
 
     calendar: ReleaseCalendar
     compat: CompatData
     now: datetime
+    plan_paths: bool = True
     cache: dict[Any, Any] = field(default_factory=dict)
 
 
@@ -90,11 +95,45 @@ def make_finding(
     remedy: Remedy | None = None,
 ) -> Finding:
     """A finding of rule `info` keyed by the cluster, the rule id and `component`."""
-    return Finding(
-        key=FindingKey(cluster=cluster.key, rule=info.id, component=component),
-        severity=severity if severity is not None else info.severity,
-        summary=summary,
-        observed=observed,
-        expected=expected,
-        remedy=remedy,
+    key = _built(FindingKey, {"cluster": cluster.key, "rule": info.id, "component": component})
+    return _built(
+        Finding,
+        {
+            "key": key,
+            "severity": severity if severity is not None else info.severity,
+            "summary": summary,
+            "observed": observed,
+            "expected": expected,
+            "remedy": remedy,
+            "waived_by": None,
+        },
     )
+
+
+def make_remedy(summary: str, steps: Iterable[UpgradeStep] = (), docs: str | None = None) -> Remedy:
+    """A remedy, built like `make_finding` (its steps are validated models already)."""
+    return _built(Remedy, {"summary": summary, "steps": tuple(steps), "docs": docs})
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_FIELDS_SET: dict[type[BaseModel], set[str]] = {}
+
+
+def _built(model: type[_M], values: dict[str, Any]) -> _M:
+    """An instance of `model` from a complete set of field values, without validation.
+
+    What `model_construct` does, minus its per-field default handling: a fleet-wide run makes
+    tens of thousands of findings from values that are already valid (validated inventories,
+    the plan, the rules' own strings). Every field must be given; a test checks the result
+    equals the validated model.
+    """
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", values)
+    # Shared per model: frozen models never change it, and model_copy makes a new one.
+    fields_set = _FIELDS_SET.get(model)
+    if fields_set is None:
+        fields_set = _FIELDS_SET[model] = set(model.model_fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance

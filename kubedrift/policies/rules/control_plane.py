@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
 from kubedrift.policies.rules.facts import (
     MANAGED_PROVIDERS,
+    admitted,
     minors_apart,
     newest_apiserver,
     offered_versions,
@@ -26,7 +27,7 @@ from kubedrift.policies.rules.facts import (
     target_facts,
 )
 from kubedrift.policies.rules.remedy import upgrade_remedy
-from kubedrift.versions import KubeVersion, admits, parse_version
+from kubedrift.versions import KubeVersion, parse_version
 
 COMPONENT = "control-plane"
 _FAMILY = "control_plane"
@@ -124,7 +125,7 @@ class ControlPlanePatchLag:
         facts = target_facts(self.context, target)
         if current.minor_version not in facts.admitted:
             return  # a minor off target is the minor-lag / ahead rules' finding
-        if not admits(target.constraint, current):
+        if not admitted(self.context, target.constraint, current):
             yield make_finding(
                 self.info,
                 cluster,
@@ -133,7 +134,9 @@ class ControlPlanePatchLag:
                 f"{target.kubernetes!r} does not admit this patch",
                 observed=str(current),
                 expected=target.kubernetes,
-                remedy=Remedy(summary="upgrade the control plane to a patch the target admits"),
+                remedy=make_remedy(
+                    summary="upgrade the control plane to a patch the target admits"
+                ),
             )
             return
         if limit is None:
@@ -160,7 +163,7 @@ class ControlPlanePatchLag:
             f"(allowed {limit}; newest from {source})",
             observed=str(current),
             expected=f">= {newest.major}.{newest.minor}.{newest.patch - limit}",
-            remedy=Remedy(summary=f"upgrade the control plane to {newest}"),
+            remedy=make_remedy(summary=f"upgrade the control plane to {newest}"),
         )
 
     def _newest_patch(
@@ -213,7 +216,7 @@ class ControlPlaneAhead:
             f"{target.kubernetes!r}",
             observed=str(current),
             expected=facts.describe(),
-            remedy=Remedy(
+            remedy=make_remedy(
                 summary="control planes are not downgraded: raise the group's target or add "
                 "a waiver"
             ),
@@ -240,7 +243,7 @@ class TargetNotOffered:
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterator[Finding]:
         current = oldest_apiserver(cluster)
-        if current is None or admits(target.constraint, current):
+        if current is None or admitted(self.context, target.constraint, current):
             return
         facts = target_facts(self.context, target)
         if facts.newest is not None and current.minor_version > facts.newest:
@@ -259,7 +262,7 @@ class TargetNotOffered:
                     observed=str(current),
                 )
             return
-        if any(admits(target.constraint, v) for v in offered):
+        if any(admitted(self.context, target.constraint, v) for v in offered):
             return
         where = f" in {cluster.ref.region}" if cluster.ref.region else ""
         shown = ", ".join(str(v) for v in sorted(offered_versions(cluster)))
@@ -271,7 +274,7 @@ class TargetNotOffered:
             "the cluster cannot comply",
             observed=f"offered: {shown}",
             expected=target.kubernetes,
-            remedy=Remedy(
+            remedy=make_remedy(
                 summary="change the group's target to an offered version, or ask the provider "
                 "when it will offer one"
             ),

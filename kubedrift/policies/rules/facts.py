@@ -8,12 +8,22 @@ provider offers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
+from kubedrift.policies.addon_compat import numeric_version
 from kubedrift.policies.rules.base import RuleContext
-from kubedrift.versions import KubeVersion, MinorVersion, admits
+from kubedrift.versions import (
+    Constraint,
+    InvalidVersion,
+    KubeVersion,
+    MinorVersion,
+    admits,
+    parse_version,
+)
 
 # Kubernetes 1.x minors probed when a target is a constraint; 1.0 .. 1.99 covers every release
 # line for decades at three minors a year.
@@ -60,14 +70,38 @@ def target_facts(context: RuleContext, target: Target) -> TargetFacts:
     return found
 
 
-def oldest_apiserver(cluster: ClusterInventory) -> KubeVersion | None:
+@dataclass(frozen=True, slots=True)
+class _Servers:
+    cluster: ClusterInventory
+    oldest: KubeVersion | None
+    newest: KubeVersion | None
+
+
+# One slot: the rules of one cluster run back to back, so the last cluster's API servers are
+# what the next rule asks for. Holding the cluster itself (not its id) keeps the check exact.
+_last: list[_Servers] = []
+
+
+def _servers(cluster: ClusterInventory) -> _Servers:
+    if _last and _last[0].cluster is cluster:
+        return _last[0]
     servers = cluster.control_plane.apiserver_versions()
-    return min(servers) if servers else None
+    found = _Servers(cluster, min(servers, default=None), max(servers, default=None))
+    _last[:] = [found]
+    return found
+
+
+def server_key(servers: Sequence[KubeVersion]) -> tuple[str, ...]:
+    """The raw texts of API server versions (KubeVersion equality ignores the text)."""
+    return tuple(s.raw for s in servers) if len(servers) != 1 else (servers[0].raw,)
+
+
+def oldest_apiserver(cluster: ClusterInventory) -> KubeVersion | None:
+    return _servers(cluster).oldest
 
 
 def newest_apiserver(cluster: ClusterInventory) -> KubeVersion | None:
-    servers = cluster.control_plane.apiserver_versions()
-    return max(servers) if servers else None
+    return _servers(cluster).newest
 
 
 def offered_versions(cluster: ClusterInventory) -> tuple[KubeVersion, ...]:
@@ -85,3 +119,35 @@ def minors_apart(newer: MinorVersion, older: MinorVersion) -> int | None:
 
 def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@lru_cache(maxsize=8192)
+def addon_numbers(raw: str | None) -> tuple[int, int, int] | None:
+    """`addon_compat.numeric_version`, memoised."""
+    return numeric_version(raw)
+
+
+@lru_cache(maxsize=8192)
+def parsed(raw: str) -> KubeVersion | None:
+    """`parse_version(raw)`, or None when it does not parse; memoised (fleets repeat versions)."""
+    try:
+        return parse_version(raw)
+    except InvalidVersion:
+        return None
+
+
+def admitted(
+    context: RuleContext, constraint: Constraint | str, version: KubeVersion | str
+) -> bool:
+    """`admits(constraint, version)`, memoised for the run.
+
+    A `Constraint` is keyed by identity (targets keep theirs for the whole run), a version by
+    its raw text.
+    """
+    ckey: object = constraint if isinstance(constraint, str) else id(constraint)
+    vkey = version.raw if isinstance(version, KubeVersion) else version
+    key = ("admits", ckey, vkey)
+    found: bool | None = context.cache.get(key)
+    if found is None:
+        found = context.cache[key] = admits(constraint, version)
+    return found

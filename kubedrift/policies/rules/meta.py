@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
-from kubedrift.versions import InvalidVersion, parse_version
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.facts import parsed
 
 _FAMILY = "meta"
 
@@ -80,7 +80,7 @@ class VersionUnknown:
                     name += f"/{item.instance}"
                 yield self._unknown(cluster, name, f"the version of {item.component}")
         for pool in cluster.node_pools:
-            unreadable = [raw for raw in pool.versions_seen if not _parses(raw)]
+            unreadable = [raw for raw in pool.versions_seen if parsed(raw) is None]
             if pool.kubelet_version is None:
                 yield self._unknown(cluster, f"node-pool/{pool.id}", f"pool {pool.name}'s kubelet")
             elif unreadable:
@@ -101,13 +101,5 @@ class VersionUnknown:
             cluster,
             component,
             f"could not determine {what}",
-            remedy=Remedy(summary="check the collector's access to this part of the cluster"),
+            remedy=make_remedy(summary="check the collector's access to this part of the cluster"),
         )
-
-
-def _parses(raw: str) -> bool:
-    try:
-        parse_version(raw)
-    except InvalidVersion:
-        return False
-    return True

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity, UpgradeStep
+from kubedrift.model.findings import Finding, Severity, UpgradeStep
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
 from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, plural
 
 _FAMILY = "node_pools"
@@ -64,7 +64,7 @@ class NodePoolBehind:
                 expected=str(plane.minor_version)
                 if limit is None
                 else f">= {plane.major}.{plane.minor - limit}",
-                remedy=Remedy(
+                remedy=make_remedy(
                     summary=f"upgrade pool {pool.name} to {plane}",
                     steps=(
                         UpgradeStep(
@@ -127,5 +127,5 @@ class NodePoolMixedVersions:
                 f"pool {pool.name} runs mixed kubelet versions: {seen}",
                 observed=seen,
                 expected="one kubelet version per pool",
-                remedy=Remedy(summary=f"finish the rollout of pool {pool.name}"),
+                remedy=make_remedy(summary=f"finish the rollout of pool {pool.name}"),
             )

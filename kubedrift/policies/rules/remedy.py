@@ -3,19 +3,24 @@
 Every rule that proposes an upgrade asks `upgrade_remedy`; it is the only caller of the
 upgrade-path planner (`kubedrift.policies.upgrade_path.plan_upgrade`), which moves the control
 plane one minor per step, node pools only when the skew policy requires it or at the end, and
-classes every add-on per step. Paths are cached per (cluster, minor, target) for the run:
-several findings of one cluster share one path.
+classes every add-on per step. Paths are memoised for the run by the cluster's *shape* (what
+the planner reads: control plane, pools, add-ons, provider; not the cluster's identity), so a
+fleet of look-alike clusters is planned once per look.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
 
 from kubedrift.model.findings import Remedy
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
 from kubedrift.model.upgrades import UpgradePath
-from kubedrift.policies.rules.base import RuleContext
+from kubedrift.policies.rules.base import RuleContext, make_remedy
 from kubedrift.policies.upgrade_path import plan_upgrade
-from kubedrift.versions import MinorVersion
+from kubedrift.versions import KubeVersion, MinorVersion
 
 
 def upgrade_remedy(
@@ -26,16 +31,18 @@ def upgrade_remedy(
     target: Target | None = None,
 ) -> Remedy:
     """`summary` plus the planner's steps from the cluster to `minor` (and why it is blocked)."""
+    if not context.plan_paths:
+        return make_remedy(summary)
     path = upgrade_path(context, cluster, minor, target)
     blocked = "; ".join(path.blocked_by)
     text = f"{summary}; blocked: {blocked}" if blocked else summary
-    return Remedy(summary=text, steps=path.steps)
+    return make_remedy(text, path.steps)
 
 
 def upgrade_path(
     context: RuleContext, cluster: ClusterInventory, minor: MinorVersion, target: Target | None
 ) -> UpgradePath:
-    key = ("path", cluster.key, minor, id(target))
+    key = ("path", shape(cluster), minor, id(target))
     found: UpgradePath | None = context.cache.get(key)
     if found is None:
         found = plan_upgrade(
@@ -46,3 +53,32 @@ def upgrade_path(
         )
         context.cache[key] = found
     return found
+
+
+def shape(cluster: ClusterInventory) -> tuple[Any, ...]:
+    """Everything the planner may read, as a hashable value; identity fields left out.
+
+    Versions keep their raw text (two spellings of one version plan alike but read
+    differently in a step), dicts become sorted pairs.
+    """
+    return (
+        cluster.ref.provider,
+        cluster.ref.region,
+        _freeze(cluster.control_plane),
+        _freeze(cluster.node_pools),
+        _freeze(cluster.addons),
+        _freeze(cluster.deprecated_apis),
+        cluster.unknown,
+    )
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, KubeVersion):
+        return value.raw
+    if isinstance(value, BaseModel):
+        return tuple(_freeze(v) for v in value.__dict__.values())
+    if isinstance(value, tuple | list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value

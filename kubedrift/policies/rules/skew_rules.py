@@ -13,12 +13,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.facts import parsed, server_key
 from kubedrift.policies.skew import SkewStatus, SkewVerdict, check
-from kubedrift.versions import InvalidVersion, KubeVersion, parse_version
+from kubedrift.versions import KubeVersion
 
 _FAMILY = "skew_rules"
 
@@ -31,13 +32,7 @@ def _verdict(
     kubelet: KubeVersion | None = None,
 ) -> SkewVerdict:
     # Raw strings are part of the key: reasons quote versions as reported.
-    key = (
-        "skew",
-        component,
-        version.raw,
-        tuple(s.raw for s in servers),
-        None if kubelet is None else kubelet.raw,
-    )
+    key = ("skew", component, version.raw, server_key(servers), kubelet and kubelet.raw)
     found = context.cache.get(key)
     if found is None:
         found = context.cache[key] = check(component, version, servers, kubelet_version=kubelet)
@@ -46,12 +41,8 @@ def _verdict(
 
 def _seen(pool: NodePool) -> list[KubeVersion]:
     """Every kubelet version of the pool: the counted ones, else the pool's version."""
-    versions: list[KubeVersion] = []
-    for raw in pool.versions_seen:
-        try:
-            versions.append(parse_version(raw))
-        except InvalidVersion:
-            continue  # an unreadable version is version-unknown's finding
+    # An unreadable version is version-unknown's finding.
+    versions = [v for v in map(parsed, pool.versions_seen) if v is not None]
     if not versions and pool.kubelet_version is not None:
         versions.append(pool.kubelet_version)
     return sorted(set(versions))
@@ -84,7 +75,7 @@ def _finding(
         verdict.reason,
         observed=str(verdict.version),
         expected=expected,
-        remedy=Remedy(summary=_remedy_text(verdict)),
+        remedy=make_remedy(summary=_remedy_text(verdict)),
     )
 
 
@@ -171,12 +162,7 @@ def _addon_kube_proxy(cluster: ClusterInventory) -> KubeVersion | None:
     for addon in cluster.addons:
         if addon.name in ("kube-proxy", "kube-proxy-worker"):
             raw = addon.running_version or addon.version
-            if raw is None:
-                return None
-            try:
-                return parse_version(raw)
-            except InvalidVersion:
-                return None
+            return None if raw is None else parsed(raw)
     return None
 
 
@@ -251,7 +237,9 @@ class SkewApiserverHa:
                 severity=Severity.LOW,
                 observed=shown,
                 expected="every API server at one version",
-                remedy=Remedy(summary=f"finish the upgrade of every API server to {distinct[-1]}"),
+                remedy=make_remedy(
+                    summary=f"finish the upgrade of every API server to {distinct[-1]}"
+                ),
             )
             return
         yield _finding(

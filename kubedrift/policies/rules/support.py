@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Remedy, Severity
+from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportDate, SupportWindow
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding
+from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
 from kubedrift.policies.rules.facts import oldest_apiserver
 from kubedrift.versions import MinorVersion
 
@@ -98,7 +98,7 @@ class EndOfSupport:
             severity=severity,
             observed=str(current),
             expected=f"a minor supported for more than {policy.warn_days} days",
-            remedy=Remedy(
+            remedy=make_remedy(
                 summary=f"upgrade off {minor} (support ended {end.isoformat()})"
                 if days <= 0
                 else f"upgrade off {minor} before {end.isoformat()}"
@@ -143,7 +143,7 @@ class EndOfSupport:
                 COMPONENT,
                 f"{minor} is older than every minor the {source} lists, all past end of support",
                 observed=str(minor),
-                remedy=Remedy(summary=f"upgrade off {minor}"),
+                remedy=make_remedy(summary=f"upgrade off {minor}"),
             )
             return
         yield make_finding(

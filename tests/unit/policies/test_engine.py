@@ -208,3 +208,11 @@ def test_docs_rules_md_agrees_with_the_metadata() -> None:
     assert written == rules_markdown(all_rule_infos()), (
         "docs/rules.md is stale: kubedrift rules list --format markdown > docs/rules.md"
     )
+
+
+def test_findings_built_without_validation_equal_validated_ones() -> None:
+    found = evaluate(plan(), [late()], NOW, CALENDAR)
+    assert found
+    for finding in found:
+        assert Finding.model_validate(finding.model_dump()) == finding
+        assert Finding.model_validate_json(finding.model_dump_json()) == finding
