@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -86,6 +87,31 @@ class SimulatedFleet:
             raise RuntimeError("the simulated fleet is not running")
         return self._workdir / "kubeconfig"
 
+    @property
+    def endpoints(self) -> SimulatedEndpoints:
+        """Where the running servers listen: plain data, safe to hand to another process."""
+        return SimulatedEndpoints(
+            fleet=self.fleet,
+            ack_url=self.ack.url,
+            tke_url=self.tke.url,
+            kubeconfig=self.kubeconfig,
+            environ=dict(self.environ),
+        )
+
+    def configs(self, name: str = "simulated", **common: object) -> list[CollectorConfig]:
+        return self.endpoints.configs(name, **common)
+
+
+@dataclass(frozen=True)
+class SimulatedEndpoints:
+    """The running fakes of one fleet as sources see them."""
+
+    fleet: Fleet
+    ack_url: str
+    tke_url: str
+    kubeconfig: Path
+    environ: dict[str, str]
+
     def configs(self, name: str = "simulated", **common: object) -> list[CollectorConfig]:
         """Sources pointed at the fakes: one per cloud provider and account, one kubeconfig.
 
@@ -95,32 +121,19 @@ class SimulatedFleet:
         configs: list[CollectorConfig] = []
         for account in sorted(self.fleet.accounts):
             id_env, secret_env = credential_env(account)
-            ack_regions = self._regions("ack", account)
-            if ack_regions:
+            shared = {**common, "name": name}
+            if ack_regions := self._regions("ack", account):
                 ack = {"access_key_id_env": id_env, "access_key_secret_env": secret_env}
                 configs.append(
                     AckConfig.model_validate(
-                        {
-                            **common,
-                            **ack,
-                            "name": name,
-                            "endpoint": self.ack.url,
-                            "regions": ack_regions,
-                        }
+                        {**shared, **ack, "endpoint": self.ack_url, "regions": ack_regions}
                     )
                 )
-            tke_regions = self._regions("tke", account)
-            if tke_regions:
+            if tke_regions := self._regions("tke", account):
                 tke = {"secret_id_env": id_env, "secret_key_env": secret_env}
                 configs.append(
                     TkeConfig.model_validate(
-                        {
-                            **common,
-                            **tke,
-                            "name": name,
-                            "endpoint": self.tke.url,
-                            "regions": tke_regions,
-                        }
+                        {**shared, **tke, "endpoint": self.tke_url, "regions": tke_regions}
                     )
                 )
         if self.fleet.of("kubeconfig"):
