@@ -22,6 +22,7 @@ PROG = "kubedrift"
 
 # Order here is the order in `--help`.
 COMMAND_MODULES: tuple[str, ...] = (
+    "kubedrift.commands.demo",
     "kubedrift.commands.scan",
     "kubedrift.commands.evaluate",
     "kubedrift.commands.rules",

@@ -61,6 +61,18 @@ class KubeconfigConfig(KubeSettings):
     contexts: tuple[str, ...] = Field(
         default=("*",), min_length=1, description="context names or globs to read"
     )
+    context_labels: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="labels per context name or glob (a kubeconfig has no tags); every "
+        "matching entry applies, in file order, and the source's `labels` go on top",
+    )
+
+    def labels_for(self, context: str) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for pattern, extra in self.context_labels.items():
+            if fnmatch.fnmatchcase(context, pattern):
+                labels.update(extra)
+        return {**labels, **self.labels}
 
 
 class InClusterConfig(KubeSettings):
@@ -97,7 +109,11 @@ class _KubeCollector:
             source=self._settings.name,
             id=name,
             name=name,
-            labels=dict(self._settings.labels),
+            labels=(
+                self._settings.labels_for(name)
+                if isinstance(self._settings, KubeconfigConfig)
+                else dict(self._settings.labels)
+            ),
         )
 
     def _open(self, ref: ClusterRef) -> KubeApi:

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kubedrift.model.findings import Severity
     from kubedrift.model.inventory import InventoryDocument
+    from kubedrift.model.plan import VersionPlan
+    from kubedrift.outputs import EvaluationReport
 
 _FORMATS = ("table", "json", "sarif", "junit")
 _SEVERITIES = ("info", "low", "medium", "high", "critical", "none")
@@ -111,18 +114,21 @@ def read_inventory(path: Path) -> InventoryDocument:
         raise InvalidFileError(problems) from None
 
 
-def run_evaluate(args: argparse.Namespace) -> int:
+def evaluate_document(
+    plan: VersionPlan,
+    document: InventoryDocument,
+    now: datetime,
+    *,
+    fail_on: Severity | None,
+    plan_file: str,
+    inventory_file: str,
+) -> EvaluationReport:
+    """Run the engine over an inventory document; warn on stderr about waivers of no rule."""
     from kubedrift.calendar import load_calendar
-    from kubedrift.errors import ExitCode
-    from kubedrift.model.findings import Severity
-    from kubedrift.outputs import ClusterLabel, EvaluationReport, render
+    from kubedrift.outputs import ClusterLabel, EvaluationReport
     from kubedrift.policies.engine import collection_findings, evaluate
-    from kubedrift.policies.planfile import load_plan
     from kubedrift.policies.rules.registry import all_rule_infos
 
-    plan = load_plan(args.plan)
-    document = read_inventory(args.inventory)
-    now: datetime = args.now or datetime.now(UTC)
     _warn_unknown_rules(plan.waivers, {info.id for info in all_rule_infos()})
     findings = collection_findings(document.failures) + evaluate(
         plan, document.clusters, now, load_calendar()
@@ -131,11 +137,30 @@ def run_evaluate(args: argparse.Namespace) -> int:
     for cluster in document.clusters:
         group = plan.group_for(cluster.ref)
         labels.append(ClusterLabel(cluster.key, cluster.ref.name, group.name if group else None))
-    fail_on = None if args.fail_on == "none" else Severity.parse(args.fail_on)
-    report = EvaluationReport(
+    return EvaluationReport(
         findings=sorted(findings, key=lambda f: f.key.cluster),
         clusters=labels,
         now=now,
+        fail_on=fail_on,
+        plan_file=plan_file,
+        inventory_file=inventory_file,
+    )
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from kubedrift.errors import ExitCode
+    from kubedrift.model.findings import Severity
+    from kubedrift.outputs import render
+    from kubedrift.policies.planfile import load_plan
+
+    plan = load_plan(args.plan)
+    document = read_inventory(args.inventory)
+    now: datetime = args.now or datetime.now(UTC)
+    fail_on = None if args.fail_on == "none" else Severity.parse(args.fail_on)
+    report = evaluate_document(
+        plan,
+        document,
+        now,
         fail_on=fail_on,
         plan_file=str(args.plan),
         inventory_file=str(args.inventory),

@@ -136,10 +136,16 @@ class SimulatedEndpoints:
                         {**shared, **tke, "endpoint": self.tke_url, "regions": tke_regions}
                     )
                 )
-        if self.fleet.of("kubeconfig"):
+        if kube_clusters := self.fleet.of("kubeconfig"):
+            context_labels = {c.id: c.tags for c in kube_clusters if c.tags}
             configs.append(
                 KubeconfigConfig.model_validate(
-                    {**common, "name": name, "kubeconfig": str(self.kubeconfig)}
+                    {
+                        **common,
+                        "name": name,
+                        "kubeconfig": str(self.kubeconfig),
+                        "context_labels": context_labels,
+                    }
                 )
             )
         return configs

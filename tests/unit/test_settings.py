@@ -99,3 +99,19 @@ def test_example_settings_load(name: str) -> None:
     settings = load_settings(examples / name)
     assert settings.plan == examples / "plan.yaml"
     assert settings.sources
+
+
+def test_kubeconfig_contexts_get_labels_by_glob() -> None:
+    settings = parse_settings(
+        "sources:\n"
+        "  - name: idc\n    type: kubeconfig\n    labels: {cloud: idc}\n"
+        "    context_labels:\n"
+        "      'idc-*': {env: production}\n"
+        "      idc-bj-1: {dc: idc-bj1, env: staging}\n",
+        "kubedrift.yaml",
+    )
+    [idc] = settings.sources
+    labels_for = idc.labels_for  # type: ignore[attr-defined]
+    assert labels_for("idc-bj-1") == {"env": "staging", "dc": "idc-bj1", "cloud": "idc"}
+    assert labels_for("idc-sh-2") == {"env": "production", "cloud": "idc"}
+    assert labels_for("lab") == {"cloud": "idc"}

@@ -1,0 +1,42 @@
+"""`kubedrift demo`: fake servers -> real SDKs -> collectors -> engine, in one command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kubedrift.cli import main
+from kubedrift.model.inventory import InventoryDocument
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_prints_inventory_and_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "inventory.json"
+    code = main(["demo", "--now", "2026-11-26T09:00:00Z", "--inventory-out", str(saved)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "== inventory ==" in out and "== findings ==" in out
+    assert "8 clusters collected, 0 failures" in out
+    # TKE publishes no per-minor dates: the finding says its date is an estimate.
+    assert "1.30 reached end of support on 2026-07-17 (TKE calendar" in out
+    assert "estimated" in out
+    # Self-hosted clusters get their labels from the source's context_labels, so the
+    # plan's label-selected waiver applies.
+    assert "waived by idc-calico-pin" in out
+    # The self-hosted cluster with HA API servers at mixed minors.
+    assert "skew-apiserver-ha" in out
+    document = InventoryDocument.model_validate_json(saved.read_text())
+    assert len(document.clusters) == 8
+
+
+def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--now", "2026-11-26", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rules = {f["rule"] for f in report["findings"]}
+    assert {"end-of-support", "control-plane-minor-lag", "cluster-not-in-plan"} <= rules
+    assert report["summary"]
