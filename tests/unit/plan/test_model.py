@@ -102,21 +102,21 @@ def test_selector_covers_is_conservative(
     ("rule", "component", "cluster", "day", "waived_by"),
     [
         (
-            "control-plane-behind",
+            "control-plane-minor-lag",
             "control-plane",
             Cluster("prod-hz-payments-legacy", "ack", "cn-hangzhou", {"env": "production"}),
             date(2027, 3, 31),
             ["payments-legacy-psp"],
         ),
         (
-            "control-plane-behind",
+            "control-plane-minor-lag",
             "control-plane",
             Cluster("prod-hz-payments-legacy", "ack", "cn-hangzhou", {"env": "production"}),
             date(2027, 4, 1),
             [],
         ),
         (
-            "control-plane-behind",
+            "control-plane-minor-lag",
             "control-plane",
             Cluster("prod-hz-web", "ack", "cn-hangzhou", {"env": "production"}),
             date(2027, 1, 1),
