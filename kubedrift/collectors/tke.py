@@ -13,10 +13,8 @@ import itertools
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-import requests
-from pydantic import Field, model_validator
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -25,6 +23,8 @@ from tencentcloud.tke.v20180525 import models, tke_client
 
 from kubedrift.collectors import tke_parse as parse
 from kubedrift.collectors.base import ApiGate, CollectorConfig
+from kubedrift.collectors.tke_config import TkeConfig
+from kubedrift.collectors.tke_errors import classify
 from kubedrift.errors import CollectError
 from kubedrift.model.inventory import ClusterInventory, ClusterRef, ControlPlane
 from kubedrift.versions import KubeVersion
@@ -32,71 +32,6 @@ from kubedrift.versions import KubeVersion
 T = TypeVar("T")
 
 PAGE = 100  # the largest Limit TKE accepts on every paged call we make
-
-# Codes answered with HTTP 200 by the API; the SDK raises them with `.code` set.
-# Client-side: the SDK wraps a body it could not decode under the exception's type name.
-_MALFORMED_CODES = frozenset({"JSONDecodeError", "KeyError", "TypeError", "AttributeError"})
-_AUTH_MARKERS = ("AuthFailure", "UnauthorizedOperation", "CamNoAuth", "NotAuthenticated")
-
-
-class TkeConfig(CollectorConfig):
-    """A TKE source. Credentials are read from the named environment variables; when the
-    id and key are both absent, the SDK's profile file, CVM role and TKE OIDC providers
-    are tried in turn."""
-
-    type: Literal["tke"] = "tke"
-    secret_id_env: str = Field(default="TENCENTCLOUD_SECRET_ID", min_length=1)
-    secret_key_env: str = Field(default="TENCENTCLOUD_SECRET_KEY", min_length=1)
-    token_env: str | None = Field(
-        default="TENCENTCLOUD_SESSION_TOKEN", description="optional STS token variable"
-    )
-
-    @model_validator(mode="after")
-    def _regions_given(self) -> TkeConfig:
-        # TKE has no cross-region listing: every region is asked on its own.
-        if not self.regions:
-            raise ValueError("a tke source needs at least one region, e.g. [ap-guangzhou]")
-        return self
-
-
-def classify(
-    exc: TencentCloudSDKException, operation: str, secrets: tuple[str, ...]
-) -> CollectError:
-    """The `CollectError` for an SDK exception, its message scrubbed of every secret."""
-    code = str(exc.get_code() or "Unknown")
-    detail = exc.get_message()
-    detail = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-    cause = exc.__context__
-    reason: str
-    retryable = False
-    if code.startswith("RequestLimitExceeded"):
-        reason, retryable = "throttled", True
-    elif any(marker in code for marker in _AUTH_MARKERS) or code == "ClientSideError":
-        reason = "auth"
-    elif code.endswith("NotFound") or code.startswith("ResourceNotFound"):
-        reason = "not_found"
-    elif code == "ClientNetworkError" and (
-        isinstance(cause, requests.Timeout) or "timed out" in detail
-    ):
-        reason, retryable = "timeout", True
-    elif code.startswith(("InternalError", "ResourceUnavailable")) or code in {
-        "ServerNetworkError",
-        "ClientNetworkError",
-    }:
-        reason, retryable = "server", True
-    elif code in _MALFORMED_CODES:
-        reason = "malformed"
-    elif code.startswith(("InvalidParameter", "MissingParameter", "UnsupportedRegion")):
-        reason = "config"
-    else:
-        reason = "server"
-    request_id = exc.get_request_id()
-    message = f"{operation}: {code}: {detail[:300]}" + (
-        f" (request {request_id})" if request_id else ""
-    )
-    for secret in secrets:
-        message = message.replace(secret, "***")
-    return CollectError(message, reason=reason, retryable=retryable)
 
 
 class TkeCollector:

@@ -15,7 +15,7 @@ from typing import Literal
 from kubedrift.collectors.ack_config import AckConfig
 from kubedrift.collectors.base import CollectorConfig
 from kubedrift.collectors.kube import KubeconfigConfig
-from kubedrift.collectors.tke import TkeConfig
+from kubedrift.collectors.tke_config import TkeConfig
 from kubedrift.sim.ack import AckFakeServer
 from kubedrift.sim.fleet import Fleet
 from kubedrift.sim.kube import FakeKubeServer, write_kubeconfig

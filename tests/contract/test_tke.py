@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 
 from kubedrift.collectors.gate import Gate, RetryPolicy
-from kubedrift.collectors.tke import TkeCollector, TkeConfig, classify
+from kubedrift.collectors.tke import TkeCollector
+from kubedrift.collectors.tke_config import TkeConfig
+from kubedrift.collectors.tke_errors import classify
 from kubedrift.errors import CollectError
 from kubedrift.sim.fleet import Fleet, SimAccount, SimCluster, SimNodePool, load_fleet
 from kubedrift.sim.server import Fault
