@@ -15,6 +15,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kubedrift.collectors.base import CollectorConfig
+from kubedrift.daemon.config import HttpSettings, ScheduleSettings, StoreSettings
 from kubedrift.errors import Problem, SettingsError
 from kubedrift.yamldoc import YamlDocument, load_document, parse_model, read_text
 
@@ -29,6 +30,14 @@ class Settings(BaseModel):
     sources: tuple[CollectorConfig, ...] = Field(min_length=1)
     plan: Path | None = Field(
         default=None, description="the version plan file, relative to the settings file"
+    )
+    # The daemon's settings (docs/daemon.md); other commands ignore them.
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    trigger_token_env: str | None = Field(
+        default=None,
+        description="the environment variable holding the bearer token of POST /v1/trigger",
     )
 
 
@@ -99,6 +108,9 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
     if duplicated:
         message = f"source names must be unique; repeated: {', '.join(duplicated)}"
         raise SettingsError([Problem(file, "sources", message)])
+    if unknown := sorted(set(settings.schedule.sources) - set(names)):
+        message = f"no source is named {', '.join(map(repr, unknown))}"
+        raise SettingsError([Problem(file, "schedule.sources", message)])
     return settings
 
 
