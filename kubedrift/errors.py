@@ -99,8 +99,13 @@ class CollectError(KubedriftError):
 
 
 class DeliveryError(KubedriftError):
-    """A notifier or enforcer could not deliver; `retryable` as for CollectError."""
+    """A notifier or enforcer could not deliver; `retryable` as for CollectError.
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    `retry_after` is the delay in seconds the service asked for (Slack's `Retry-After`,
+    DingTalk's minute window), when it said; the outbox waits at least that long.
+    """
+
+    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.retry_after = retry_after
