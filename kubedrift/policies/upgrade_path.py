@@ -22,7 +22,7 @@ from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat
 from kubedrift.policies.node_strategy import choose_strategy
-from kubedrift.policies.provider_offer import offered_version
+from kubedrift.policies.provider_offer import OfferedStep, next_step
 from kubedrift.policies.skew import Component, check
 from kubedrift.policies.upgrade_addons import classify_step, kube_proxy_decision
 from kubedrift.policies.upgrade_render import render_path_table
@@ -106,7 +106,7 @@ class _Planner:
             return self._path(["the control plane's version is unknown: no path can be planned"])
         oldest, newest = self.state.oldest, self.state.newest
         try:
-            minors = minor_steps(newest, self.target)
+            minor_steps(newest, self.target)  # refuses downgrades and major changes
         except InvalidUpgradePath as error:
             return self._path([str(error)])
         if newest.minor - oldest.minor > 1 or newest.major != oldest.major:
@@ -116,8 +116,6 @@ class _Planner:
                     "cluster is out of the skew policy before any upgrade; repair it first"
                 ]
             )
-        if oldest.minor_version < newest.minor_version:
-            minors.insert(0, newest.minor_version)  # finish the HA roll already under way
         for before in problems(self.state):
             self.warnings.append(f"before the path: {before.reason}")
         for pool in self.state.pools:
@@ -126,14 +124,25 @@ class _Planner:
                     f"node pool {pool.name}: kubelet version unknown, so the skew policy is "
                     "not checked for it; it is replaced at the end"
                 )
-        for index, minor in enumerate(minors):
-            self._control_plane_step(minor, first=index == 0, last=index == len(minors) - 1)
+        current, first = oldest.minor_version, True
+        while current < self.target:
+            # An HA roll already under way is finished first, to the minor it is rolling to.
+            step = next_step(
+                self.inv,
+                self.offered,
+                current,
+                self.target,
+                first=first,
+                allow_jump=oldest.minor_version == newest.minor_version or not first,
+            )
+            self._control_plane_step(step, last=step.minor == self.target)
+            current, first = step.minor, False
         return self._path(addons=self._finish())
 
     # --- one control-plane step ----------------------------------------------------------
 
-    def _control_plane_step(self, minor: MinorVersion, *, first: bool, last: bool) -> None:
-        version, blocked, warning = offered_version(self.inv, self.offered, minor, first=first)
+    def _control_plane_step(self, offer: OfferedStep, *, last: bool) -> None:
+        minor, version = offer.minor, offer.version
         new = parse_version(version)
         roll = rolling(self.state, new)
         for pool in self.state.pools:
@@ -147,14 +156,18 @@ class _Planner:
                     also=(roll,),
                 )
         self._fit_kube_proxy(roll, minor)
+        # A provider's jump replaces the control plane in one operation: the API servers of
+        # both minors never serve side by side, so only the nodes are checked against both.
         known = {p.reason for p in problems(self.state)}
-        for problem in problems(rolling(self.state, new)):
+        for problem in problems(rolling(self.state, new), nodes_only=bool(offer.skipped)):
             if problem.reason not in known:
                 self.warnings.append(f"while the control plane rolls to {minor}: {problem.reason}")
         old = self.state.oldest
         servers = sorted({v.raw for v in self.state.apiservers})
         if old.minor_version < minor == self.state.newest.minor_version:
             reason = f"finishes the HA roll: API servers {', '.join(servers)} all reach {minor}"
+        elif offer.jump is not None:
+            reason = offer.jump
         else:
             reason = f"the control plane moves one minor at a time: {old.minor_version} -> {minor}"
         if last:
@@ -163,8 +176,8 @@ class _Planner:
         step = _cp(version, old, reason).model_copy(
             update={
                 "addons": decisions,
-                "blocked_by": (blocked,) if blocked else (),
-                "warnings": (warning,) if warning else (),
+                "blocked_by": (offer.blocked,) if offer.blocked else (),
+                "warnings": (offer.warning,) if offer.warning else (),
             }
         )
         self._add(step)

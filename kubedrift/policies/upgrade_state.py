@@ -161,6 +161,18 @@ def subjects(state: ClusterState) -> Iterable[SkewSubject]:
             )
 
 
-def problems(state: ClusterState) -> tuple[SkewVerdict, ...]:
-    """Every verdict of the state that is not "allowed" (violations and undetermined ones)."""
+def problems(state: ClusterState, *, nodes_only: bool = False) -> tuple[SkewVerdict, ...]:
+    """Every verdict of the state that is not "allowed" (violations and undetermined ones).
+
+    `nodes_only`: only the node components (kubelet, kube-proxy) against every API server;
+    the API servers' spread and the control plane's own components are left out (the middle
+    of a provider's jump, where the provider replaces the control plane in one operation).
+    """
+    if nodes_only:
+        nodes = (s for s in subjects(state) if s.where != CONTROL_PLANE)
+        return tuple(
+            v
+            for v in cluster_skew(state.apiservers, nodes)
+            if v.component is not Component.KUBE_APISERVER
+        )
     return cluster_skew(state.apiservers, subjects(state))

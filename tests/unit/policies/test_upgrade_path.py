@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kubedrift.model.inventory import Addon, AddonKind, ClusterInventory
+from kubedrift.model.inventory import Addon, AddonKind, ClusterInventory, NodePool
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
@@ -184,3 +184,101 @@ def test_caller_forces_a_strategy() -> None:
         path.steps[0].strategy is not None
         and "chosen by the caller" in path.steps[0].strategy.reason
     )
+
+
+def ack_1_28(*pools: NodePool) -> ClusterInventory:
+    """ACK released 1.26, 1.28 and 1.30, then every minor: it upgrades 1.28 to 1.30 at once."""
+    return cluster(
+        ["1.28.9-aliyun.1"],
+        pools,
+        provider="ack",
+        clients=True,
+        upgradable=["1.30.5-aliyun.1"],
+        available=["1.26.3-aliyun.1", "1.28.9-aliyun.1", "1.30.1-aliyun.1", "1.30.5-aliyun.1"],
+    )
+
+
+def test_the_provider_jumps_over_a_minor_it_does_not_release() -> None:
+    inventory = ack_1_28(
+        pool("np-web", "1.28.9-aliyun.1"),
+        pool("np-old", "1.26.3-aliyun.1"),
+        pool("np-mid", "1.27.2-aliyun.1"),
+    )
+    path = plan_upgrade(inventory, MinorVersion(1, 30))
+    assert shape(path) == [
+        ("upgrade_node_pool", "node-pool/np-old", "1.28.9-aliyun.1"),
+        ("upgrade_control_plane", "control-plane", "1.30.5-aliyun.1"),
+        ("upgrade_node_pool", "node-pool/np-web", "1.30.5-aliyun.1"),
+        ("upgrade_node_pool", "node-pool/np-old", "1.30.5-aliyun.1"),
+        ("upgrade_node_pool", "node-pool/np-mid", "1.30.5-aliyun.1"),
+    ]
+    jump = path.steps[1]
+    assert jump.reason == (
+        "ACK offers 1.30 as the next version from 1.28; it does not release 1.29 (the target)"
+    )
+    assert jump.from_version == "1.28.9-aliyun.1" and jump.blocked_by == ()
+    # np-old would be 4 minors behind 1.30; np-mid's 3 are allowed, so it waits for the end.
+    assert "4 minors older than kube-apiserver 1.30.5-aliyun.1" in path.steps[0].reason
+    # The API servers of 1.28 and 1.30 never serve side by side: no spread warning.
+    assert not path.blocked and path.warnings == ()
+    state = state_of(inventory)
+    for step in path.steps:
+        state = apply(state, step)
+        assert oracle_violations(state) == []
+
+
+def test_tke_moves_from_even_minor_to_even_minor() -> None:
+    inventory = cluster(
+        ["1.26.1-tke.6"],
+        provider="tke",
+        upgradable=["1.28.3-tke.1"],
+        available=["1.26.1-tke.6", "1.28.3-tke.1", "1.30.0-tke.8", "1.32.2-tke.2"],
+    )
+    path = plan_upgrade(inventory, MinorVersion(1, 32))
+    assert [(s.from_version, s.to_version) for s in path.steps] == [
+        ("1.26.1-tke.6", "1.28.3-tke.1"),
+        ("1.28.3-tke.1", "1.30.0-tke.8"),
+        ("1.30.0-tke.8", "1.32.2-tke.2"),
+    ]
+    assert path.steps[1].reason == (
+        "TKE offers 1.30 as the next version from 1.28; it does not release 1.29"
+    )
+    assert not path.blocked and path.warnings == ()
+
+
+def test_one_minor_at_a_time_when_the_provider_offers_the_next_minor() -> None:
+    inventory = cluster(
+        ["1.30.5-aliyun.1"],
+        provider="ack",
+        upgradable=["1.31.2-aliyun.1", "1.32.1-aliyun.1"],
+        available=["1.30.5-aliyun.1", "1.31.2-aliyun.1", "1.32.1-aliyun.1"],
+    )
+    path = plan_upgrade(inventory, MinorVersion(1, 32))
+    assert [s.to_version for s in path.steps] == ["1.31.2-aliyun.1", "1.32.1-aliyun.1"]
+    assert all("one minor at a time" in s.reason for s in path.steps)
+
+
+@pytest.mark.parametrize(
+    ("inventory", "target", "blocked"),
+    [
+        # The target is the minor the provider skips: there is no step to it.
+        (ack_1_28(), "1.29", "1.29 is not among the versions this cluster can upgrade to"),
+        # The provider releases 1.29 but does not let this cluster reach it: said, not jumped.
+        (
+            cluster(
+                ["1.28.9-aliyun.1"],
+                provider="ack",
+                upgradable=["1.30.5-aliyun.1"],
+                available=["1.29.4-aliyun.1", "1.30.5-aliyun.1"],
+            ),
+            "1.30",
+            "1.29 is not among the versions this cluster can upgrade to (minors offered: 1.30)",
+        ),
+    ],
+)
+def test_a_minor_neither_offered_nor_jumped_is_blocked(
+    inventory: ClusterInventory, target: str, blocked: str
+) -> None:
+    path = plan_upgrade(inventory, MinorVersion.parse(target))
+    assert path.steps[0].to_version == "1.29"
+    assert len(path.steps[0].blocked_by) == 1 and blocked in path.steps[0].blocked_by[0]

@@ -1,9 +1,12 @@
 """Properties of the upgrade-path planner, over generated clusters that start within policy.
 
 Every state the path passes through (after each step, and mid-roll during each control-plane
-step) is re-checked with `skew.check`; the control plane never skips a minor and ends at the
-target; pools move before the end only when the next control-plane step would break the
-policy, and then to the newest minor allowed; the end is pools, then add-ons.
+step) is re-checked with `skew.check`; the control plane never skips a minor the provider
+releases and ends at the target; pools move before the end only when the next control-plane
+step would break the policy, and then to the newest minor allowed; the end is pools, then
+add-ons. Clusters are self-hosted (one minor per step) or managed by a provider that releases
+only some minors (ACK: even minors up to 1.30, then every one; TKE: even minors), whose offer
+(upgradable and available versions) the planner follows over the minors it skips.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ from tests.unit.policies.upgrade_cases import cluster, coredns, oracle_violation
 POOL_ACTIONS = ("upgrade_node_pool", "replace_node_pool")
 
 
+# The minors each provider releases (1.20 .. 1.40), as the generated offers list them.
+RELEASES = {
+    "kubeconfig": frozenset(range(20, 41)),
+    "ack": frozenset(m for m in range(20, 41) if m % 2 == 0 or m > 30),
+    "tke": frozenset(m for m in range(20, 41) if m % 2 == 0),
+}
+SUFFIX = {"kubeconfig": "", "ack": "-aliyun.1", "tke": "-tke.2"}
+
+
 @dataclass
 class Case:
     inventory: object
@@ -32,8 +44,10 @@ class Case:
 
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
-    newest = draw(st.integers(min_value=20, max_value=33))
-    ha_mixed = draw(st.booleans())
+    provider = draw(st.sampled_from(sorted(RELEASES)))
+    released = sorted(RELEASES[provider])
+    newest = draw(st.sampled_from([m for m in released if 20 <= m <= 33]))
+    ha_mixed = newest - 1 in released and draw(st.booleans())
     oldest = newest - 1 if ha_mixed else newest
     servers = [f"1.{oldest}.{draw(st.integers(0, 9))}", f"1.{newest}.2"]
     apis = [parse_version(s) for s in servers]
@@ -58,11 +72,33 @@ def cases(draw: st.DrawFn) -> Case:
         runtime = draw(st.sampled_from(["containerd", "docker", None]))
         pools.append(pool(f"p{index}", kubelet, proxy=proxy, runtime=runtime))
     addons = [coredns(draw(st.sampled_from(["v1.8.6", "v1.11.3", None])))]
+    upgradable: list[str] = []
+    available: list[str] = []
+    if provider != "kubeconfig":
+        suffix = SUFFIX[provider]
+        later = [m for m in released if m > oldest]
+        upgradable = [f"1.{m}.5{suffix}" for m in later[: draw(st.integers(1, 2))]]
+        available = [f"1.{m}.{p}{suffix}" for m in released if m >= newest - 1 for p in (1, 5)]
     inventory = cluster(
-        servers, pools, addons=addons, clients=draw(st.booleans()), provider="kubeconfig"
+        servers,
+        pools,
+        addons=addons,
+        clients=draw(st.booleans()),
+        provider=provider,
+        upgradable=upgradable,
+        available=available,
     )
-    target = MinorVersion(1, newest + draw(st.integers(0, 5)))
+    target = MinorVersion(1, draw(st.sampled_from([m for m in released if newest <= m <= 38])))
     return Case(inventory=inventory, target=target)
+
+
+def _released(case: Case) -> set[MinorVersion]:
+    """The minors the provider reports releasing (every minor for a self-hosted cluster)."""
+    plane = case.inventory.control_plane  # type: ignore[attr-defined]
+    offered = (*plane.upgradable_versions, *plane.available_versions)
+    if not offered:
+        return {MinorVersion(1, m) for m in range(100)}
+    return {v.minor_version for v in offered}
 
 
 def _plan(case: Case) -> UpgradePath:
@@ -79,25 +115,34 @@ def test_every_state_on_the_path_is_within_the_skew_policy(case: Case) -> None:
     assert not path.warnings or all("unknown" in w for w in path.warnings), path.warnings
     for step in path.steps:
         if step.action == "upgrade_control_plane":
-            middle = rolling(state, parse_version(step.to_version))
-            assert oracle_violations(middle) == [], (step, middle)
+            to = parse_version(step.to_version)
+            middle = rolling(state, to)
+            # A provider's jump replaces the control plane in one operation: the nodes meet
+            # the API servers of both minors, the API servers never meet each other.
+            jump = to.minor - state.oldest.minor > 1
+            assert oracle_violations(middle, nodes_only=jump) == [], (step, middle)
         state = apply(state, step)
         assert oracle_violations(state) == [], (step, state)
 
 
 @settings(max_examples=300, deadline=None)
 @given(cases())
-def test_control_plane_moves_one_minor_at_a_time_and_ends_at_the_target(case: Case) -> None:
+def test_control_plane_never_skips_a_released_minor_and_ends_at_the_target(case: Case) -> None:
     start = state_of(case.inventory)  # type: ignore[arg-type]
     assume(not oracle_violations(start))
     path = _plan(case)
-    minor = start.newest.minor_version
+    released = _released(case)
     previous = start.oldest.minor_version
     for step in path.steps:
         if step.action == "upgrade_control_plane":
             reached = parse_version(step.to_version).minor_version
             assert reached.major == previous.major
-            assert reached.minor - previous.minor == 1 or (reached == minor == previous.next())
+            assert reached.minor > previous.minor
+            skipped = [MinorVersion(1, m) for m in range(previous.minor + 1, reached.minor)]
+            assert not [m for m in skipped if m in released], (step, sorted(released))
+            assert bool(skipped) == ("does not release" in step.reason), step
+            if skipped:
+                assert reached in released
             previous = reached
     assert previous == case.target
     end = start

@@ -80,15 +80,18 @@ def coredns(version: str | None, *available: str) -> Addon:
     )
 
 
-def oracle_violations(state: ClusterState) -> list[str]:
-    """Every broken rule of `state`, asked of `skew.check` one component at a time."""
+def oracle_violations(state: ClusterState, *, nodes_only: bool = False) -> list[str]:
+    """Every broken rule of `state`, asked of `skew.check` one component at a time.
+
+    `nodes_only`: the node components only (the middle of a provider's jump).
+    """
     out: list[str] = []
     servers = list(state.apiservers)
-    for server in servers:
+    for server in [] if nodes_only else servers:
         verdict = check(Component.KUBE_APISERVER, server, servers)
         if not verdict.allowed:
             out.append(verdict.reason)
-    for name, version in state.clients:
+    for name, version in [] if nodes_only else state.clients:
         verdict = check(name, version, servers)
         if not verdict.allowed:
             out.append(verdict.reason)
