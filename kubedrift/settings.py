@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from kubedrift.collectors.base import CollectorConfig
 from kubedrift.daemon.config import HttpSettings, ScheduleSettings, StoreSettings
 from kubedrift.errors import Problem, SettingsError
+from kubedrift.notifiers import config as notifier_config
+from kubedrift.notifiers.base import NotifierConfig
+from kubedrift.notifiers.routing import Routes
 from kubedrift.yamldoc import YamlDocument, load_document, parse_model, read_text
 
 _WHAT = "kubedrift settings with a list of 'sources'"
@@ -31,6 +34,10 @@ class Settings(BaseModel):
     plan: Path | None = Field(
         default=None, description="the version plan file, relative to the settings file"
     )
+    notifiers: tuple[NotifierConfig, ...] = Field(
+        default=(), description="chat sinks (slack, dingtalk); see docs/notifiers.md"
+    )
+    routes: Routes | None = Field(default=None, description="which sinks hear of which events")
     # The daemon's settings (docs/daemon.md); other commands ignore them.
     store: StoreSettings = Field(default_factory=StoreSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
@@ -101,7 +108,11 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
     types = _source_types(document.data) if document is not None else []
     if document is not None and (unknown := _unknown_types(types, document)):
         raise SettingsError(unknown)
+    if document is not None and (bad := notifier_config.unknown_types(document)):
+        raise SettingsError(bad)
     model = _settings_model(types, file)
+    if document is not None:
+        model = notifier_config.with_notifiers(model, document.data, file)
     settings, _ = parse_model(text, file=file, model=model, error=SettingsError, what=_WHAT)
     names = [s.name for s in settings.sources]
     duplicated = sorted({n for n in names if names.count(n) > 1})
@@ -111,6 +122,8 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
     if unknown := sorted(set(settings.schedule.sources) - set(names)):
         message = f"no source is named {', '.join(map(repr, unknown))}"
         raise SettingsError([Problem(file, "schedule.sources", message)])
+    if bad := notifier_config.problems(settings.notifiers, settings.routes, file):
+        raise SettingsError(bad)
     return settings
 
 

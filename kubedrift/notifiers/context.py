@@ -24,6 +24,7 @@ class ClusterInfo(Frozen):
     name: str
     provider: str
     region: str | None = None
+    source: str | None = None
     group: str | None = None
     owner: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
@@ -68,6 +69,7 @@ def context_for(
             name=ref.name,
             provider=ref.provider,
             region=ref.region,
+            source=ref.source,
             group=group.name if group else None,
             owner=group.owner if group else None,
             labels=dict(ref.labels),

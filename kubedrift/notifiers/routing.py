@@ -1,0 +1,204 @@
+"""Which sinks hear of which events: the settings file's `routes:` section.
+
+```yaml
+routes:
+  rules:                       # in order; the first match wins unless it says `continue: true`
+    - name: payments-pages
+      owners: [team-payments-sre]
+      min_severity: high
+      sinks: [dingtalk-payments]
+      locale: zh-CN
+  owners:                      # shorthand: an owner's events go to these sinks
+    team-platform: slack-platform
+  default:                     # events no rule and no owner entry took
+    sinks: [slack-platform]
+    min_severity: medium
+```
+
+An owner is the `owner` of the plan group a cluster belongs to. `owners` entries behave as
+rules placed after `rules`, with the default's `min_severity`, `events` and `locale`. The
+default applies only to events nothing else took. A condition on something an event does not
+have (the owner of a source failure) does not match. `compose` then renders each sink's
+share of a cycle with `render`, so grouping is per sink: a sink gets at most
+`digest_after + 1` messages a cycle.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from pydantic import ConfigDict, Field
+
+from kubedrift.model.base import Frozen
+from kubedrift.model.events import DriftEvent, EventType
+from kubedrift.model.findings import Severity
+from kubedrift.model.plan_fields import Globs, LabelValues
+from kubedrift.notifiers.base import Locale, Message, NotifierConfig, event_severity
+from kubedrift.notifiers.context import ClusterInfo, NotifyContext
+from kubedrift.notifiers.render import DIGEST_AFTER, render
+
+# One sink name or a list, like the plan's globs and label values.
+Sinks = Globs
+
+
+class Delivery(Frozen):
+    """Where and how matched events are told: shared by rules and the default."""
+
+    sinks: Sinks = Field(description="names of entries under `notifiers:`")
+    locale: Locale | None = Field(default=None, description="overrides the sink's locale")
+    min_severity: Severity = Field(default=Severity.INFO, description="at or above this")
+    events: tuple[EventType, ...] | None = Field(
+        default=None, description="event types to take; all when omitted"
+    )
+    digest_after: int = Field(
+        default=DIGEST_AFTER, ge=0, le=20, description="more clusters than this: one digest"
+    )
+
+
+class Rule(Delivery):
+    """A route: conditions (all must hold; within one, any value) and where to send."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    name: str = Field(min_length=1)
+    owners: Globs | None = Field(default=None, description="plan group owner globs")
+    groups: Globs | None = Field(default=None, description="plan group name globs")
+    clusters: Globs | None = Field(default=None, description="cluster key/name globs")
+    providers: Globs | None = None
+    sources: Globs | None = Field(default=None, description="source name globs")
+    rules: Globs | None = Field(default=None, description="policy rule id globs")
+    labels: dict[str, LabelValues] = Field(
+        default_factory=dict, description="cluster label -> allowed values"
+    )
+    continue_: bool = Field(
+        default=False, alias="continue", description="also try the rules after this one"
+    )
+
+    def matches(self, event: DriftEvent, cluster: ClusterInfo | None) -> bool:
+        if not _takes(self, event):
+            return False
+        rule = event.finding.rule if event.finding else None
+        source = event.source or (cluster.source if cluster else None)
+        checks = (
+            (self.owners, cluster.owner if cluster else None),
+            (self.groups, cluster.group if cluster else None),
+            (self.providers, cluster.provider if cluster else None),
+            (self.sources, source),
+            (self.rules, rule),
+        )
+        if not all(_globbed(value, globs) for globs, value in checks):
+            return False
+        if self.clusters is not None and not (
+            cluster is not None
+            and (_globbed(cluster.key, self.clusters) or _globbed(cluster.name, self.clusters))
+        ):
+            return False
+        labels = cluster.labels if cluster else {}
+        return all(labels.get(k) in allowed for k, allowed in self.labels.items())
+
+
+class Routes(Frozen):
+    """The `routes:` section."""
+
+    rules: tuple[Rule, ...] = ()
+    owners: dict[str, Sinks] = Field(default_factory=dict, description="owner -> sink name(s)")
+    default: Delivery | None = None
+
+    def sink_names(self) -> set[str]:
+        names = {s for r in self.rules for s in r.sinks}
+        names |= {s for sinks in self.owners.values() for s in sinks}
+        return names | set(self.default.sinks if self.default else ())
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        """`rules`, then one rule per `owners` entry (inheriting the default's settings)."""
+        base = self.default or Delivery(sinks=("-",))
+        shorthand = tuple(
+            Rule(
+                name=f"owner:{owner}",
+                owners=(owner,),
+                sinks=sinks,
+                locale=base.locale,
+                min_severity=base.min_severity,
+                events=base.events,
+                digest_after=base.digest_after,
+            )
+            for owner, sinks in self.owners.items()
+        )
+        return self.rules + shorthand
+
+
+def _globbed(value: str | None, globs: tuple[str, ...] | None) -> bool:
+    if globs is None:
+        return True
+    return value is not None and any(fnmatchcase(value, g) for g in globs)
+
+
+def _takes(delivery: Delivery, event: DriftEvent) -> bool:
+    if delivery.events is not None and event.type not in delivery.events:
+        return False
+    return event_severity(event) >= delivery.min_severity
+
+
+@dataclass(frozen=True, order=True)
+class Destination:
+    """One sink in one locale; `digest_after` from the route that chose it."""
+
+    sink: str
+    locale: Locale
+    digest_after: int
+
+
+def route(
+    events: Iterable[DriftEvent],
+    context: NotifyContext,
+    routes: Routes,
+    sinks: Mapping[str, NotifierConfig],
+) -> dict[Destination, list[DriftEvent]]:
+    """Each destination's events; an event nothing takes is left out."""
+    rules = routes.all_rules()
+    chosen: dict[Destination, list[DriftEvent]] = defaultdict(list)
+    for event in events:
+        cluster = context.cluster(event.cluster) if event.cluster else None
+        taken: list[Delivery] = []
+        for rule in rules:
+            if rule.matches(event, cluster):
+                taken.append(rule)
+                if not rule.continue_:
+                    break
+        if not taken and routes.default is not None and _takes(routes.default, event):
+            taken.append(routes.default)
+        seen: set[Destination] = set()
+        for delivery in taken:
+            for sink in delivery.sinks:
+                config = sinks.get(sink)
+                locale = delivery.locale or (config.default_locale if config else "en")
+                destination = Destination(sink, locale, delivery.digest_after)
+                if destination not in seen:
+                    seen.add(destination)
+                    chosen[destination].append(event)
+    return dict(chosen)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    sink: str
+    message: Message
+
+
+def compose(
+    events: Iterable[DriftEvent],
+    context: NotifyContext,
+    routes: Routes,
+    sinks: Mapping[str, NotifierConfig],
+) -> list[Outgoing]:
+    """One cycle's events -> the messages to send, per sink, grouped and rendered."""
+    outgoing: list[Outgoing] = []
+    for destination, chosen in sorted(route(events, context, routes, sinks).items()):
+        for message in render(
+            chosen, context, destination.locale, digest_after=destination.digest_after
+        ):
+            outgoing.append(Outgoing(destination.sink, message))
+    return outgoing

@@ -1,0 +1,186 @@
+"""Slack: Block Kit messages through slack-sdk, by bot token (`chat.postMessage`) or webhook.
+
+No slack-sdk retry handler is installed, not even its default connection-error one: the
+outbox owns retries, so a 429 becomes `DeliveryError(retryable=True, retry_after=...)` from
+its `Retry-After`, and a send is attempted exactly as often as the outbox records.
+Secrets (the bot token, the webhook URL, which is itself a secret) come from environment
+variables the config names. slack-sdk's own logger would print the webhook URL at DEBUG, so
+it is handed a logger that never logs below INFO.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import math
+import re
+import urllib.error
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
+
+from kubedrift.errors import DeliveryError
+from kubedrift.notifiers.base import Message, NotifierConfig, required_env
+
+log = logging.getLogger(__name__)
+_sdk_log = logging.getLogger("kubedrift.notifiers.slack.sdk")
+_sdk_log.setLevel(logging.INFO)
+
+# Slack's documented transient errors; anything else (invalid_auth, channel_not_found,
+# not_in_channel, invalid_blocks...) is fixed by a person, not by trying again.
+_TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
+_TRANSIENT |= {"request_timeout"}
+_SECTION_LIMIT = 3000  # characters in one section block
+_HEADER_LIMIT = 150
+
+
+class SlackConfig(NotifierConfig):
+    type: Literal["slack"] = "slack"
+    token_env: str | None = Field(default=None, description="variable holding the bot token")
+    channel: str | None = Field(default=None, description="channel id or #name (token mode)")
+    webhook_url_env: str | None = Field(
+        default=None, description="variable holding an incoming-webhook URL (webhook mode)"
+    )
+    base_url: str | None = Field(
+        default=None, description="Web API base URL (default https://slack.com/api/)"
+    )
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> SlackConfig:
+        if (self.token_env is None) == (self.webhook_url_env is None):
+            raise ValueError("expected exactly one of token_env (with channel) and webhook_url_env")
+        if self.token_env is not None and not self.channel:
+            raise ValueError("token_env needs a channel")
+        return self
+
+
+def _mrkdwn(text: str) -> str:
+    # Slack's mrkdwn: escape its three control characters, then **bold** -> *bold*.
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"\*\*(.+?)\*\*", r"*\1*", escaped)
+
+
+def blocks(message: Message) -> list[dict[str, Any]]:
+    """Header, context, the lines in sections of at most 3000 characters, the link."""
+    title = message.title
+    if len(title) > _HEADER_LIMIT:
+        title = title[: _HEADER_LIMIT - 1] + "…"
+    out: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
+    if message.context:
+        out.append(_context(_mrkdwn(message.context)))
+    chunk = ""
+    for line in message.lines:
+        # A remedy line sits under its item; em spaces survive Slack's whitespace trimming.
+        text = f"\u2003\u2003{_mrkdwn(line)}" if line.startswith("↳") else f"• {_mrkdwn(line)}"
+        if chunk and len(chunk) + len(text) + 1 > _SECTION_LIMIT:
+            out.append(_section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{text}" if chunk else text[:_SECTION_LIMIT]
+    if chunk:
+        out.append(_section(chunk))
+    if message.link:
+        out.append(_context(f"<{message.link}|{_mrkdwn(message.link_label or message.link)}>"))
+    return out
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float | None:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return float(raw)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+class SlackNotifier:
+    Config: ClassVar[type[NotifierConfig]] = SlackConfig
+
+    def __init__(self, config: NotifierConfig, environ: Mapping[str, str]) -> None:
+        if not isinstance(config, SlackConfig):
+            raise TypeError(f"expected SlackConfig, found {type(config).__name__}")
+        self.config = config
+        self._environ = environ
+        self._timeout = math.ceil(config.timeout)
+
+    def send(self, message: Message) -> None:
+        sink = f"slack {self.config.name}"
+        try:
+            if self.config.webhook_url_env is not None:
+                self._webhook(sink, message)
+            else:
+                self._post(sink, message)
+        except DeliveryError:
+            raise
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            # Not chained: a urllib error can carry the request URL (a webhook's secret).
+            raise DeliveryError(f"{sink}: {reason}", retryable=True) from None
+        log.info("delivered sink=%s key=%s kind=%s", self.config.name, message.key, message.kind)
+
+    def _post(self, sink: str, message: Message) -> None:
+        assert self.config.token_env is not None and self.config.channel is not None
+        token = required_env(self._environ, self.config.token_env, "bot token", self.config.name)
+        client = WebClient(
+            token=token,
+            base_url=self.config.base_url or WebClient.BASE_URL,
+            timeout=self._timeout,
+            logger=_sdk_log,
+            retry_handlers=[],
+        )
+        try:
+            client.chat_postMessage(
+                channel=self.config.channel,
+                text=message.text()[:_SECTION_LIMIT],
+                blocks=blocks(message),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            data = exc.response.data
+            error = str(data.get("error", "")) if isinstance(data, dict) else f"HTTP {status}"
+            retryable = status == 429 or status >= 500 or error in _TRANSIENT
+            after = _retry_after(exc.response.headers) if retryable else None
+            raise DeliveryError(
+                f"{sink}: {error or 'HTTP ' + str(status)}", retryable=retryable, retry_after=after
+            ) from None
+        except SlackClientError as exc:
+            raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
+
+    def _webhook(self, sink: str, message: Message) -> None:
+        assert self.config.webhook_url_env is not None
+        url = required_env(
+            self._environ, self.config.webhook_url_env, "webhook URL", self.config.name
+        )
+        client = WebhookClient(url, timeout=self._timeout, logger=_sdk_log, retry_handlers=[])
+        response = client.send(
+            text=message.text()[:_SECTION_LIMIT],
+            blocks=blocks(message),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if response.status_code == 200:
+            return
+        # Webhooks answer a short error string (invalid_payload, no_service, ...).
+        said = (response.body or "").strip()[:100] or "no body"
+        status = response.status_code
+        retryable = status == 429 or status >= 500
+        raise DeliveryError(
+            f"{sink}: HTTP {status} {said}",
+            retryable=retryable,
+            retry_after=_retry_after(response.headers) if retryable else None,
+        )
