@@ -8,7 +8,8 @@ other add-on is classed by `addon_compat.classify_addon` from the packaged facts
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
 
 from kubedrift.model.inventory import Addon
 from kubedrift.model.plan import AddonTarget
@@ -52,11 +53,14 @@ def classify_step(
     at_target: bool,
     compat: AddonCompat,
     addon_targets: Mapping[str, AddonTarget],
+    memo: MutableMapping[Any, Any] | None = None,
 ) -> tuple[AddonDecision, ...]:
     """kube-proxy (when any pool reports it) first, then every other add-on in inventory order.
 
     `after` is the state once the control plane is at `minor`; the plan's add-on targets
     apply only `at_target` (the plan speaks of the target, not of the minors on the way).
+    `memo` (the caller's, as long-lived as `compat` and the targets) keeps each add-on's
+    class per minor: a fleet runs the same add-on versions on many clusters.
     """
     out: list[AddonDecision] = []
     proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
@@ -78,5 +82,12 @@ def classify_step(
         if compat.canonical(addon.name) == KUBE_PROXY:
             continue
         wanted = plan_target(addon, addon_targets, compat) if at_target else None
-        out.append(classify_addon(addon, minor, compat=compat, plan_target=wanted))
+        if memo is None:
+            out.append(classify_addon(addon, minor, compat=compat, plan_target=wanted))
+            continue
+        key = ("addon-class", addon, minor, id(compat), id(wanted))
+        found: AddonDecision | None = memo.get(key)
+        if found is None:
+            found = memo[key] = classify_addon(addon, minor, compat=compat, plan_target=wanted)
+        out.append(found)
     return tuple(out)

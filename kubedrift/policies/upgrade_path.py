@@ -13,7 +13,8 @@ policy allows when the start was. Pure: data in, data out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
 
 from kubedrift.model.findings import StepAction, UpgradeStep
 from kubedrift.model.inventory import ClusterInventory
@@ -23,7 +24,8 @@ from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat
 from kubedrift.policies.node_strategy import choose_strategy
 from kubedrift.policies.provider_offer import OfferedStep, next_step
-from kubedrift.policies.skew import Component, check
+from kubedrift.policies.skew import Component
+from kubedrift.policies.skew_memo import allows, verdict
 from kubedrift.policies.upgrade_addons import classify_step, kube_proxy_decision
 from kubedrift.policies.upgrade_render import render_path_table
 from kubedrift.policies.upgrade_state import (
@@ -36,13 +38,13 @@ from kubedrift.policies.upgrade_state import (
     problems,
     rolling,
     state_of,
+    version_of,
 )
 from kubedrift.versions import (
     InvalidUpgradePath,
     KubeVersion,
     MinorVersion,
     minor_steps,
-    parse_version,
 )
 
 __all__ = ["UpgradePath", "plan_upgrade", "render_path_table"]
@@ -56,15 +58,19 @@ def plan_upgrade(
     addon_targets: Mapping[str, AddonTarget] | None = None,
     node_strategies: Mapping[str, NodeStrategy] | None = None,
     compat: AddonCompat | None = None,
+    memo: MutableMapping[Any, Any] | None = None,
 ) -> UpgradePath:
     """The ordered steps that take `inventory`'s cluster to `target`.
 
     `offered`: the versions the provider offers this cluster (default: the inventory's
     upgradable versions for the first step, its available versions after). `addon_targets`:
     the plan's add-on targets, applied at the target. `node_strategies`: pool id -> forced
-    in-place / replacement. `compat`: the add-on table (default: the packaged one).
+    in-place / replacement. `compat`: the add-on table (default: the packaged one). `memo`:
+    a table the caller keeps for one run over many clusters (with the same `compat` and
+    targets alive), where answers that do not depend on the cluster are kept.
     """
     planner = _Planner(inventory, target, offered, addon_targets or {}, node_strategies or {})
+    planner.memo = memo
     return planner.run(compat or load_addon_compat())
 
 
@@ -86,6 +92,14 @@ class _Planner:
         self.steps: list[UpgradeStep] = []
         self.warnings: list[str] = []
         self.pools = {p.id: p for p in inventory.node_pools}
+        self.memo: MutableMapping[Any, Any] | None = None
+        self._seen: tuple[ClusterState, tuple[str, ...]] | None = None
+
+    def _reasons(self, state: ClusterState) -> tuple[str, ...]:
+        """The reasons of `state`'s skew problems; the last state's are kept (asked twice)."""
+        if self._seen is None or self._seen[0] is not state:
+            self._seen = (state, tuple(p.reason for p in problems(state)))
+        return self._seen[1]
 
     def _path(
         self, blocked: Sequence[str] = (), addons: Sequence[AddonDecision] = ()
@@ -143,22 +157,22 @@ class _Planner:
 
     def _control_plane_step(self, offer: OfferedStep, *, last: bool) -> None:
         minor, version = offer.minor, offer.version
-        new = parse_version(version)
+        new = version_of(version)
         roll = rolling(self.state, new)
         for pool in self.state.pools:
             if pool.kubelet is None:
                 continue
-            verdict = check(Component.KUBELET, pool.kubelet, roll.apiservers)
-            if not verdict.allowed and pool.kubelet.minor_version < self.state.oldest.minor_version:
+            if allows(Component.KUBELET, pool.kubelet, roll.apiservers):
+                continue
+            if pool.kubelet.minor_version < self.state.oldest.minor_version:
+                why = verdict(Component.KUBELET, pool.kubelet, roll.apiservers).reason
                 self._pool_step(
-                    pool,
-                    f"required before the control plane moves to {minor}: {verdict.reason}",
-                    also=(roll,),
+                    pool, f"required before the control plane moves to {minor}: {why}", also=(roll,)
                 )
         self._fit_kube_proxy(roll, minor)
         # A provider's jump replaces the control plane in one operation: the API servers of
         # both minors never serve side by side, so only the nodes are checked against both.
-        known = {p.reason for p in problems(self.state)}
+        known = set(self._reasons(self.state))
         for problem in problems(rolling(self.state, new), nodes_only=bool(offer.skipped)):
             if problem.reason not in known:
                 self.warnings.append(f"while the control plane rolls to {minor}: {problem.reason}")
@@ -201,8 +215,8 @@ class _Planner:
         decisions: tuple[AddonDecision, ...] = ()
         if pool.kube_proxy is not None:
             servers = [v for s in (self.state, *also) for v in s.apiservers]
-            verdict = check(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to)
-            if not verdict.allowed:
+            if not allows(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to):
+                why = verdict(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to)
                 decisions = (
                     AddonDecision(
                         name=KUBE_PROXY,
@@ -210,7 +224,7 @@ class _Planner:
                         need=AddonNeed.REQUIRED,
                         from_version=pool.kube_proxy.raw,
                         to_version=to.raw,
-                        reason=f"moves with the kubelet on these nodes: {verdict.reason}",
+                        reason=f"moves with the kubelet on these nodes: {why.reason}",
                         source="skew policy",
                     ),
                 )
@@ -235,11 +249,13 @@ class _Planner:
     def _fit_kube_proxy(self, roll: ClusterState, minor: MinorVersion) -> None:
         """Move kube-proxy before the control plane when the roll would break its rules."""
         bad = [
-            check(Component.KUBE_PROXY, p.kube_proxy, roll.apiservers, kubelet_version=p.kubelet)
+            verdict(Component.KUBE_PROXY, p.kube_proxy, roll.apiservers, kubelet_version=p.kubelet)
             for p in self.state.pools
             if p.kube_proxy is not None
+            and not allows(
+                Component.KUBE_PROXY, p.kube_proxy, roll.apiservers, kubelet_version=p.kubelet
+            )
         ]
-        bad = [v for v in bad if not v.allowed]
         if not bad:
             return
         fit = self._kube_proxy_fitting(roll)
@@ -272,11 +288,9 @@ class _Planner:
         """The newest kube-proxy version valid now and mid-roll next to every pool's kubelet."""
         top = self.state.oldest
         for lag in range(4):
-            candidate = top if lag == 0 else parse_version(f"{top.major}.{top.minor - lag}")
+            candidate = top if lag == 0 else version_of(f"{top.major}.{top.minor - lag}")
             if all(
-                check(
-                    Component.KUBE_PROXY, candidate, s.apiservers, kubelet_version=p.kubelet
-                ).allowed
+                allows(Component.KUBE_PROXY, candidate, s.apiservers, kubelet_version=p.kubelet)
                 for s in (self.state, roll)
                 for p in s.pools
                 if p.kube_proxy is not None
@@ -294,6 +308,7 @@ class _Planner:
             at_target=minor == self.target,
             compat=self.compat,
             addon_targets=self.addon_targets,
+            memo=self.memo,
         )
 
     def _finish(self) -> tuple[AddonDecision, ...]:
@@ -314,14 +329,12 @@ class _Planner:
         return decisions
 
     def _add(self, step: UpgradeStep) -> None:
-        before = {p.reason for p in problems(self.state)}
+        before = set(self._reasons(self.state))
         self.steps.append(step)
         self.state = apply(self.state, step)
-        for problem in problems(self.state):
-            if problem.reason not in before:
-                self.warnings.append(
-                    f"after {step.component} -> {step.to_version}: {problem.reason}"
-                )
+        for reason in self._reasons(self.state):
+            if reason not in before:
+                self.warnings.append(f"after {step.component} -> {step.to_version}: {reason}")
 
 
 def _cp(version: str, old: KubeVersion, reason: str) -> UpgradeStep:

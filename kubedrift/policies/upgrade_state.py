@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kubedrift.model.findings import UpgradeStep
 from kubedrift.model.inventory import AddonKind, ClusterInventory
-from kubedrift.policies.skew import Component, SkewSubject, SkewVerdict, cluster_skew
+from kubedrift.policies.skew import Component, SkewSubject, SkewVerdict
+from kubedrift.policies.skew_memo import problems as skew_problems
 from kubedrift.versions import KubeVersion, MinorVersion, parse_version
 
 CONTROL_PLANE = "control-plane"
@@ -58,6 +60,12 @@ class ClusterState:
 
     def with_pool(self, new: PoolState) -> ClusterState:
         return replace(self, pools=tuple(new if p.id == new.id else p for p in self.pools))
+
+
+@lru_cache(maxsize=4096)
+def version_of(raw: str) -> KubeVersion:
+    """`parse_version`, memoised: a path names the same few versions again and again."""
+    return parse_version(raw)
 
 
 def pool_component(pool_id: str) -> str:
@@ -120,22 +128,22 @@ def apply(state: ClusterState, step: UpgradeStep) -> ClusterState:
     kube-proxy as required (the two move together on those nodes).
     """
     if step.action == "upgrade_control_plane":
-        target = parse_version(step.to_version)
+        target = version_of(step.to_version)
         return replace(
             state,
             apiservers=(target,),
             clients=tuple((name, target) for name, _ in state.clients),
         )
     if step.action in ("upgrade_node_pool", "replace_node_pool"):
-        target = parse_version(step.to_version)
+        target = version_of(step.to_version)
         pool = state.pool(step.component.removeprefix(POOL_PREFIX))
         proxy = pool.kube_proxy
         for decision in step.addons:
             if decision.name == KUBE_PROXY and decision.to_version is not None:
-                proxy = parse_version(decision.to_version)
+                proxy = version_of(decision.to_version)
         return state.with_pool(replace(pool, kubelet=target, kube_proxy=proxy))
     if step.action == "upgrade_addon" and step.component == KUBE_PROXY:
-        target = parse_version(step.to_version)
+        target = version_of(step.to_version)
         return replace(
             state,
             pools=tuple(
@@ -172,7 +180,7 @@ def problems(state: ClusterState, *, nodes_only: bool = False) -> tuple[SkewVerd
         nodes = (s for s in subjects(state) if s.where != CONTROL_PLANE)
         return tuple(
             v
-            for v in cluster_skew(state.apiservers, nodes)
+            for v in skew_problems(state.apiservers, nodes)
             if v.component is not Component.KUBE_APISERVER
         )
-    return cluster_skew(state.apiservers, subjects(state))
+    return skew_problems(state.apiservers, subjects(state))

@@ -50,6 +50,7 @@ def upgrade_path(
             minor,
             addon_targets=target.addons if target is not None else None,
             compat=context.compat.addons,
+            memo=context.cache,
         )
         context.cache[key] = found
     return found
