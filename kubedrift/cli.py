@@ -24,6 +24,7 @@ PROG = "kubedrift"
 COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.demo",
     "kubedrift.commands.scan",
+    "kubedrift.commands.daemon",
     "kubedrift.commands.evaluate",
     "kubedrift.commands.rules",
     "kubedrift.commands.plan",

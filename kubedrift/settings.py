@@ -119,8 +119,8 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
     if duplicated:
         message = f"source names must be unique; repeated: {', '.join(duplicated)}"
         raise SettingsError([Problem(file, "sources", message)])
-    if unknown := sorted(set(settings.schedule.sources) - set(names)):
-        message = f"no source is named {', '.join(map(repr, unknown))}"
+    if unscheduled := sorted(set(settings.schedule.sources) - set(names)):
+        message = f"no source is named {', '.join(map(repr, unscheduled))}"
         raise SettingsError([Problem(file, "schedule.sources", message)])
     if bad := notifier_config.problems(settings.notifiers, settings.routes, file):
         raise SettingsError(bad)

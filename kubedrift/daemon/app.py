@@ -1,0 +1,175 @@
+"""The composition root: settings in, a running daemon out.
+
+`Daemon` builds every part from the settings (store, sources, plan watch, cycles, status,
+scheduler, HTTP app) and takes what tests and operators need to vary as arguments: the
+environment (credentials, the trigger token), the cycle clock, the leader predicate and a
+monotonic clock for the plan debounce. `run_once()` is `--once`; `serve(stop)` runs the
+scheduler and uvicorn until `stop` is set, then drains within `DRAIN_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from kubedrift.calendar import load_calendar
+from kubedrift.collectors.build import open_sources
+from kubedrift.daemon.cycle import Clock, CycleReport, Cycles, Sinks, always
+from kubedrift.daemon.planwatch import PlanWatcher
+from kubedrift.daemon.status import DaemonStatus
+from kubedrift.errors import Problem, SettingsError
+from kubedrift.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+log = logging.getLogger(__name__)
+
+# SIGTERM to exit: Kubernetes waits 30 s by default; we promise 10 and keep a margin.
+DRAIN_SECONDS = 8.0
+_HTTP_GRACE = 2
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Daemon:
+    """Everything the daemon runs, wired from `settings`; a context manager."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        environ: Mapping[str, str],
+        clock: Clock = utc_now,
+        is_leader: Callable[[], bool] = always,
+        monotonic: Callable[[], float] = time.monotonic,
+        sinks: Sinks = (),
+    ) -> None:
+        from kubedrift.store.repo import Store
+
+        if settings.plan is None:
+            raise SettingsError([Problem("settings", "plan", "the daemon needs a version plan")])
+        self.settings = settings
+        self.status = DaemonStatus()
+        self.token = (
+            environ.get(settings.trigger_token_env) or None if settings.trigger_token_env else None
+        )
+        self._stack = ExitStack()
+        try:
+            self.plans = PlanWatcher(
+                settings.plan, debounce=settings.schedule.plan_debounce, clock=monotonic
+            )
+            self.store = Store(settings.store.url, upgrade=True)
+            self._stack.callback(self.store.close)
+            sources = self._stack.enter_context(open_sources(settings.sources, environ))
+            self.cycles = Cycles(
+                store=self.store,
+                sources={source.config.name: source for source in sources},
+                plan=self.plans.current,
+                calendar=load_calendar(),
+                clock=clock,
+                is_leader=is_leader,
+                sinks=sinks,
+                on_cycle=self.status.record,
+            )
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def __enter__(self) -> Daemon:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stack.close()
+
+    @property
+    def source_names(self) -> tuple[str, ...]:
+        return tuple(self.cycles.sources)
+
+    def run_once(self) -> CycleReport:
+        """One scan of every source (`kubedrift daemon --once`)."""
+        return self.cycles.scan()
+
+    def scan_source(self, name: str) -> CycleReport:
+        return self.cycles.scan([name])
+
+    def check_plan(self) -> CycleReport | None:
+        """Poll the plan file; re-evaluate the stored inventories when it changed."""
+        if not self.plans.poll():
+            return None
+        return self.cycles.reevaluate()
+
+    def _job_failed(self, job: str, exc: BaseException) -> None:
+        self.status.record_error("reevaluate" if job == "plan-watch" else "scan")
+
+    def app(self, trigger: Callable[[str | None], list[str]] | None = None) -> Starlette:
+        """The HTTP app; `trigger` defaults to scanning synchronously (no scheduler)."""
+        from kubedrift.daemon.http import create_app
+
+        def scan_now(source: str | None) -> list[str]:
+            report = self.cycles.scan(None if source is None else [source])
+            return list(report.sources)
+
+        return create_app(self.store, self.status, trigger or scan_now, token=self.token)
+
+    def serve(self, stop: threading.Event, *, on_ready: Callable[[], None] | None = None) -> bool:
+        """Scheduler + HTTP until `stop` is set; True when every running job finished."""
+        import uvicorn
+
+        from kubedrift.daemon.scheduler import Scheduler
+
+        scheduler = Scheduler(
+            self.settings.schedule,
+            self.source_names,
+            run_source=self.scan_source,
+            check_plan=self.check_plan,
+            on_error=self._job_failed,
+        )
+        host, port = self.settings.http.host_port
+        config = uvicorn.Config(
+            self.app(scheduler.trigger),
+            host=host,
+            port=port,
+            log_config=None,  # our JSON handler on the root logger
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=_HTTP_GRACE,
+        )
+        server = uvicorn.Server(config)
+        # Not the main thread: uvicorn leaves the signals to us (see commands/daemon.py).
+        web = threading.Thread(target=server.run, name="http", daemon=True)
+        scheduler.start()
+        web.start()
+        log.info(
+            "daemon started",
+            extra={"listen": self.settings.http.listen, "sources": ",".join(self.source_names)},
+        )
+        if on_ready is not None:
+            on_ready()
+        while not stop.wait(0.5):
+            if not web.is_alive():  # the port was taken, say: no point running on
+                log.error("the HTTP server stopped; shutting down")
+                break
+        deadline = time.monotonic() + DRAIN_SECONDS
+        log.info("stopping: draining running cycles")
+        server.should_exit = True
+        drained = scheduler.stop(timeout=max(0.0, deadline - time.monotonic() - _HTTP_GRACE))
+        web.join(timeout=max(0.1, deadline - time.monotonic()))
+        log.info("stopped", extra={"drained": drained})
+        return drained and not web.is_alive()

@@ -1,0 +1,210 @@
+"""One cycle of the daemon: collect the due sources -> evaluate -> reconcile -> save.
+
+`Cycles.scan(names)` collects the named sources (all when None), evaluates the plan on what
+was collected, reconciles with the stored states and saves the outcome in one store
+transaction. `Cycles.reevaluate()` is the plan-change path: no collection, the stored
+inventories of clusters that are not stale are evaluated again and reconciled with
+`sources=()` (no source judged, no cluster removed; see docs/drift.md).
+
+Time and leadership are injected: `clock` gives every cycle its `now`, and `is_leader`
+decides whether this replica may collect and write at all. Collection runs outside the
+lock (it is the slow part, and sources run on their own schedules side by side);
+read-states -> reconcile -> save runs under it, because each save replaces the complete
+state maps the next reconcile starts from.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+from kubedrift.calendar import ReleaseCalendar
+from kubedrift.collectors.runner import Source, collect_all
+from kubedrift.drift import reconcile
+from kubedrift.model.events import DriftEvent, DriftState
+from kubedrift.model.inventory import ClusterInventory, Collected, CollectionFailed
+from kubedrift.model.plan import VersionPlan
+from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
+from kubedrift.policies.engine import evaluate
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Result = Collected | CollectionFailed
+CycleKind = Literal["scan", "reevaluate"]
+# Which sinks an event's outbox rows go to: the same for all, or per event (routes).
+Sinks = Sequence[str] | Callable[[DriftEvent], Iterable[str]]
+
+
+class CycleStore(Protocol):
+    """What a cycle needs from `kubedrift.store.Store`."""
+
+    def open_states(self) -> Sequence[DriftState]: ...
+    def snapshots(self) -> Mapping[str, VersionSnapshot]: ...
+    def source_states(self) -> Mapping[str, SourceState]: ...
+    def latest_inventories(self) -> Mapping[str, ClusterInventory]: ...
+    def save_cycle(
+        self,
+        result: ReconcileResult,
+        inventories: Iterable[ClusterInventory],
+        sinks: Sinks,
+        now: datetime,
+    ) -> object: ...
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    """What one cycle did; `skipped` says why it did nothing (not the leader)."""
+
+    kind: CycleKind
+    at: datetime
+    sources: tuple[str, ...] = ()
+    collected: int = 0
+    failures: tuple[CollectionFailed, ...] = ()
+    events: tuple[DriftEvent, ...] = ()
+    seconds: float = 0.0
+    skipped: str | None = None
+
+
+def always() -> bool:
+    """The leader predicate of a replica that is alone."""
+    return True
+
+
+@dataclass
+class Cycles:
+    """Runs cycles against one store; see the module docstring. Thread-safe."""
+
+    store: CycleStore
+    sources: Mapping[str, Source]
+    plan: Callable[[], VersionPlan]
+    calendar: ReleaseCalendar
+    clock: Clock
+    is_leader: Callable[[], bool] = always
+    sinks: Sinks = ()
+    # Called after every cycle, skipped ones included (readiness, metrics).
+    on_cycle: Callable[[CycleReport], None] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def scan(self, names: Iterable[str] | None = None) -> CycleReport:
+        """Collect `names` (every source when None) and save what the cycle concludes."""
+        chosen = tuple(self.sources) if names is None else tuple(dict.fromkeys(names))
+        unknown = [n for n in chosen if n not in self.sources]
+        if unknown:
+            raise KeyError(f"no source named {', '.join(unknown)}")
+        started = time.monotonic()
+        if not self.is_leader():
+            return self._done(CycleReport("scan", self.clock(), chosen, skipped="not the leader"))
+        results = collect_all([self.sources[name] for name in chosen], clock=self.clock)
+        inventories = [r.inventory for r in results if isinstance(r, Collected)]
+        failures = tuple(r for r in results if isinstance(r, CollectionFailed))
+        with self._lock:
+            # Leadership can be lost while collecting: a former leader must not write.
+            if not self.is_leader():
+                report = CycleReport("scan", self.clock(), chosen, skipped="leadership lost")
+                return self._done(report)
+            now = self.clock()
+            outcome = self._reconcile_and_save(
+                inventories, results, now, sources=chosen, saved=inventories
+            )
+        report = CycleReport(
+            "scan",
+            now,
+            chosen,
+            collected=len(inventories),
+            failures=failures,
+            events=outcome.events,
+            seconds=time.monotonic() - started,
+        )
+        return self._done(report)
+
+    def reevaluate(self) -> CycleReport:
+        """Evaluate the current plan on the stored inventories; no source is contacted."""
+        started = time.monotonic()
+        if not self.is_leader():
+            return self._done(CycleReport("reevaluate", self.clock(), skipped="not the leader"))
+        with self._lock:
+            now = self.clock()
+            states = self.store.open_states()
+            failing = {name for name, s in self.store.source_states().items() if s.failing}
+            # Unknown is not resolved: a cluster whose last collection failed keeps its
+            # states as they are until it is looked at again.
+            stale = {state.key.cluster for state in states if state.stale}
+            inventories = [
+                inventory
+                for inventory in self.store.latest_inventories().values()
+                if inventory.key not in stale and inventory.source not in failing
+            ]
+            results: list[Result] = [Collected(inventory=i) for i in inventories]
+            outcome = self._reconcile_and_save(inventories, results, now, sources=(), saved=())
+        report = CycleReport(
+            "reevaluate",
+            now,
+            collected=len(inventories),
+            events=outcome.events,
+            seconds=time.monotonic() - started,
+        )
+        return self._done(report)
+
+    def _reconcile_and_save(
+        self,
+        inventories: Sequence[ClusterInventory],
+        results: Sequence[Result],
+        now: datetime,
+        *,
+        sources: Sequence[str],
+        saved: Sequence[ClusterInventory],
+    ) -> ReconcileResult:
+        # Collection failures stay out of the findings (docs/drift.md): they reach
+        # reconcile as results and become stale states and `source.failed`.
+        findings = evaluate(self.plan(), inventories, now, self.calendar)
+        outcome = reconcile(
+            self.store.open_states(),
+            findings,
+            results,
+            now,
+            sources=sources,
+            snapshots=self.store.snapshots(),
+            source_states=self.store.source_states(),
+        )
+        self.store.save_cycle(outcome, saved, self.sinks, now)
+        return outcome
+
+    def _done(self, report: CycleReport) -> CycleReport:
+        _log_report(report)
+        if self.on_cycle is not None:
+            self.on_cycle(report)
+        return report
+
+
+def _log_report(report: CycleReport) -> None:
+    if report.skipped is not None:
+        log.info("cycle skipped: %s", report.skipped, extra={"kind": report.kind})
+        return
+    for event in report.events:
+        log.info(
+            "%s: %s",
+            event.type.value,
+            event.summary,
+            extra={
+                "event": event.type.value,
+                "event_id": event.id,
+                "cluster": event.cluster,
+                "source": event.source,
+                "rule": event.finding.rule if event.finding is not None else None,
+            },
+        )
+    log.info(
+        "%s cycle done: %d clusters, %d failures, %d events in %.2fs",
+        report.kind,
+        report.collected,
+        len(report.failures),
+        len(report.events),
+        report.seconds,
+        extra={"kind": report.kind, "sources": ",".join(report.sources)},
+    )

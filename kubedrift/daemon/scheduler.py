@@ -1,0 +1,167 @@
+"""When things run: one APScheduler 3 job per source, and the plan-file watch.
+
+The only module importing APScheduler. Jobs live in a `MemoryJobStore` and are added from
+the settings at every start: the schedule is configuration, so nothing needs persisting
+(and a persistent job store would pickle references to our callables). Each source job has
+its interval and jitter, `coalesce=True` (runs missed while the daemon was busy or asleep
+collapse into one), `max_instances=1` (a slow source is never collected twice at once) and
+a misfire grace. A trigger (`POST /v1/trigger`) moves a job's next run to now, so it obeys
+the same rules. `stop()` lets running jobs finish, within a bound.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from kubedrift.daemon.config import ScheduleSettings
+
+log = logging.getLogger(__name__)
+
+PLAN_JOB = "plan-watch"
+
+
+def source_job(name: str) -> str:
+    return f"source:{name}"
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """A scheduled job as configured (what the wiring tests and `/v1/...` look at)."""
+
+    id: str
+    interval: float
+    jitter: float
+    coalesce: bool
+    max_instances: int
+    misfire_grace: float | None
+    next_run: datetime | None
+
+
+class Scheduler:
+    """The daemon's jobs; `run_source(name)` and `check_plan()` are what they call."""
+
+    def __init__(
+        self,
+        schedule: ScheduleSettings,
+        sources: Sequence[str],
+        *,
+        run_source: Callable[[str], object],
+        check_plan: Callable[[], object] | None,
+        on_error: Callable[[str, BaseException], None] | None = None,
+        first_run: datetime | None = None,
+    ) -> None:
+        self._on_error = on_error
+        self._active = 0
+        self._idle = threading.Condition()
+        self._sources = tuple(sources)
+        self._scheduler = BackgroundScheduler(
+            jobstores={"default": MemoryJobStore()},
+            # One thread per source and one for the plan watch: no job waits for a thread.
+            executors={"default": ThreadPoolExecutor(len(self._sources) + 1)},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": max(1, round(schedule.misfire_grace)),
+            },
+            timezone=UTC,
+        )
+        # Every source is scanned once at start, then on its interval.
+        start = first_run or datetime.now(UTC)
+        for name in self._sources:
+            interval, jitter = schedule.for_source(name)
+            self._scheduler.add_job(
+                self._tracked(source_job(name), run_source, name),
+                IntervalTrigger(seconds=interval, jitter=jitter or None, timezone=UTC),
+                id=source_job(name),
+                name=f"scan {name}",
+                next_run_time=start,
+                replace_existing=True,
+            )
+        if check_plan is not None:
+            self._scheduler.add_job(
+                self._tracked(PLAN_JOB, check_plan),
+                IntervalTrigger(seconds=schedule.plan_poll, timezone=UTC),
+                id=PLAN_JOB,
+                name="watch the plan file",
+                replace_existing=True,
+            )
+
+    def _tracked(self, job: str, func: Callable[..., object], *args: object) -> Callable[[], None]:
+        def run() -> None:
+            with self._idle:
+                self._active += 1
+            try:
+                func(*args)
+            except Exception as exc:  # the per-job boundary: the next run still happens
+                log.exception("job failed", extra={"job": job})
+                if self._on_error is not None:
+                    self._on_error(job, exc)
+            finally:
+                with self._idle:
+                    self._active -= 1
+                    self._idle.notify_all()
+
+        return run
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def jobs(self) -> list[JobInfo]:
+        out = []
+        for job in self._scheduler.get_jobs():
+            trigger = job.trigger
+            out.append(
+                JobInfo(
+                    id=job.id,
+                    interval=trigger.interval.total_seconds(),
+                    jitter=float(trigger.jitter or 0),
+                    coalesce=job.coalesce,
+                    max_instances=job.max_instances,
+                    misfire_grace=job.misfire_grace_time,
+                    next_run=job.next_run_time,
+                )
+            )
+        return out
+
+    def trigger(self, source: str | None = None) -> list[str]:
+        """Run `source`'s scan now (every source's when None); returns the sources moved.
+
+        A scan already running is not doubled: `max_instances=1` skips the extra run.
+        """
+        names: Iterable[str] = self._sources if source is None else (source,)
+        if source is not None and source not in self._sources:
+            raise KeyError(source)
+        now = datetime.now(UTC)
+        for name in names:
+            self._scheduler.modify_job(source_job(name), next_run_time=now)
+        self._scheduler.wakeup()
+        return list(names)
+
+    def stop(self, timeout: float) -> bool:
+        """Start no new job, wait up to `timeout` s for running ones; True if all finished."""
+        if self._scheduler.running:
+            # wait=False: a job stuck in a hung API call must not hold the shutdown.
+            self._scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._active:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    log.warning("stopping with %d job(s) still running", self._active)
+                    return False
+                self._idle.wait(left)
+        return True
