@@ -1,0 +1,148 @@
+"""Pull requests on GitHub and merge requests on GitLab, through their REST APIs (stdlib HTTP).
+
+One open request per branch: `find` looks it up by its head / source branch, `create` opens
+it, `update` changes its title and description. The token is sent in a header and never
+appears in a message or log; HTTP failures become `DeliveryError`, retryable for 429/5xx and
+network errors, not for 4xx (a wrong token or project will not fix itself).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+from urllib.parse import quote, urlencode
+
+from kubedrift.errors import DeliveryError
+
+ForgeType = Literal["github", "gitlab"]
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    url: str
+    title: str
+    body: str
+    branch: str
+
+
+class Forge(Protocol):
+    def find(self, branch: str) -> PullRequest | None: ...
+
+    def create(self, branch: str, base: str, title: str, body: str) -> PullRequest: ...
+
+    def update(self, pr: PullRequest, title: str, body: str) -> PullRequest: ...
+
+
+@dataclass
+class _Http:
+    api: str
+    headers: dict[str, str]
+    timeout: float = 30.0
+
+    def call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(
+            self.api.rstrip("/") + path,
+            data=data,
+            method=method,
+            headers={**self.headers, "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            retry = exc.code == 429 or exc.code >= 500
+            after = exc.headers.get("Retry-After") if exc.headers else None
+            raise DeliveryError(
+                f"{method} {path}: HTTP {exc.code}",
+                retryable=retry,
+                retry_after=float(after) if after and after.isdigit() else None,
+            ) from exc
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise DeliveryError(f"{method} {path}: {exc}", retryable=True) from exc
+        try:
+            return json.loads(body) if body else None
+        except ValueError as exc:
+            raise DeliveryError(f"{method} {path}: malformed JSON", retryable=True) from exc
+
+
+class GitHub:
+    """`repository` is `owner/name`; `api` defaults to the public API's base URL."""
+
+    def __init__(self, repository: str, token: str, api: str = "https://api.github.com") -> None:
+        self.owner, _, self.name = repository.partition("/")
+        self._http = _Http(
+            api,
+            {
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+            },
+        )
+
+    def _pr(self, raw: dict[str, Any]) -> PullRequest:
+        return PullRequest(
+            int(raw["number"]),
+            str(raw.get("html_url", "")),
+            str(raw.get("title", "")),
+            str(raw.get("body") or ""),
+            str(raw["head"]["ref"]),
+        )
+
+    def find(self, branch: str) -> PullRequest | None:
+        query = urlencode({"head": f"{self.owner}:{branch}", "state": "open"})
+        found = self._http.call("GET", f"/repos/{self.owner}/{self.name}/pulls?{query}")
+        return self._pr(found[0]) if found else None
+
+    def create(self, branch: str, base: str, title: str, body: str) -> PullRequest:
+        payload = {"title": title, "head": branch, "base": base, "body": body}
+        return self._pr(self._http.call("POST", f"/repos/{self.owner}/{self.name}/pulls", payload))
+
+    def update(self, pr: PullRequest, title: str, body: str) -> PullRequest:
+        path = f"/repos/{self.owner}/{self.name}/pulls/{pr.number}"
+        return self._pr(self._http.call("PATCH", path, {"title": title, "body": body}))
+
+
+class GitLab:
+    """`project` is its numeric id or `group/name` path; `api` ends in `/api/v4`."""
+
+    def __init__(self, project: str, token: str, api: str = "https://gitlab.com/api/v4") -> None:
+        self._base = f"/projects/{quote(project, safe='')}/merge_requests"
+        self._http = _Http(api, {"PRIVATE-TOKEN": token})
+
+    def _mr(self, raw: dict[str, Any]) -> PullRequest:
+        return PullRequest(
+            int(raw["iid"]),
+            str(raw.get("web_url", "")),
+            str(raw.get("title", "")),
+            str(raw.get("description") or ""),
+            str(raw["source_branch"]),
+        )
+
+    def find(self, branch: str) -> PullRequest | None:
+        query = urlencode({"source_branch": branch, "state": "opened"})
+        found = self._http.call("GET", f"{self._base}?{query}")
+        return self._mr(found[0]) if found else None
+
+    def create(self, branch: str, base: str, title: str, body: str) -> PullRequest:
+        payload = {
+            "source_branch": branch,
+            "target_branch": base,
+            "title": title,
+            "description": body,
+        }
+        return self._mr(self._http.call("POST", self._base, payload))
+
+    def update(self, pr: PullRequest, title: str, body: str) -> PullRequest:
+        payload = {"title": title, "description": body}
+        return self._mr(self._http.call("PUT", f"{self._base}/{pr.number}", payload))
+
+
+def make_forge(kind: ForgeType, project: str, token: str, api: str | None) -> Forge:
+    if kind == "github":
+        return GitHub(project, token, api or "https://api.github.com")
+    return GitLab(project, token, api or "https://gitlab.com/api/v4")

@@ -1,0 +1,217 @@
+"""The Terraform PR enforcer: the next upgrade step, as a pull request against the IaC repo.
+
+For one `ChangeRequest`: start a branch from the remote's base, find the literal that pins
+the component (`hcl_edit`), splice in the step's version, `terraform fmt` (and `validate`
+when asked), commit, push only if the remote branch differs, and open or update the one
+pull / merge request of that branch. The branch is named from the change's key (cluster,
+component, target), so repeated runs and later steps of the same drift reuse it. New pull
+requests are capped per run; updates are not. Nothing here can apply: `terraform.Terraform`
+refuses every sub-command but fmt / validate / init / version.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kubedrift.enforcers.base import ChangeRef, ChangeRequest, EnforcerConfig
+from kubedrift.enforcers.forges import Forge, ForgeType, make_forge
+from kubedrift.enforcers.git_repo import Author, GitRepo
+from kubedrift.enforcers.hcl_edit import Located, locate, splice, verify
+from kubedrift.enforcers.hcl_tree import HclEditError, Workspace
+from kubedrift.enforcers.terraform import Terraform
+from kubedrift.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+_MINOR = re.compile(r"^v?(\d+)\.(\d+)")
+
+
+class RootConfig(BaseModel):
+    """A Terraform root module in the repository and the var files its runs pass."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = "."
+    var_files: list[str] = Field(default_factory=list)
+
+
+class ForgeConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: ForgeType
+    project: str = Field(min_length=1)  # GitHub `owner/name`; GitLab id or `group/name`
+    token_env: str = Field(min_length=1)  # the token is read from this variable, never stored
+    api: str | None = None
+
+
+class TerraformPrConfig(EnforcerConfig):
+    repo: str = Field(min_length=1)  # the remote: URL or path
+    workdir: Path  # the clone kubedrift works in (its own; reset on every proposal)
+    base: str = "main"
+    roots: list[RootConfig] = Field(default_factory=lambda: [RootConfig()])
+    # cluster key or name (or "<key>|<component>") -> resource address, e.g.
+    # "module.payments.aws_eks_cluster.this"; otherwise resources are matched by name.
+    mapping: dict[str, str] = Field(default_factory=dict)
+    branch_prefix: str = "kubedrift"
+    forge: ForgeConfig | None = None
+    terraform_bin: str = "terraform"
+    fmt: bool = True
+    validate_config: bool = Field(default=False, alias="validate")
+    author_name: str = "kubedrift"
+    author_email: str = "kubedrift@localhost"
+
+
+class TerraformPrEnforcer:
+    Config: ClassVar[type[EnforcerConfig]] = TerraformPrConfig
+
+    def __init__(
+        self,
+        config: TerraformPrConfig,
+        *,
+        terraform: Terraform | None = None,
+        forge: Forge | None = None,
+    ) -> None:
+        self.config = config
+        self.terraform = terraform or Terraform(config.terraform_bin)
+        self.repo = GitRepo(
+            config.repo,
+            config.workdir,
+            config.base,
+            Author(config.author_name, config.author_email),
+        )
+        self.forge = forge if forge is not None else _forge(config.forge)
+        self.opened_this_run = 0
+
+    def new_run(self) -> None:
+        self.opened_this_run = 0
+
+    def propose(self, change: ChangeRequest) -> ChangeRef:
+        branch = f"{self.config.branch_prefix}/{change.branch_suffix}"
+        self.repo.prepare(branch)
+        root, located, address = self._locate(change)
+        value = _render(change.cluster.provider, change.component, change.step.to_version)
+        ref = ChangeRef(key=change.key, status="in_sync", branch=branch)
+        if located.site.value == value:
+            return ref.model_copy(update={"message": f"{located.address} already at {value}"})
+        self._edit(change, root, located, value, address)
+        if self.config.dry_run:
+            diff = self.repo.git("diff").stdout
+            return ref.model_copy(update={"status": "dry_run", "diff": diff})
+        title, body = _text(change, located, value)
+        commit = self.repo.commit([located.site.path], f"{title}\n\n{_trailer(change)}")
+        diff = self.repo.diff_to_base()
+        ref = ref.model_copy(update={"commit": commit, "diff": diff})
+        pushed_same = self.repo.remote_tree(branch) == self.repo.head_tree()
+        existing = self.forge.find(branch) if self.forge else None
+        # Without a forge the branch itself is the proposal: new when the remote lacks it.
+        no_branch = self.repo.remote_tree(branch) is None
+        is_new = existing is None and (self.forge is not None or no_branch)
+        if is_new and self.opened_this_run >= self.config.max_new_per_run:
+            log.info("proposal deferred: per-run cap", extra={"cluster": change.cluster.key})
+            return ref.model_copy(update={"status": "deferred", "message": "per-run cap reached"})
+        if not pushed_same:
+            self.repo.push(branch)
+        if self.forge is None:
+            status = "opened" if is_new else ("unchanged" if pushed_same else "updated")
+            self.opened_this_run += status == "opened"
+            return ref.model_copy(update={"status": status})
+        if existing is None:
+            pr = self.forge.create(branch, self.config.base, title, body)
+            self.opened_this_run += 1
+            status = "opened"
+        elif pushed_same and (existing.title, existing.body) == (title, body):
+            pr, status = existing, "unchanged"
+        else:
+            pr, status = self.forge.update(existing, title, body), "updated"
+        return ref.model_copy(update={"status": status, "url": pr.url, "number": pr.number})
+
+    def _locate(self, change: ChangeRequest) -> tuple[Workspace, Located, str | None]:
+        cluster = change.cluster
+        names = {cluster.name, cluster.id}
+        mapping = self.config.mapping
+        address = mapping.get(f"{cluster.key}|{change.component}") or mapping.get(
+            cluster.key, mapping.get(cluster.name)
+        )
+        hits: list[tuple[Workspace, Located]] = []
+        misses: list[str] = []
+        for root in self.config.roots:
+            directory = self.repo.workdir / root.path
+            ws = Workspace(directory, var_files=[Path(v) for v in root.var_files])
+            try:
+                found = locate(ws, cluster.provider, names, change.component, address=address)
+                hits.append((ws, found))
+            except HclEditError as exc:
+                misses.append(f"{root.path}: {exc}")
+        if len(hits) != 1:
+            why = f"{len(hits)} roots match" if hits else "; ".join(misses)
+            raise HclEditError(f"{cluster.key} {change.component}: {why}")
+        return (*hits[0], address)
+
+    def _edit(
+        self,
+        change: ChangeRequest,
+        ws: Workspace,
+        located: Located,
+        value: str,
+        address: str | None,
+    ) -> None:
+        edit = splice(ws, located, value)
+        names = {change.cluster.name, change.cluster.id}
+        verify(ws, edit, change.cluster.provider, names, change.component, address=address)
+        # Format only a file that was formatted before: fmt on an untidy file would bury the
+        # one-line change under unrelated whitespace changes.
+        tidy = self.config.fmt and self.terraform.fmt_clean([edit.path], cwd=ws.root)
+        edit.path.write_text(edit.after, encoding="utf-8")
+        if tidy:
+            self.terraform.fmt([edit.path], cwd=ws.root)
+        if self.config.validate_config:
+            self.terraform.validate(cwd=ws.root)
+
+
+def _render(provider: str, component: str, version: str) -> str:
+    """The version as the resource takes it: EKS pins `major.minor` only."""
+    if provider == "eks" and (component == "control-plane" or component.startswith("node-pool/")):
+        match = _MINOR.match(version)
+        if match:
+            return f"{match.group(1)}.{match.group(2)}"
+    return version
+
+
+def _text(change: ChangeRequest, located: Located, value: str) -> tuple[str, str]:
+    step = change.step
+    title = (
+        f"kubedrift: {change.cluster.name} {change.component} "
+        f"{located.site.value} -> {value} (towards {change.target_version})"
+    )
+    lines = [
+        f"Cluster `{change.cluster.key}` ({change.cluster.name}): **{change.component}** "
+        f"{located.site.value} -> {value}.",
+        "",
+        f"Why: {step.reason}",
+        "",
+        f"Edited: `{located.address}.{located.attribute}`, set at:",
+        *(f"- `{hop}`" for hop in located.site.trail),
+    ]
+    if change.remaining:
+        later = [f"- {s}" for s in change.remaining]
+        lines += ["", "Later steps (proposed one at a time):", *later]
+    lines += ["", "Proposed by kubedrift; it never applies changes.", _trailer(change)]
+    return title, "\n".join(lines)
+
+
+def _trailer(change: ChangeRequest) -> str:
+    return f"Kubedrift-Key: {change.key}"
+
+
+def _forge(config: ForgeConfig | None) -> Forge | None:
+    if config is None:
+        return None
+    token = os.environ.get(config.token_env)
+    if not token:
+        raise ConfigurationError(f"forge token variable {config.token_env} is not set")
+    return make_forge(config.type, config.project, token, config.api)
