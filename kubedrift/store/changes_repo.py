@@ -32,8 +32,9 @@ def record(
         insert_for(connection, ProposedChangeRow)
         .values(key=key, created_at=now, **values)
         .on_conflict_do_nothing(index_elements=["key"])
-    ).rowcount
-    if not inserted:
+        .returning(ProposedChangeRow.id)
+    ).first()
+    if inserted is None:
         connection.execute(
             update(ProposedChangeRow).where(ProposedChangeRow.key == key).values(**values)
         )

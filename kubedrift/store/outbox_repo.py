@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from kubedrift.model.events import DriftEvent
 from kubedrift.store.records import OutboxItem, OutboxStat
+from kubedrift.store.save import event_from
 from kubedrift.store.tables import (
     DeliveryRow,
     EventRow,
@@ -65,7 +65,7 @@ def claim(
         OutboxItem(
             id=row.id,
             sink=sink,
-            event=DriftEvent.model_validate(row.payload),
+            event=event_from(row.payload),
             attempts=row.attempts,
             idempotency_key=row.idempotency_key,
             created_at=row.created_at,

@@ -33,7 +33,7 @@ from kubedrift.store.records import (
     OutboxStat,
     ProposedChange,
 )
-from kubedrift.store.save import Sinks, current_snapshot_ids, save_cycle
+from kubedrift.store.save import Sinks, current_snapshot_ids, event_from, save_cycle
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,
@@ -179,7 +179,7 @@ class Store:
             query = query.where(EventRow.at >= since)
         with reading(self.engine) as connection:
             payloads = connection.execute(query).scalars().all()
-        return tuple(DriftEvent.model_validate(payload) for payload in payloads)
+        return tuple(event_from(payload) for payload in payloads)
 
     # -- outbox ---------------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, func, inspect, select, update
 
 from kubedrift.model.events import DriftEvent, DriftState
 from kubedrift.model.inventory import ClusterInventory
@@ -59,7 +59,10 @@ def _insert_ignoring(connection: Connection, table: Any, rows: list[dict[str, An
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         statement = insert_for(connection, table).values(chunk).on_conflict_do_nothing()
-        inserted += connection.execute(statement).rowcount
+        # RETURNING counts the rows that went in on both engines (psycopg reports no
+        # rowcount for a multi-row INSERT through SQLAlchemy 2.1).
+        returning = statement.returning(*inspect(table).primary_key)
+        inserted += len(connection.execute(returning).all())
     return inserted
 
 
@@ -242,6 +245,17 @@ def idempotency_key(event_id: str, sink: str) -> str:
     return hashlib.sha256(f"{event_id}\x1f{sink}".encode()).hexdigest()[:40]
 
 
+def event_payload(event: DriftEvent) -> dict[str, Any]:
+    """The event as stored: JSON, its time in UTC (as every other stored time)."""
+    return event.model_copy(update={"at": event.at.astimezone(UTC)}).model_dump(mode="json")
+
+
+def event_from(payload: dict[str, Any]) -> DriftEvent:
+    """The stored event, its time an aware UTC datetime like every time the store returns."""
+    event = DriftEvent.model_validate(payload)
+    return event.model_copy(update={"at": event.at.astimezone(UTC)})
+
+
 def _save_events(
     connection: Connection, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
 ) -> tuple[int, int]:
@@ -254,7 +268,7 @@ def _save_events(
             "source": event.source,
             "rule": event.finding.rule if event.finding else None,
             "severity": event.severity.value if event.severity else None,
-            "payload": event.model_dump(mode="json"),
+            "payload": event_payload(event),
             "recorded_at": now,
         }
         for event in events
