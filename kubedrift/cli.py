@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.plan",
     "kubedrift.commands.calendar",
     "kubedrift.commands.schema",
+    "kubedrift.commands.db",
 )
 
 

@@ -15,9 +15,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from kubedrift.store.engine import make_engine, writing
-from kubedrift.store.errors import SchemaOutdatedError, SchemaTooNewError
+from kubedrift.store.errors import SchemaOutdatedError, SchemaTooNewError, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -89,6 +91,8 @@ def upgrade(url: str) -> str:
     engine = make_engine(url)
     try:
         return upgrade_engine(engine, url=_display(url))
+    except OperationalError as exc:
+        raise StoreError(f"cannot use {_display(url)}: {exc.orig}") from exc
     finally:
         engine.dispose()
 
@@ -99,12 +103,12 @@ def current(url: str) -> str | None:
     try:
         with engine.connect() as connection:
             return revision_of(connection)
+    except OperationalError as exc:
+        raise StoreError(f"cannot use {_display(url)}: {exc.orig}") from exc
     finally:
         engine.dispose()
 
 
 def _display(url: str) -> str:
     """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
