@@ -57,19 +57,28 @@ def upgrade_path(
 
 
 def shape(cluster: ClusterInventory) -> tuple[Any, ...]:
-    """Everything the planner may read, as a hashable value; identity fields left out.
+    """Everything the planner reads, as a hashable value; identity fields left out.
 
-    Versions keep their raw text (two spellings of one version plan alike but read
-    differently in a step), dicts become sorted pairs.
+    The planner reads the provider (not the region), the control plane, every add-on, and of
+    a pool its id, name, kubelet, kube-proxy, runtime and which versions its nodes run (not
+    how many nodes run each, nor its OS image). Versions keep their raw text (two spellings
+    of one version plan alike but read differently in a step), dicts become sorted pairs.
     """
     return (
         cluster.ref.provider,
-        cluster.ref.region,
         _freeze(cluster.control_plane),
-        _freeze(cluster.node_pools),
+        tuple(
+            (
+                p.id,
+                p.name,
+                _freeze(p.kubelet_version),
+                _freeze(p.kube_proxy_version),
+                p.runtime,
+                tuple(sorted(p.versions_seen)),
+            )
+            for p in cluster.node_pools
+        ),
         _freeze(cluster.addons),
-        _freeze(cluster.deprecated_apis),
-        cluster.unknown,
     )
 
 
