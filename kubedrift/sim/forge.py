@@ -1,0 +1,196 @@
+"""Fake GitHub and GitLab REST servers for the Terraform PR enforcer's tests.
+
+They keep pull / merge requests in memory and answer the four calls the enforcer makes:
+list open ones by head / source branch, create, update, and (for tests) read them all. Each
+checks its auth header (`Authorization: Bearer`, `PRIVATE-TOKEN`) and refuses a second open
+request for the same branch with 422 / 409 as the real services do, so a duplicate is a
+failure the test sees, not a silent extra row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubedrift.sim.server import FakeServer, Fault, Request, Response
+
+
+@dataclass
+class FakePr:
+    number: int
+    branch: str
+    base: str
+    title: str
+    body: str
+    state: str
+    updates: int = 0
+    history: list[str] = field(default_factory=list)
+
+
+def _json(status: int, payload: object) -> Response:
+    return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+
+
+class _ForgeServer(FakeServer):
+    open_state = "open"
+    _routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
+
+    def __init__(self, token: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.token = token
+        self.prs: list[FakePr] = []
+        self._lock = threading.Lock()
+
+    def operation_of(self, request: Request) -> tuple[str, str | None]:
+        for method, pattern, operation in self._routes:
+            if request.method == method and pattern.fullmatch(request.path):
+                return operation, None
+        return "unknown", None
+
+    def authorized(self, request: Request) -> bool:
+        raise NotImplementedError
+
+    def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
+        status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 502)
+        if fault.kind == "malformed":
+            return Response(200, b"{not json")
+        headers = {"Retry-After": "1"} if fault.kind == "throttle" else {}
+        return Response(status, b'{"message": "scripted fault"}', headers)
+
+    def open_for(self, branch: str) -> list[FakePr]:
+        with self._lock:
+            return [p for p in self.prs if p.branch == branch and p.state == self.open_state]
+
+    def route(self, request: Request, operation: str) -> Response:
+        if not self.authorized(request):
+            return _json(401, {"message": "Bad credentials"})
+        body: dict[str, Any] = json.loads(request.body) if request.body else {}
+        with self._lock:
+            if operation == "list":
+                return _json(200, [self.render(p) for p in self.select(request.query)])
+            if operation == "create":
+                return self.create(body)
+            if operation == "update":
+                number = int(request.path.rstrip("/").rsplit("/", 1)[1])
+                found = [p for p in self.prs if p.number == number]
+                if not found:
+                    return _json(404, {"message": "Not Found"})
+                pr = found[0]
+                pr.title = body.get("title", pr.title)
+                pr.body = body.get(self.body_field, pr.body)
+                pr.updates += 1
+                pr.history.append(pr.title)
+                return _json(200, self.render(pr))
+        return _json(404, {"message": "Not Found"})
+
+    body_field = "body"
+
+    def select(self, query: dict[str, str]) -> list[FakePr]:
+        raise NotImplementedError
+
+    def create(self, body: dict[str, Any]) -> Response:
+        raise NotImplementedError
+
+    def render(self, pr: FakePr) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _add(self, branch: str, base: str, title: str, body: str) -> FakePr:
+        pr = FakePr(len(self.prs) + 1, branch, base, title, body, self.open_state)
+        pr.history.append(title)
+        self.prs.append(pr)
+        return pr
+
+
+class FakeGitHub(_ForgeServer):
+    """`/repos/{owner}/{repo}/pulls` for one repository."""
+
+    name = "github"
+
+    def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:
+        super().__init__(token, **kw)
+        self.owner = repository.split("/", maxsplit=1)[0]
+        base = re.escape(f"/repos/{repository}/pulls")
+        self._routes = (
+            ("GET", re.compile(base), "list"),
+            ("POST", re.compile(base), "create"),
+            ("PATCH", re.compile(base + r"/\d+"), "update"),
+        )
+
+    def authorized(self, request: Request) -> bool:
+        return request.header("authorization") == f"Bearer {self.token}"
+
+    def select(self, query: dict[str, str]) -> list[FakePr]:
+        head = query.get("head", "")
+        state = query.get("state", "open")
+        branch = head.split(":", 1)[1] if ":" in head else head
+        return [
+            p for p in self.prs if (not head or p.branch == branch) and state in ("all", p.state)
+        ]
+
+    def create(self, body: dict[str, Any]) -> Response:
+        branch = body["head"]
+        if any(p.branch == branch and p.state == "open" for p in self.prs):
+            return _json(422, {"message": "Validation Failed: a pull request already exists"})
+        pr = self._add(branch, body["base"], body["title"], body.get("body", ""))
+        return _json(201, self.render(pr))
+
+    def render(self, pr: FakePr) -> dict[str, Any]:
+        return {
+            "number": pr.number,
+            "html_url": f"https://github.example/{self.owner}/pull/{pr.number}",
+            "state": pr.state,
+            "title": pr.title,
+            "body": pr.body,
+            "head": {"ref": pr.branch},
+            "base": {"ref": pr.base},
+        }
+
+
+class FakeGitLab(_ForgeServer):
+    """`/api/v4/projects/{id}/merge_requests` for one project (id URL-encoded)."""
+
+    name = "gitlab"
+    open_state = "opened"
+    body_field = "description"
+
+    def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:
+        super().__init__(token, **kw)
+        base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/merge_requests")
+        self._routes = (
+            ("GET", re.compile(base), "list"),
+            ("POST", re.compile(base), "create"),
+            ("PUT", re.compile(base + r"/\d+"), "update"),
+        )
+
+    def authorized(self, request: Request) -> bool:
+        return request.header("private-token") == self.token
+
+    def select(self, query: dict[str, str]) -> list[FakePr]:
+        branch = query.get("source_branch")
+        state = query.get("state")
+        return [
+            p
+            for p in self.prs
+            if (branch is None or p.branch == branch) and (state is None or p.state == state)
+        ]
+
+    def create(self, body: dict[str, Any]) -> Response:
+        branch = body["source_branch"]
+        if any(p.branch == branch and p.state == "opened" for p in self.prs):
+            return _json(409, {"message": ["Another open merge request already exists"]})
+        pr = self._add(branch, body["target_branch"], body["title"], body.get("description", ""))
+        return _json(201, self.render(pr))
+
+    def render(self, pr: FakePr) -> dict[str, Any]:
+        return {
+            "iid": pr.number,
+            "web_url": f"https://gitlab.example/acme/infra/-/merge_requests/{pr.number}",
+            "state": pr.state,
+            "title": pr.title,
+            "description": pr.body,
+            "source_branch": pr.branch,
+            "target_branch": pr.base,
+        }
