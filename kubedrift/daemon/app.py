@@ -58,7 +58,7 @@ class Daemon:
         if settings.plan is None:
             raise SettingsError([Problem("settings", "plan", "the daemon needs a version plan")])
         self.settings = settings
-        self.status = DaemonStatus()
+        self.status = DaemonStatus(source.name for source in settings.sources)
         self.token = (
             environ.get(settings.trigger_token_env) or None if settings.trigger_token_env else None
         )

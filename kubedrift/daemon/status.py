@@ -9,6 +9,7 @@ registry. The store-backed metrics proper are `kubedrift.metrics`' job.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -16,9 +17,11 @@ from kubedrift.daemon.cycle import CycleKind, CycleReport
 
 
 class DaemonStatus:
-    """Readiness (a first cycle finished) and the cycle metrics; thread-safe."""
+    """Readiness (every source scanned once) and the cycle metrics; thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Iterable[str] = ()) -> None:
+        self._unscanned = set(sources)
+        self._lock = threading.Lock()
         self.registry = CollectorRegistry(auto_describe=True)
         self.cycles = Counter(
             "kubedrift_cycles",
@@ -32,11 +35,14 @@ class DaemonStatus:
             ["kind"],
             registry=self.registry,
         )
-        self._first_cycle = threading.Event()
+        self._any_cycle = False
 
     @property
     def first_cycle_done(self) -> bool:
-        return self._first_cycle.is_set()
+        """Whether the first cycle is complete: every source has been scanned once (the
+        API would otherwise answer from a partial fleet)."""
+        with self._lock:
+            return self._any_cycle and not self._unscanned
 
     def record(self, report: CycleReport) -> None:
         # A replica that is not the leader has done its part once it looked: it serves the
@@ -45,7 +51,10 @@ class DaemonStatus:
         self.cycles.labels(kind=report.kind, outcome=outcome).inc()
         if report.skipped is None:
             self.last_cycle.labels(kind=report.kind).set(report.at.timestamp())
-        self._first_cycle.set()
+        with self._lock:
+            self._any_cycle = True
+            if report.kind == "scan":
+                self._unscanned.difference_update(report.sources)
 
     def record_error(self, kind: CycleKind) -> None:
         self.cycles.labels(kind=kind, outcome="error").inc()
