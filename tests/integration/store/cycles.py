@@ -19,6 +19,7 @@ from kubedrift.model.inventory import (
 )
 from kubedrift.model.reconcile import ReconcileResult
 from kubedrift.store import CycleSaved, Store
+from kubedrift.store.save import Sinks
 from kubedrift.versions import parse_version
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -74,7 +75,7 @@ def cycle(
     results: Sequence[Collected | CollectionFailed],
     now: datetime,
     *,
-    sinks: Sequence[str] = ("chat",),
+    sinks: Sinks = ("chat",),
     sources: Sequence[str] = (SOURCE,),
 ) -> tuple[ReconcileResult, CycleSaved]:
     """What the daemon does each cycle: load, reconcile, save."""
