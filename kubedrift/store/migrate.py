@@ -24,14 +24,14 @@ from kubedrift.store.errors import SchemaOutdatedError, SchemaTooNewError, Store
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _config() -> Config:
+def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(_config())
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def head() -> str:
@@ -77,7 +77,7 @@ def _refuse_newer(found: str | None, url: str) -> None:
 
 def upgrade_engine(engine: Engine, *, url: str = "the database") -> str:
     """Migrate to head in one transaction; returns the revision reached."""
-    config = _config()
+    config = alembic_config()
     with writing(engine) as connection:
         _refuse_newer(revision_of(connection), url)
         config.attributes["connection"] = connection
