@@ -68,13 +68,16 @@ class Scheduler:
             jobstores={"default": MemoryJobStore()},
             # One thread per source and one for the plan watch: no job waits for a thread.
             executors={"default": ThreadPoolExecutor(len(self._sources) + 1)},
-            job_defaults={
-                "coalesce": True,
-                "max_instances": 1,
-                "misfire_grace_time": max(1, round(schedule.misfire_grace)),
-            },
             timezone=UTC,
         )
+        # Given per job rather than as scheduler defaults: defaults are applied only once
+        # the scheduler starts, and the jobs are complete (and inspectable) before that.
+        rules = {
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": max(1, round(schedule.misfire_grace)),
+            "replace_existing": True,
+        }
         # Every source is scanned once at start, then on its interval.
         start = first_run or datetime.now(UTC)
         for name in self._sources:
@@ -85,7 +88,7 @@ class Scheduler:
                 id=source_job(name),
                 name=f"scan {name}",
                 next_run_time=start,
-                replace_existing=True,
+                **rules,
             )
         if check_plan is not None:
             self._scheduler.add_job(
@@ -93,7 +96,7 @@ class Scheduler:
                 IntervalTrigger(seconds=schedule.plan_poll, timezone=UTC),
                 id=PLAN_JOB,
                 name="watch the plan file",
-                replace_existing=True,
+                **rules,
             )
 
     def _tracked(self, job: str, func: Callable[..., object], *args: object) -> Callable[[], None]:
@@ -132,7 +135,8 @@ class Scheduler:
                     coalesce=job.coalesce,
                     max_instances=job.max_instances,
                     misfire_grace=job.misfire_grace_time,
-                    next_run=job.next_run_time,
+                    # Computed at start for jobs given no first run time.
+                    next_run=getattr(job, "next_run_time", None),
                 )
             )
         return out
