@@ -51,7 +51,7 @@ class Daemon:
         clock: Clock = utc_now,
         is_leader: Callable[[], bool] = always,
         monotonic: Callable[[], float] = time.monotonic,
-        sinks: Sinks = (),
+        sinks: Sinks | None = None,
     ) -> None:
         from kubedrift.store.repo import Store
 
@@ -77,7 +77,9 @@ class Daemon:
                 calendar=load_calendar(),
                 clock=clock,
                 is_leader=is_leader,
-                sinks=sinks,
+                # Until routing is wired here, every event gets one outbox row per
+                # configured notifier; which of them speak up is decided when draining.
+                sinks=sinks if sinks is not None else tuple(n.name for n in settings.notifiers),
                 on_cycle=self.status.record,
             )
         except BaseException:
