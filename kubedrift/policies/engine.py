@@ -37,28 +37,36 @@ def evaluate(
     compat: CompatData | None = None,
     rules: Sequence[type[Rule]] | None = None,
     plan_paths: bool = True,
+    reuse: bool = True,
 ) -> list[Finding]:
     """Every finding for every cluster; see the module docstring.
 
-    `plan_paths=False` gives remedies without upgrade steps (see `RuleContext`).
+    `plan_paths=False` gives remedies without upgrade steps (see `RuleContext`). `reuse=False`
+    computes every cluster's findings afresh instead of sharing them between clusters of one
+    shape (the same findings, slower; for the equivalence tests).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     context = RuleContext(
-        calendar=calendar, compat=compat or load_compat(), now=now, plan_paths=plan_paths
+        calendar=calendar,
+        compat=compat or load_compat(),
+        now=now,
+        plan_paths=plan_paths,
+        reuse=reuse,
     )
     instances = [cls(context) for cls in (rules if rules is not None else rule_classes())]
     target_free = [rule for rule in instances if not rule.info.needs_target]
     waivers = _WaiverBook(plan, now.date())
     found: list[Finding] = []
     for cluster in inventories:
-        group = plan.group_for(cluster.ref)
+        group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
         if group is None:
             raw = [_not_in_plan(cluster), *_run(target_free, cluster, NO_TARGET, now)]
         else:
             raw = _run(instances, cluster, group.target, now)
         found.extend(waivers.apply(cluster, group, _unique(raw)))
     found.sort(key=_order)
+    context.cache.clear()  # the run's memo tables go now, not when the caller drops the rules
     return found
 
 
@@ -123,7 +131,7 @@ class _WaiverBook:
     def apply(
         self, cluster: ClusterInventory, group: ClusterGroup | None, findings: list[Finding]
     ) -> list[Finding]:
-        ref, name = cluster.ref, group.name if group is not None else None
+        ref, name = cluster, group.name if group is not None else None
         live = [w for w in self.live if w.selector.covers_cluster(ref, name)]
         expired = [w for w in self.expired if w.selector.covers_cluster(ref, name)]
         if not live and not expired:

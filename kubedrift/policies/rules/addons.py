@@ -10,44 +10,85 @@ upgrade-path planner uses, so findings and remedies agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import Addon, ClusterInventory
-from kubedrift.model.plan import Target
+from kubedrift.model.plan import AddonTarget, Target
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_compat import classify_addon, numeric_version, upstream_text
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
 from kubedrift.policies.rules.facts import addon_numbers, admitted, oldest_apiserver
 from kubedrift.versions import MinorVersion
 
 _FAMILY = "addons"
 
 
+# What the rules read of an add-on (and `classify_addon` of it): its memo key.
+AddonKey = tuple[str, str, str | None, str | None, tuple[str, ...]]
+
+
 def addon_groups(
     context: RuleContext, cluster: ClusterInventory, target: Target
 ) -> dict[str, list[Addon]]:
     """The cluster's add-ons by the name findings use (plan name, else canonical name)."""
+    return {name: addons for name, (addons, _) in keyed_groups(context, cluster, target).items()}
+
+
+def keyed_groups(
+    context: RuleContext, cluster: ClusterInventory, target: Target
+) -> dict[str, tuple[list[Addon], tuple[AddonKey, ...]]]:
+    """`addon_groups`, each group with the memo key of its add-ons."""
     # One slot: the add-on rules of one cluster run back to back.
     key = ("addon-groups",)
     slot = context.cache.get(key)
     if slot is not None and slot[0] is cluster and slot[1] is target:
         return slot[2]  # type: ignore[no-any-return]
+    plan_names, named_as = _naming(context, target)
+    compat = context.compat.addons
+    groups: dict[str, tuple[list[Addon], list[AddonKey]]] = {}
+    for addon in cluster.addons:
+        named = named_as.get(addon.name)
+        if named is None:
+            canonical = compat.canonical(addon.name)
+            named = plan_names.get(addon.name) or plan_names.get(canonical) or canonical
+            named_as[addon.name] = named
+        members = groups.get(named)
+        if members is None:
+            members = groups[named] = ([], [])
+        members[0].append(addon)
+        members[1].append(
+            (
+                addon.name,
+                addon.kind.value,
+                addon.version,
+                addon.running_version,
+                addon.available_versions,
+            )
+        )
+    found = {name: (addons, tuple(keys)) for name, (addons, keys) in groups.items()}
+    context.cache[key] = (cluster, target, found)
+    return found
+
+
+def _naming(context: RuleContext, target: Target) -> tuple[dict[str, str], dict[str, str]]:
+    """The plan's names by alias for `target`, and a memo of the name findings use per add-on
+    name (the plan's name, else the canonical one)."""
+    key = ("addon-naming", id(target))
+    found: tuple[dict[str, str], dict[str, str]] | None = context.cache.get(key)
+    if found is not None:
+        return found
     compat = context.compat.addons
     plan_names: dict[str, str] = {}
     for name, wanted in target.addons.items():
         for alias in (name, *wanted.aliases):
             plan_names.setdefault(alias, name)
         plan_names.setdefault(compat.canonical(name), name)
-    groups: dict[str, list[Addon]] = {}
-    for addon in cluster.addons:
-        canonical = compat.canonical(addon.name)
-        named = plan_names.get(addon.name) or plan_names.get(canonical) or canonical
-        groups.setdefault(named, []).append(addon)
-    context.cache[key] = (cluster, target, groups)
-    return groups
+    found = context.cache[key] = (plan_names, {})
+    return found
 
 
 def _classified(context: RuleContext, addon: Addon, minor: MinorVersion) -> AddonDecision:
@@ -104,45 +145,50 @@ class AddonIncompatible:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = oldest_apiserver(cluster)
         if current is None:
-            return
+            return ()
         minor = current.minor_version
+        out: list[Draft] = []
+        for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
+            key = ("addon-incompatible", minor, name, keys)
+            out.extend(self.context.drafts(key, partial(self._drafts, name, addons, minor)))
+        return stamp(cluster.key, out)
+
+    def _drafts(self, name: str, addons: list[Addon], minor: MinorVersion) -> Iterator[Draft]:
         compat = self.context.compat.addons
-        for name, addons in addon_groups(self.context, cluster, target).items():
-            addon = _oldest(addons)
-            facts = compat.facts(addon.name)
-            # No facts at all (only its names are known): no claim either way, no finding.
-            if facts is None or facts.follows_control_plane is not None:
-                continue
-            if facts.kubeadm is None and not facts.tested:
-                continue
-            decision = _classified(self.context, addon, minor)
-            version, how = _shown(addon)
-            if decision.need is AddonNeed.NOT_NEEDED:
-                continue
-            if decision.need is AddonNeed.REQUIRED:
-                severity = self.info.severity
-            elif decision.to_version is not None:
-                severity = Severity.LOW
-            else:
-                severity = Severity.INFO
-            yield make_finding(
-                self.info,
-                cluster,
-                f"addon/{name}",
-                f"{addon.name} {version} ({how}) on {minor}: {decision.reason}",
-                severity=severity,
-                observed=version,
-                expected=decision.to_version,
-                remedy=make_remedy(
-                    summary=f"move {addon.name} to {decision.to_version}"
-                    if decision.to_version
-                    else f"check {addon.name} against the provider's catalogue",
-                    docs=decision.source,
-                ),
-            )
+        addon = _oldest(addons)
+        facts = compat.facts(addon.name)
+        # No facts at all (only its names are known): no claim either way, no finding.
+        if facts is None or facts.follows_control_plane is not None:
+            return
+        if facts.kubeadm is None and not facts.tested:
+            return
+        decision = _classified(self.context, addon, minor)
+        version, how = _shown(addon)
+        if decision.need is AddonNeed.NOT_NEEDED:
+            return
+        if decision.need is AddonNeed.REQUIRED:
+            severity = self.info.severity
+        elif decision.to_version is not None:
+            severity = Severity.LOW
+        else:
+            severity = Severity.INFO
+        yield draft(
+            self.info,
+            f"addon/{name}",
+            f"{addon.name} {version} ({how}) on {minor}: {decision.reason}",
+            severity=severity,
+            observed=version,
+            expected=decision.to_version,
+            remedy=make_remedy(
+                summary=f"move {addon.name} to {decision.to_version}"
+                if decision.to_version
+                else f"check {addon.name} against the provider's catalogue",
+                docs=decision.source,
+            ),
+        )
 
 
 class AddonBehindPlan:
@@ -163,47 +209,51 @@ class AddonBehindPlan:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
-        groups = addon_groups(self.context, cluster, target)
+    ) -> Iterable[Finding]:
+        groups = keyed_groups(self.context, cluster, target)
+        out: list[Draft] = []
         for name, wanted in target.addons.items():
-            addons = groups.get(name)
-            if not addons or wanted.version is None:
+            group = groups.get(name)
+            if group is None or wanted.version is None:
                 continue
-            addon = _oldest(addons)
-            version, how = _shown(addon)
-            text = upstream_text(version)
-            if text is None:
-                yield make_finding(
-                    self.info,
-                    cluster,
-                    f"addon/{name}",
-                    f"could not determine the version of {addon.name} ({version or 'none'})",
-                    severity=Severity.LOW,
-                    observed=version,
-                    expected=wanted.version,
-                )
-                continue
-            if admitted(self.context, wanted.version, text):
-                continue
-            offered = [
-                raw
-                for raw in addon.available_versions
-                if (u := upstream_text(raw)) is not None
-                and admitted(self.context, wanted.version, u)
-            ]
-            goal = max(offered, key=lambda r: numeric_version(r) or (0, 0, 0)) if offered else None
-            yield make_finding(
+            key = ("addon-behind-plan", id(target), name, group[1])
+            out.extend(self.context.drafts(key, partial(self._drafts, name, wanted, group[0])))
+        return stamp(cluster.key, out)
+
+    def _drafts(self, name: str, wanted: AddonTarget, addons: list[Addon]) -> Iterator[Draft]:
+        assert wanted.version is not None
+        addon = _oldest(addons)
+        version, how = _shown(addon)
+        text = upstream_text(version)
+        if text is None:
+            yield draft(
                 self.info,
-                cluster,
                 f"addon/{name}",
-                f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
+                f"could not determine the version of {addon.name} ({version or 'none'})",
+                severity=Severity.LOW,
                 observed=version,
                 expected=wanted.version,
-                remedy=make_remedy(
-                    summary=f"move {addon.name} to {goal or wanted.version}"
-                    + (" (offered by the provider)" if goal else "")
-                ),
             )
+            return
+        if admitted(self.context, wanted.version, text):
+            return
+        offered = [
+            raw
+            for raw in addon.available_versions
+            if (u := upstream_text(raw)) is not None and admitted(self.context, wanted.version, u)
+        ]
+        goal = max(offered, key=lambda r: numeric_version(r) or (0, 0, 0)) if offered else None
+        yield draft(
+            self.info,
+            f"addon/{name}",
+            f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
+            observed=version,
+            expected=wanted.version,
+            remedy=make_remedy(
+                summary=f"move {addon.name} to {goal or wanted.version}"
+                + (" (offered by the provider)" if goal else "")
+            ),
+        )
 
 
 class AddonMissing:
@@ -224,9 +274,17 @@ class AddonMissing:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
-        groups = addon_groups(self.context, cluster, target)
+    ) -> Iterable[Finding]:
+        if not any(wanted.required for wanted in target.addons.values()):
+            return ()
+        groups = keyed_groups(self.context, cluster, target)
         unread = "addons" in cluster.unknown
+        key = ("addon-missing", id(target), tuple(groups), unread)
+        compute = partial(self._drafts, target, groups.keys(), unread)
+        return stamp(cluster.key, self.context.drafts(key, compute))
+
+    def _drafts(self, target: Target, groups: Iterable[str], unread: bool) -> Iterator[Draft]:
+        groups = set(groups)
         for name, wanted in target.addons.items():
             if not wanted.required or name in groups:
                 continue
@@ -237,9 +295,8 @@ class AddonMissing:
             else:
                 summary = f"required add-on {name} is not installed (looked for: {names})"
                 severity = self.info.severity
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 f"addon/{name}",
                 summary,
                 severity=severity,
@@ -267,22 +324,29 @@ class AddonNotRunning:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
-        for name, addons in addon_groups(self.context, cluster, target).items():
-            pending = [a for a in addons if a.pending]
-            if not pending:
-                continue
-            shown = "; ".join(
-                f"{a.name} declared {a.version}, running {a.running_version}" for a in pending
-            )
-            yield make_finding(
-                self.info,
-                cluster,
-                f"addon/{name}",
-                f"{shown}: upgrade pending or stuck",
-                observed=", ".join(str(a.running_version) for a in pending),
-                expected=", ".join(str(a.version) for a in pending),
-                remedy=make_remedy(
-                    summary="check the rollout (image pulls, disruption budgets) and finish it"
-                ),
-            )
+    ) -> Iterable[Finding]:
+        if not any(addon.pending for addon in cluster.addons):
+            return ()
+        out: list[Draft] = []
+        for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
+            key = ("addon-not-running", name, keys)
+            out.extend(self.context.drafts(key, partial(self._drafts, name, addons)))
+        return stamp(cluster.key, out)
+
+    def _drafts(self, name: str, addons: list[Addon]) -> Iterator[Draft]:
+        pending = [a for a in addons if a.pending]
+        if not pending:
+            return
+        shown = "; ".join(
+            f"{a.name} declared {a.version}, running {a.running_version}" for a in pending
+        )
+        yield draft(
+            self.info,
+            f"addon/{name}",
+            f"{shown}: upgrade pending or stuck",
+            observed=", ".join(str(a.running_version) for a in pending),
+            expected=", ".join(str(a.version) for a in pending),
+            remedy=make_remedy(
+                summary="check the rollout (image pulls, disruption budgets) and finish it"
+            ),
+        )

@@ -8,16 +8,16 @@ deprecation guide is used. Unread (None) is its own finding, never "none in use"
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, DeprecatedApiUse
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
 from kubedrift.policies.rules.facts import oldest_apiserver, target_facts
-from kubedrift.versions import InvalidVersion, MinorVersion
+from kubedrift.versions import InvalidVersion, KubeVersion, MinorVersion
 
 
 class RemovedApiInUse:
@@ -39,14 +39,21 @@ class RemovedApiInUse:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = oldest_apiserver(cluster)
-        if current is None:
-            return
-        if cluster.deprecated_apis is None:
-            yield make_finding(
+        uses = cluster.deprecated_apis
+        if current is None or uses == ():
+            return ()
+        key = ("removed-api", current.raw, id(target), uses)
+        compute = lambda: self._drafts(current, target, uses)  # noqa: E731
+        return stamp(cluster.key, self.context.drafts(key, compute))
+
+    def _drafts(
+        self, current: KubeVersion, target: Target, uses: tuple[DeprecatedApiUse, ...] | None
+    ) -> Iterator[Draft]:
+        if uses is None:
+            yield draft(
                 self.info,
-                cluster,
                 "apis",
                 "could not determine whether removed APIs are in use: deprecated API usage "
                 "was not collected",
@@ -55,7 +62,7 @@ class RemovedApiInUse:
             return
         following = current.minor_version.next()
         goal = target_facts(self.context, target).next_admitted(current.minor_version)
-        for use in cluster.deprecated_apis:
+        for use in uses:
             removed, source = self._removed(use)
             if removed is None or removed <= current.minor_version:
                 continue
@@ -68,9 +75,8 @@ class RemovedApiInUse:
             else:
                 continue
             api = f"{use.group}/{use.version}" if use.group else use.version
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 f"api/{api}/{use.resource}",
                 f"{api} {use.resource} is still requested and is removed in {when} ({source})",
                 severity=severity,

@@ -9,7 +9,7 @@ and return findings, never touch the clock, files or the network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 from pydantic import BaseModel
 
 from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity, UpgradeStep
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from kubedrift.calendar import ReleaseCalendar
@@ -58,6 +60,9 @@ class RuleInfo:
 class RuleContext:
     """Data shared by every rule of one evaluation; `cache` holds per-run memo tables.
 
+    `reuse` False computes every finding afresh (no drafts shared between clusters of one
+    shape); the equivalence tests compare the two.
+
     `plan_paths` False leaves remedies as sentences without upgrade steps (the planner is the
     costly part of a fleet-wide run; a dashboard refresh may not need the steps). The cache
     lives only as long as one `evaluate` call, so keys may use `id()` of objects
@@ -69,6 +74,25 @@ class RuleContext:
     now: datetime
     plan_paths: bool = True
     cache: dict[Any, Any] = field(default_factory=dict)
+    reuse: bool = True
+
+    def remember(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """`compute()`, kept for the run under `key` unless `reuse` is off.
+
+        `key` must hold everything `compute` reads except the cluster's identity (what is
+        kept names no cluster), so clusters of one shape share it. `compute` must not
+        return None.
+        """
+        if not self.reuse:
+            return compute()
+        found: _T | None = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = compute()
+        return found
+
+    def drafts(self, key: Hashable, compute: Callable[[], Iterable[Draft]]) -> tuple[Draft, ...]:
+        """`compute()`'s drafts as a tuple, kept like `remember`; `stamp` adds the cluster."""
+        return self.remember(key, lambda: tuple(compute()))
 
 
 class Rule(Protocol):
@@ -83,6 +107,58 @@ class Rule(Protocol):
     ) -> Iterable[Finding]: ...
 
 
+# A finding without its cluster: (rule id, component, severity, summary, observed, expected,
+# remedy). Rules compute drafts once per shape; `stamp` makes them one cluster's findings.
+Draft = tuple[str, str, Severity, str, str | None, str | None, Remedy | None]
+
+
+def draft(
+    info: RuleInfo,
+    component: str,
+    summary: str,
+    *,
+    severity: Severity | None = None,
+    observed: str | None = None,
+    expected: str | None = None,
+    remedy: Remedy | None = None,
+) -> Draft:
+    """What `make_finding` makes, minus the cluster; no text in it may name the cluster."""
+    chosen = severity if severity is not None else info.severity
+    return (info.id, component, chosen, summary, observed, expected, remedy)
+
+
+def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
+    """The findings of `drafts` for the cluster keyed `cluster`."""
+    new = object.__new__
+    key_fields, finding_fields = _fields_set(FindingKey), _fields_set(Finding)
+    out: list[Finding] = []
+    for rule, component, severity, summary, observed, expected, remedy in drafts:
+        key = new(FindingKey)
+        _set(key, "__dict__", {"cluster": cluster, "rule": rule, "component": component})
+        _set(key, "__pydantic_fields_set__", key_fields)
+        _set(key, "__pydantic_extra__", None)
+        _set(key, "__pydantic_private__", None)
+        finding = new(Finding)
+        values = {
+            "key": key,
+            "severity": severity,
+            "summary": summary,
+            "observed": observed,
+            "expected": expected,
+            "remedy": remedy,
+            "waived_by": None,
+        }
+        _set(finding, "__dict__", values)
+        _set(finding, "__pydantic_fields_set__", finding_fields)
+        _set(finding, "__pydantic_extra__", None)
+        _set(finding, "__pydantic_private__", None)
+        out.append(finding)
+    return out
+
+
+_set = object.__setattr__
+
+
 def make_finding(
     info: RuleInfo,
     cluster: ClusterInventory,
@@ -95,19 +171,16 @@ def make_finding(
     remedy: Remedy | None = None,
 ) -> Finding:
     """A finding of rule `info` keyed by the cluster, the rule id and `component`."""
-    key = _built(FindingKey, {"cluster": cluster.key, "rule": info.id, "component": component})
-    return _built(
-        Finding,
-        {
-            "key": key,
-            "severity": severity if severity is not None else info.severity,
-            "summary": summary,
-            "observed": observed,
-            "expected": expected,
-            "remedy": remedy,
-            "waived_by": None,
-        },
+    made = draft(
+        info,
+        component,
+        summary,
+        severity=severity,
+        observed=observed,
+        expected=expected,
+        remedy=remedy,
     )
+    return stamp(cluster.key, (made,))[0]
 
 
 def make_remedy(summary: str, steps: Iterable[UpgradeStep] = (), docs: str | None = None) -> Remedy:
@@ -129,11 +202,15 @@ def _built(model: type[_M], values: dict[str, Any]) -> _M:
     """
     instance = model.__new__(model)
     object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", _fields_set(model))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
+
+
+def _fields_set(model: type[BaseModel]) -> set[str]:
     # Shared per model: frozen models never change it, and model_copy makes a new one.
     fields_set = _FIELDS_SET.get(model)
     if fields_set is None:
         fields_set = _FIELDS_SET[model] = set(model.model_fields)
-    object.__setattr__(instance, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
-    return instance
+    return fields_set

@@ -8,14 +8,21 @@ admitted minor at or above the cluster's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import (
+    Draft,
+    RuleContext,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
 from kubedrift.policies.rules.facts import (
     MANAGED_PROVIDERS,
     admitted,
@@ -27,7 +34,7 @@ from kubedrift.policies.rules.facts import (
     target_facts,
 )
 from kubedrift.policies.rules.remedy import upgrade_remedy
-from kubedrift.versions import KubeVersion, parse_version
+from kubedrift.versions import KubeVersion, MinorVersion, parse_version
 
 COMPONENT = "control-plane"
 _FAMILY = "control_plane"
@@ -52,17 +59,29 @@ class ControlPlaneMinorLag:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = oldest_apiserver(cluster)
+        if current is None:
+            return ()
+        key = ("cp-minor-lag", id(target), current.raw)
+        found = self.context.remember(key, lambda: self._lag(current, target, now))
+        if not found:
+            return ()
+        made, goal, text = found
+        remedy = upgrade_remedy(self.context, cluster, goal, text, target)
+        return stamp(cluster.key, ((*made[:6], remedy),))
+
+    def _lag(
+        self, current: KubeVersion, target: Target, now: datetime
+    ) -> tuple[Draft, MinorVersion, str] | tuple[()]:
+        """The finding (its remedy left to the planner), the goal and the remedy's text."""
         facts = target_facts(self.context, target)
-        if current is None or not facts.admitted:
-            return
         goal = facts.next_admitted(current.minor_version)
         if goal is None:
-            return  # ahead of every admitted minor: control-plane-ahead
+            return ()  # ahead of every admitted minor (or none admitted): control-plane-ahead
         behind = minors_apart(goal, current.minor_version)
         if not behind:
-            return
+            return ()
         lag = target.allowed_lag
         expected = f"{facts.describe()} (target {target.kubernetes!r}, allowed lag {lag.minors})"
         if behind <= lag.minors:
@@ -79,22 +98,15 @@ class ControlPlaneMinorLag:
         summary = (
             f"control plane {current} is {plural(behind, 'minor')} behind the target {goal} ({why})"
         )
-        yield make_finding(
+        made = draft(
             self.info,
-            cluster,
             COMPONENT,
             summary,
             severity=severity,
             observed=str(current),
             expected=expected,
-            remedy=upgrade_remedy(
-                self.context,
-                cluster,
-                goal,
-                f"upgrade the control plane to {goal}, one minor per step",
-                target,
-            ),
         )
+        return made, goal, f"upgrade the control plane to {goal}, one minor per step"
 
 
 class ControlPlanePatchLag:
@@ -117,18 +129,32 @@ class ControlPlanePatchLag:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = oldest_apiserver(cluster)
-        limit = target.allowed_lag.patches
         if current is None:
-            return
+            return ()
+        offered = offered_versions(cluster)
+        key = (
+            "cp-patch-lag",
+            id(target),
+            current.raw,
+            cluster.provider,
+            tuple(v.raw for v in offered),
+        )
+        compute = lambda: self._drafts(cluster, current, target)  # noqa: E731
+        return stamp(cluster.key, self.context.drafts(key, compute))
+
+    def _drafts(
+        self, cluster: ClusterInventory, current: KubeVersion, target: Target
+    ) -> Iterator[Draft]:
+        """Reads of the cluster only its provider and offered versions (the memo key's)."""
+        limit = target.allowed_lag.patches
         facts = target_facts(self.context, target)
         if current.minor_version not in facts.admitted:
             return  # a minor off target is the minor-lag / ahead rules' finding
         if not admitted(self.context, target.constraint, current):
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 COMPONENT,
                 f"control plane {current} is on the target minor but the target "
                 f"{target.kubernetes!r} does not admit this patch",
@@ -143,9 +169,8 @@ class ControlPlanePatchLag:
             return
         newest, source = self._newest_patch(cluster, current)
         if newest is None:
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 COMPONENT,
                 f"could not determine the newest patch of {current.minor_version}: {source}",
                 severity=Severity.INFO,
@@ -155,9 +180,8 @@ class ControlPlanePatchLag:
         behind = newest.patch - current.patch
         if behind <= limit:
             return
-        yield make_finding(
+        yield draft(
             self.info,
-            cluster,
             COMPONENT,
             f"control plane {current} is {plural(behind, 'patch release')} behind {newest} "
             f"(allowed {limit}; newest from {source})",
@@ -202,15 +226,20 @@ class ControlPlaneAhead:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = newest_apiserver(cluster)
+        if current is None:
+            return ()
+        key = ("cp-ahead", id(target), current.raw)
+        return stamp(cluster.key, self.context.drafts(key, lambda: self._drafts(current, target)))
+
+    def _drafts(self, current: KubeVersion, target: Target) -> Iterator[Draft]:
         facts = target_facts(self.context, target)
-        if current is None or facts.newest is None or current.minor_version <= facts.newest:
+        if facts.newest is None or current.minor_version <= facts.newest:
             return
         ahead = minors_apart(current.minor_version, facts.newest)
-        yield make_finding(
+        yield draft(
             self.info,
-            cluster,
             COMPONENT,
             f"control plane {current} is {plural(ahead or 0, 'minor')} ahead of the target "
             f"{target.kubernetes!r}",
@@ -241,10 +270,25 @@ class TargetNotOffered:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = oldest_apiserver(cluster)
         if current is None or admitted(self.context, target.constraint, current):
-            return
+            return ()
+        key = (
+            "not-offered",
+            id(target),
+            current.raw,
+            cluster.provider,
+            cluster.region,
+            tuple(v.raw for v in offered_versions(cluster)),
+        )
+        compute = lambda: self._drafts(cluster, current, target)  # noqa: E731
+        return stamp(cluster.key, self.context.drafts(key, compute))
+
+    def _drafts(
+        self, cluster: ClusterInventory, current: KubeVersion, target: Target
+    ) -> Iterator[Draft]:
+        """Reads of the cluster only its provider, region and offer (the memo key's)."""
         facts = target_facts(self.context, target)
         if facts.newest is not None and current.minor_version > facts.newest:
             return  # ahead: nothing to offer
@@ -252,9 +296,8 @@ class TargetNotOffered:
         provider = cluster.ref.provider
         if len(offered) == 1:
             if provider in MANAGED_PROVIDERS:
-                yield make_finding(
+                yield draft(
                     self.info,
-                    cluster,
                     COMPONENT,
                     f"could not determine whether {provider} offers the target "
                     f"{target.kubernetes!r}: no offered versions were collected",
@@ -266,9 +309,8 @@ class TargetNotOffered:
             return
         where = f" in {cluster.ref.region}" if cluster.ref.region else ""
         shown = ", ".join(str(v) for v in sorted(offered_versions(cluster)))
-        yield make_finding(
+        yield draft(
             self.info,
-            cluster,
             COMPONENT,
             f"{provider}{where} offers no version the target {target.kubernetes!r} admits: "
             "the cluster cannot comply",

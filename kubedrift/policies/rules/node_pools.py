@@ -7,15 +7,17 @@ the middle of one (or stuck in it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity, UpgradeStep
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
 from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, plural
+from kubedrift.versions import KubeVersion
 
 _FAMILY = "node_pools"
 
@@ -39,23 +41,29 @@ class NodePoolBehind:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         plane = oldest_apiserver(cluster)
         if plane is None:
-            return
+            return ()
         limit = target.node_pools.max_minor_skew
+        out: list[Draft] = []
         for pool in cluster.node_pools:
             kubelet = pool.kubelet_version
             if kubelet is None:
                 continue
-            behind = minors_apart(plane.minor_version, kubelet.minor_version)
-            if not behind or behind < 0:
-                continue
+            key = ("pool-behind", plane.raw, limit, pool.id, pool.name, kubelet.raw)
+            out.extend(self.context.drafts(key, partial(self._drafts, pool, kubelet, plane, limit)))
+        return stamp(cluster.key, out)
+
+    def _drafts(
+        self, pool: NodePool, kubelet: KubeVersion, plane: KubeVersion, limit: int | None
+    ) -> Iterator[Draft]:
+        behind = minors_apart(plane.minor_version, kubelet.minor_version)
+        if behind and behind > 0:
             over = limit is not None and behind > limit
             allowed = f"plan allows {limit}" if limit is not None else "skew policy decides"
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 f"node-pool/{pool.id}",
                 f"pool {pool.name} runs kubelet {kubelet}, {plural(behind, 'minor')} behind "
                 f"the control plane {plane} ({allowed})",
@@ -99,33 +107,47 @@ class NodePoolMixedVersions:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         if target.node_pools.allow_mixed_versions:
-            return
+            return ()
+        out: list[Draft] = []
         for pool in cluster.node_pools:
-            component = f"node-pool/{pool.id}"
-            if not pool.versions_seen:
-                if pool.node_count == 0:
-                    continue
-                yield make_finding(
-                    self.info,
-                    cluster,
-                    component,
-                    f"could not determine whether the nodes of pool {pool.name} run one "
-                    "version: node versions were not collected",
-                    severity=Severity.INFO,
-                    observed=None if pool.kubelet_version is None else str(pool.kubelet_version),
-                )
-                continue
-            if not pool.mixed_versions:
-                continue
-            seen = ", ".join(f"{v} x{n}" for v, n in sorted(pool.versions_seen.items()))
-            yield make_finding(
-                self.info,
-                cluster,
-                component,
-                f"pool {pool.name} runs mixed kubelet versions: {seen}",
-                observed=seen,
-                expected="one kubelet version per pool",
-                remedy=make_remedy(summary=f"finish the rollout of pool {pool.name}"),
+            if len(pool.versions_seen) == 1:
+                continue  # one version: nothing to say, and no memo entry per node count
+            kubelet = pool.kubelet_version
+            key = (
+                "pool-mixed",
+                pool.id,
+                pool.name,
+                tuple(pool.versions_seen.items()),
+                pool.node_count,
+                None if kubelet is None else kubelet.raw,
             )
+            out.extend(self.context.drafts(key, partial(self._drafts, pool)))
+        return stamp(cluster.key, out)
+
+    def _drafts(self, pool: NodePool) -> Iterator[Draft]:
+        component = f"node-pool/{pool.id}"
+        if not pool.versions_seen:
+            if pool.node_count == 0:
+                return
+            yield draft(
+                self.info,
+                component,
+                f"could not determine whether the nodes of pool {pool.name} run one "
+                "version: node versions were not collected",
+                severity=Severity.INFO,
+                observed=None if pool.kubelet_version is None else str(pool.kubelet_version),
+            )
+            return
+        if not pool.mixed_versions:
+            return
+        seen = ", ".join(f"{v} x{n}" for v, n in sorted(pool.versions_seen.items()))
+        yield draft(
+            self.info,
+            component,
+            f"pool {pool.name} runs mixed kubelet versions: {seen}",
+            observed=seen,
+            expected="one kubelet version per pool",
+            remedy=make_remedy(summary=f"finish the rollout of pool {pool.name}"),
+        )

@@ -30,30 +30,47 @@ def upgrade_remedy(
     summary: str,
     target: Target | None = None,
 ) -> Remedy:
-    """`summary` plus the planner's steps from the cluster to `minor` (and why it is blocked)."""
+    """`summary` plus the planner's steps from the cluster to `minor` (and why it is blocked).
+
+    Kept for the run per (shape, minor, target, summary): clusters of one shape share it.
+    """
     if not context.plan_paths:
-        return make_remedy(summary)
-    path = upgrade_path(context, cluster, minor, target)
+        return context.remember(("remedy-text", summary), lambda: make_remedy(summary))
+    key = (shape(cluster), minor, id(target))
+    return context.remember(
+        ("remedy", key, summary),
+        lambda: _remedy(upgrade_path(context, cluster, minor, target, key), summary),
+    )
+
+
+def _remedy(path: UpgradePath, summary: str) -> Remedy:
     blocked = "; ".join(path.blocked_by)
     text = f"{summary}; blocked: {blocked}" if blocked else summary
     return make_remedy(text, path.steps)
 
 
 def upgrade_path(
-    context: RuleContext, cluster: ClusterInventory, minor: MinorVersion, target: Target | None
+    context: RuleContext,
+    cluster: ClusterInventory,
+    minor: MinorVersion,
+    target: Target | None,
+    key: tuple[Any, ...] | None = None,
 ) -> UpgradePath:
-    key = ("path", shape(cluster), minor, id(target))
-    found: UpgradePath | None = context.cache.get(key)
-    if found is None:
-        found = plan_upgrade(
+    """The planner's path from the cluster to `minor`, kept for the run by the cluster's shape.
+
+    A path names its cluster (`UpgradePath.cluster`); the kept one names the first cluster of
+    the shape, so only its steps, add-ons, blocks and warnings may be read from it.
+    """
+    return context.remember(
+        ("path", key or (shape(cluster), minor, id(target))),
+        lambda: plan_upgrade(
             cluster,
             minor,
             addon_targets=target.addons if target is not None else None,
             compat=context.compat.addons,
-            memo=context.cache,
-        )
-        context.cache[key] = found
-    return found
+            memo=context.cache if context.reuse else None,
+        ),
+    )
 
 
 def shape(cluster: ClusterInventory) -> tuple[Any, ...]:
@@ -62,33 +79,44 @@ def shape(cluster: ClusterInventory) -> tuple[Any, ...]:
     The planner reads the provider (not the region), the control plane, every add-on, and of
     a pool its id, name, kubelet, kube-proxy, runtime and which versions its nodes run (not
     how many nodes run each, nor its OS image). Versions keep their raw text (two spellings
-    of one version plan alike but read differently in a step), dicts become sorted pairs.
+    of one version plan alike but read differently in a step); add-ons are frozen models,
+    equal when every field is.
     """
+    plane = cluster.control_plane
     return (
-        cluster.ref.provider,
-        _freeze(cluster.control_plane),
+        cluster.provider,
+        _raw(plane.version),
+        tuple((c.component, _raw(c.version), c.instance) for c in plane.components),
+        tuple(v.raw for v in plane.available_versions),
+        tuple(v.raw for v in plane.upgradable_versions),
+        freeze(plane.support),
         tuple(
             (
                 p.id,
                 p.name,
-                _freeze(p.kubelet_version),
-                _freeze(p.kube_proxy_version),
+                _raw(p.kubelet_version),
+                _raw(p.kube_proxy_version),
                 p.runtime,
                 tuple(sorted(p.versions_seen)),
             )
             for p in cluster.node_pools
         ),
-        _freeze(cluster.addons),
+        cluster.addons,
     )
 
 
-def _freeze(value: Any) -> Any:
+def _raw(version: KubeVersion | None) -> str | None:
+    return None if version is None else version.raw
+
+
+def freeze(value: Any) -> Any:
+    """`value` as a hashable value: models as tuples of fields, versions as raw texts."""
     if isinstance(value, KubeVersion):
         return value.raw
     if isinstance(value, BaseModel):
-        return tuple(_freeze(v) for v in value.__dict__.values())
+        return tuple(freeze(v) for v in value.__dict__.values())
     if isinstance(value, tuple | list):
-        return tuple(_freeze(v) for v in value)
+        return tuple(freeze(v) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+        return tuple(sorted((k, freeze(v)) for k, v in value.items()))
     return value

@@ -9,14 +9,15 @@ are memoised per run: a fleet repeats the same few version combinations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
 from kubedrift.policies.rules.facts import parsed, server_key
 from kubedrift.policies.skew import SkewStatus, SkewVerdict, check
 from kubedrift.versions import KubeVersion
@@ -56,21 +57,17 @@ def _worst(verdicts: list[SkewVerdict]) -> SkewVerdict | None:
     return undetermined[0] if undetermined else None
 
 
-def _finding(
-    info: RuleInfo, cluster: ClusterInventory, component: str, verdict: SkewVerdict, expected: str
-) -> Finding:
+def _draft(info: RuleInfo, component: str, verdict: SkewVerdict, expected: str) -> Draft:
     if verdict.status is SkewStatus.UNDETERMINED:
-        return make_finding(
+        return draft(
             info,
-            cluster,
             component,
             verdict.reason,
             severity=Severity.LOW,
             observed=str(verdict.version),
         )
-    return make_finding(
+    return draft(
         info,
-        cluster,
         component,
         verdict.reason,
         observed=str(verdict.version),
@@ -108,14 +105,21 @@ class SkewKubelet:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         servers = cluster.control_plane.apiserver_versions()
+        served = server_key(servers)
+        out: list[Draft] = []
         for pool in cluster.node_pools:
-            verdicts = [_verdict(self.context, "kubelet", v, servers) for v in _seen(pool)]
-            worst = _worst(verdicts)
-            if worst is not None:
-                expected = "not newer than any API server; within the allowed lag of the newest"
-                yield _finding(self.info, cluster, f"node-pool/{pool.id}", worst, expected)
+            key = ("skew-kubelet", served, pool.id, *_node_key(pool))
+            out.extend(self.context.drafts(key, partial(self._drafts, pool, servers)))
+        return stamp(cluster.key, out)
+
+    def _drafts(self, pool: NodePool, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
+        verdicts = [_verdict(self.context, "kubelet", v, servers) for v in _seen(pool)]
+        worst = _worst(verdicts)
+        if worst is not None:
+            expected = "not newer than any API server; within the allowed lag of the newest"
+            yield _draft(self.info, f"node-pool/{pool.id}", worst, expected)
 
 
 class SkewKubeProxy:
@@ -137,25 +141,39 @@ class SkewKubeProxy:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         servers = cluster.control_plane.apiserver_versions()
+        served = server_key(servers)
         fallback = _addon_kube_proxy(cluster)
+        out: list[Draft] = []
         for pool in cluster.node_pools:
             proxy = pool.kube_proxy_version or fallback
             if proxy is None:
                 continue
-            kubelets: list[KubeVersion | None] = [*_seen(pool)] or [None]
-            verdicts = [
-                _verdict(self.context, "kube-proxy", proxy, servers, kubelet)
-                for kubelet in kubelets
-            ]
-            worst = _worst(verdicts)
-            if worst is not None:
-                expected = (
-                    "not newer than any API server; within the allowed lag of the newest and "
-                    "of its node's kubelet"
-                )
-                yield _finding(self.info, cluster, f"node-pool/{pool.id}", worst, expected)
+            key = ("skew-kube-proxy", served, proxy.raw, pool.id, *_node_key(pool))
+            out.extend(self.context.drafts(key, partial(self._drafts, pool, proxy, servers)))
+        return stamp(cluster.key, out)
+
+    def _drafts(
+        self, pool: NodePool, proxy: KubeVersion, servers: Sequence[KubeVersion]
+    ) -> Iterator[Draft]:
+        kubelets: list[KubeVersion | None] = [*_seen(pool)] or [None]
+        verdicts = [
+            _verdict(self.context, "kube-proxy", proxy, servers, kubelet) for kubelet in kubelets
+        ]
+        worst = _worst(verdicts)
+        if worst is not None:
+            expected = (
+                "not newer than any API server; within the allowed lag of the newest and "
+                "of its node's kubelet"
+            )
+            yield _draft(self.info, f"node-pool/{pool.id}", worst, expected)
+
+
+def _node_key(pool: NodePool) -> tuple[object, ...]:
+    """What `_seen` reads of a pool: its node versions (in order) and its kubelet's text."""
+    kubelet = pool.kubelet_version
+    return (tuple(pool.versions_seen), None if kubelet is None else kubelet.raw)
 
 
 def _addon_kube_proxy(cluster: ClusterInventory) -> KubeVersion | None:
@@ -186,8 +204,19 @@ class SkewControlPlaneComponents:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
-        servers = cluster.control_plane.apiserver_versions()
+    ) -> Iterable[Finding]:
+        plane = cluster.control_plane
+        if not plane.components:
+            return ()
+        servers = plane.apiserver_versions()
+        parts = tuple(
+            (c.component, c.version and c.version.raw, c.instance) for c in plane.components
+        )
+        key = ("skew-cp", server_key(servers), parts)
+        return stamp(cluster.key, self.context.drafts(key, partial(self._drafts, cluster, servers)))
+
+    def _drafts(self, cluster: ClusterInventory, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
+        """Reads of the cluster only its control-plane components (the memo key's)."""
         for item in cluster.control_plane.components:
             if item.component not in self._COMPONENTS or item.version is None:
                 continue
@@ -198,7 +227,7 @@ class SkewControlPlaneComponents:
             if item.instance:
                 component += f"/{item.instance}"
             expected = "not newer than any API server; at most 1 minor older than the newest"
-            yield _finding(self.info, cluster, component, verdict, expected)
+            yield _draft(self.info, component, verdict, expected)
 
 
 class SkewApiserverHa:
@@ -221,17 +250,22 @@ class SkewApiserverHa:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         servers = cluster.control_plane.apiserver_versions()
+        if len(servers) < 2:
+            return ()
+        key = ("skew-ha", server_key(servers))
+        return stamp(cluster.key, self.context.drafts(key, partial(self._drafts, servers)))
+
+    def _drafts(self, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
         distinct = sorted(set(servers))
         if len(distinct) < 2:
             return
         shown = ", ".join(str(s) for s in sorted(servers))
         verdict = _verdict(self.context, "kube-apiserver", distinct[-1], servers)
         if verdict.status is SkewStatus.ALLOWED:
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 "control-plane/kube-apiserver",
                 f"API servers run mixed versions ({shown}): an upgrade in progress or stuck",
                 severity=Severity.LOW,
@@ -242,9 +276,8 @@ class SkewApiserverHa:
                 ),
             )
             return
-        yield _finding(
+        yield _draft(
             self.info,
-            cluster,
             "control-plane/kube-apiserver",
             verdict,
             "API servers within 1 minor of each other",

@@ -10,7 +10,7 @@ decided by a published estimate, said so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -18,9 +18,10 @@ from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportDate, SupportWindow
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
 from kubedrift.policies.rules.facts import oldest_apiserver
-from kubedrift.versions import MinorVersion
+from kubedrift.policies.rules.remedy import freeze
+from kubedrift.versions import KubeVersion, MinorVersion
 
 COMPONENT = "control-plane"
 
@@ -45,10 +46,24 @@ class EndOfSupport:
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterator[Finding]:
+    ) -> Iterable[Finding]:
         current = oldest_apiserver(cluster)
         if current is None:
-            return
+            return ()
+        key = (
+            "end-of-support",
+            current.raw,
+            target.end_of_support,
+            cluster.provider,
+            freeze(cluster.control_plane.support),
+        )
+        compute = lambda: self._drafts(cluster, current, target, now)  # noqa: E731
+        return stamp(cluster.key, self.context.drafts(key, compute))
+
+    def _drafts(
+        self, cluster: ClusterInventory, current: KubeVersion, target: Target, now: datetime
+    ) -> Iterator[Draft]:
+        """Reads of the cluster only its provider and live support window (the memo key's)."""
         minor = current.minor_version
         today = now.date()
         policy = target.end_of_support
@@ -59,9 +74,8 @@ class EndOfSupport:
         end, how = _date(window.end_of_support)
         final, _ = _date(window.support_ends)
         if end is None:
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 COMPONENT,
                 f"could not determine when {minor} reaches end of support ({source}: "
                 f"{window.end_of_support.note or 'no date published'})",
@@ -90,9 +104,8 @@ class EndOfSupport:
             severity = Severity.MEDIUM
         else:
             return
-        yield make_finding(
+        yield draft(
             self.info,
-            cluster,
             COMPONENT,
             summary,
             severity=severity,
@@ -134,21 +147,19 @@ class EndOfSupport:
         today: date,
         calendar: str,
         source: str,
-    ) -> Iterator[Finding]:
+    ) -> Iterator[Draft]:
         provider = cluster.ref.provider if calendar == "provider" else "upstream"
         if self.context.calendar.is_supported(provider, minor, today) is False:
-            yield make_finding(
+            yield draft(
                 self.info,
-                cluster,
                 COMPONENT,
                 f"{minor} is older than every minor the {source} lists, all past end of support",
                 observed=str(minor),
                 remedy=make_remedy(summary=f"upgrade off {minor}"),
             )
             return
-        yield make_finding(
+        yield draft(
             self.info,
-            cluster,
             COMPONENT,
             f"could not determine the end of support of {minor}: the {source} does not list it",
             severity=Severity.LOW,
