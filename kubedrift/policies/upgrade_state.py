@@ -169,13 +169,47 @@ def subjects(state: ClusterState) -> Iterable[SkewSubject]:
             )
 
 
+_Minor = tuple[int, int] | None
+# States known to have no problem, by `_signature` (bounded like skew_memo's tables).
+_clean: set[tuple[object, ...]] = set()
+_LIMIT = 1 << 16
+
+
+def _minor(version: KubeVersion | None) -> _Minor:
+    return None if version is None else (version.major, version.minor)
+
+
+def _signature(state: ClusterState, nodes_only: bool) -> tuple[object, ...]:
+    """What "the state has no skew problem" depends on: minors only (`skew_memo.allows`)."""
+    return (
+        nodes_only,
+        frozenset((v.major, v.minor) for v in state.apiservers),
+        tuple((name, v.major, v.minor) for name, v in state.clients),
+        tuple((_minor(p.kubelet), _minor(p.kube_proxy)) for p in state.pools),
+    )
+
+
 def problems(state: ClusterState, *, nodes_only: bool = False) -> tuple[SkewVerdict, ...]:
     """Every verdict of the state that is not "allowed" (violations and undetermined ones).
 
     `nodes_only`: only the node components (kubelet, kube-proxy) against every API server;
     the API servers' spread and the control plane's own components are left out (the middle
     of a provider's jump, where the provider replaces the control plane in one operation).
+    A state without problems is remembered by its minors: the planner asks about many states
+    that differ from known clean ones only in patches and texts.
     """
+    signature = _signature(state, nodes_only)
+    if signature in _clean:
+        return ()
+    found = _problems(state, nodes_only)
+    if not found:
+        if len(_clean) >= _LIMIT:
+            _clean.clear()
+        _clean.add(signature)
+    return found
+
+
+def _problems(state: ClusterState, nodes_only: bool) -> tuple[SkewVerdict, ...]:
     if nodes_only:
         nodes = (s for s in subjects(state) if s.where != CONTROL_PLANE)
         return tuple(
