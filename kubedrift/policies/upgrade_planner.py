@@ -1,0 +1,288 @@
+"""The upgrade-path planner's working state: one control-plane step after the other, the node
+pools and kube-proxy moved when the skew policy requires it, the end of the path. The order of
+an upgrade is documented in `kubedrift.policies.upgrade_path` (the public entry point) and
+docs/upgrade-path.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any
+
+from kubedrift.model.findings import StepAction, UpgradeStep
+from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.plan import AddonTarget
+from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
+from kubedrift.model.upgrades import UpgradePath
+from kubedrift.policies.addon_compat import AddonCompat
+from kubedrift.policies.node_strategy import choose_strategy
+from kubedrift.policies.provider_offer import OfferedStep, next_step
+from kubedrift.policies.skew import Component
+from kubedrift.policies.skew_memo import allows, verdict
+from kubedrift.policies.upgrade_addons import classify_step, kube_proxy_decision
+from kubedrift.policies.upgrade_state import (
+    KUBE_PROXY,
+    ClusterState,
+    PoolState,
+    apply,
+    pool_component,
+    problems,
+    rolling,
+    state_of,
+    version_of,
+)
+from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, kube_proxy_fitting
+from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps
+
+
+class Planner:
+    """One cluster's path in the making: its state, the steps so far and the warnings."""
+
+    def __init__(
+        self,
+        inventory: ClusterInventory,
+        target: MinorVersion,
+        offered: Sequence[KubeVersion],
+        addon_targets: Mapping[str, AddonTarget],
+        node_strategies: Mapping[str, NodeStrategy],
+    ) -> None:
+        self.inv = inventory
+        self.target = target
+        self.offered = tuple(offered)
+        self.addon_targets = addon_targets
+        self.node_strategies = node_strategies
+        self.state = state_of(inventory)
+        self.steps: list[UpgradeStep] = []
+        self.warnings: list[str] = []
+        self.pools = {p.id: p for p in inventory.node_pools}
+        self.memo: MutableMapping[Any, Any] | None = None
+        self._seen: tuple[ClusterState, tuple[str, ...]] | None = None
+
+    def _reasons(self, state: ClusterState) -> tuple[str, ...]:
+        """The reasons of `state`'s skew problems; the last state's are kept (asked twice)."""
+        if self._seen is None or self._seen[0] is not state:
+            self._seen = (state, tuple(p.reason for p in problems(state)))
+        return self._seen[1]
+
+    def _path(
+        self, blocked: Sequence[str] = (), addons: Sequence[AddonDecision] = ()
+    ) -> UpgradePath:
+        return UpgradePath(
+            cluster=self.inv.key,
+            current=tuple(v.raw for v in self.inv.control_plane.apiserver_versions()),
+            target=self.target,
+            steps=tuple(s.model_copy(update={"order": i}) for i, s in enumerate(self.steps, 1)),
+            addons=tuple(addons),
+            blocked_by=tuple(blocked),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+        )
+
+    def run(self, compat: AddonCompat) -> UpgradePath:
+        self.compat = compat
+        if not self.state.apiservers:
+            return self._path(["the control plane's version is unknown: no path can be planned"])
+        oldest, newest = self.state.oldest, self.state.newest
+        try:
+            minor_steps(newest, self.target)  # refuses downgrades and major changes
+        except InvalidUpgradePath as error:
+            return self._path([str(error)])
+        if newest.minor - oldest.minor > 1 or newest.major != oldest.major:
+            return self._path(
+                [
+                    f"the API servers ({oldest}, {newest}) are more than one minor apart: the "
+                    "cluster is out of the skew policy before any upgrade; repair it first"
+                ]
+            )
+        for before in problems(self.state):
+            self.warnings.append(f"before the path: {before.reason}")
+        for pool in self.state.pools:
+            if pool.kubelet is None:
+                self.warnings.append(
+                    f"node pool {pool.name}: kubelet version unknown, so the skew policy is "
+                    "not checked for it; it is replaced at the end"
+                )
+        current, first = oldest.minor_version, True
+        while current < self.target:
+            # An HA roll already under way is finished first, to the minor it is rolling to.
+            step = next_step(
+                self.inv,
+                self.offered,
+                current,
+                self.target,
+                first=first,
+                allow_jump=oldest.minor_version == newest.minor_version or not first,
+            )
+            self._control_plane_step(step, last=step.minor == self.target)
+            current, first = step.minor, False
+        return self._path(addons=self._finish())
+
+    # --- one control-plane step ----------------------------------------------------------
+
+    def _control_plane_step(self, offer: OfferedStep, *, last: bool) -> None:
+        minor, version = offer.minor, offer.version
+        new = version_of(version)
+        roll = rolling(self.state, new)
+        for pool in self.state.pools:
+            if pool.kubelet is None:
+                continue
+            if allows(Component.KUBELET, pool.kubelet, roll.apiservers):
+                continue
+            if pool.kubelet.minor_version < self.state.oldest.minor_version:
+                why = verdict(Component.KUBELET, pool.kubelet, roll.apiservers).reason
+                self._pool_step(
+                    pool, f"required before the control plane moves to {minor}: {why}", also=(roll,)
+                )
+        self._fit_kube_proxy(roll, minor)
+        # A provider's jump replaces the control plane in one operation: the API servers of
+        # both minors never serve side by side, so only the nodes are checked against both.
+        known = set(self._reasons(self.state))
+        for problem in problems(rolling(self.state, new), nodes_only=bool(offer.skipped)):
+            if problem.reason not in known:
+                self.warnings.append(f"while the control plane rolls to {minor}: {problem.reason}")
+        old = self.state.oldest
+        servers = sorted({v.raw for v in self.state.apiservers})
+        if old.minor_version < minor == self.state.newest.minor_version:
+            reason = f"finishes the HA roll: API servers {', '.join(servers)} all reach {minor}"
+        elif offer.jump is not None:
+            reason = offer.jump
+        else:
+            reason = f"the control plane moves one minor at a time: {old.minor_version} -> {minor}"
+        if last:
+            reason += " (the target)"
+        decisions = self._classify(
+            minor, after=apply(self.state, control_plane_step(version, old, reason))
+        )
+        step = control_plane_step(version, old, reason).model_copy(
+            update={
+                "addons": decisions,
+                "blocked_by": (offer.blocked,) if offer.blocked else (),
+                "warnings": (offer.warning,) if offer.warning else (),
+            }
+        )
+        self._add(step)
+        for decision in decisions:
+            if decision.need is AddonNeed.REQUIRED and decision.name != KUBE_PROXY and not last:
+                self.warnings.append(
+                    f"{decision.name} is required at {minor}: {decision.reason}; upgrade it "
+                    "right after this control-plane step"
+                )
+
+    def _pool_step(self, pool: PoolState, reason: str, also: Sequence[ClusterState] = ()) -> None:
+        """Move `pool` to the control plane's current version, kube-proxy along if it must."""
+        to = self.state.oldest
+        inventory_pool = self.pools[pool.id]
+        choice = choose_strategy(
+            inventory_pool,
+            to.minor_version,
+            provider=self.inv.ref.provider,
+            override=self.node_strategies.get(pool.id),
+        )
+        decisions: tuple[AddonDecision, ...] = ()
+        if pool.kube_proxy is not None:
+            servers = [v for s in (self.state, *also) for v in s.apiservers]
+            if not allows(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to):
+                why = verdict(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to)
+                decisions = (
+                    AddonDecision(
+                        name=KUBE_PROXY,
+                        kind="proxy",
+                        need=AddonNeed.REQUIRED,
+                        from_version=pool.kube_proxy.raw,
+                        to_version=to.raw,
+                        reason=f"moves with the kubelet on these nodes: {why.reason}",
+                        source="skew policy",
+                    ),
+                )
+        action: StepAction = (
+            "replace_node_pool"
+            if choice.strategy is NodeStrategy.REPLACEMENT
+            else "upgrade_node_pool"
+        )
+        self._add(
+            UpgradeStep(
+                order=1,
+                action=action,
+                component=pool_component(pool.id),
+                from_version=None if pool.kubelet is None else pool.kubelet.raw,
+                to_version=to.raw,
+                reason=f"{pool.name}: {reason}",
+                addons=decisions,
+                strategy=choice,
+            )
+        )
+
+    def _fit_kube_proxy(self, roll: ClusterState, minor: MinorVersion) -> None:
+        """Move kube-proxy before the control plane when the roll would break its rules."""
+        bad = [
+            verdict(Component.KUBE_PROXY, p.kube_proxy, roll.apiservers, kubelet_version=p.kubelet)
+            for p in self.state.pools
+            if p.kube_proxy is not None
+            and not allows(
+                Component.KUBE_PROXY, p.kube_proxy, roll.apiservers, kubelet_version=p.kubelet
+            )
+        ]
+        if not bad:
+            return
+        fit = kube_proxy_fitting(self.state, roll)
+        if fit is None:
+            # One DaemonSet cannot fit pools this far apart: bring the lagging pools to the
+            # control plane first; kube-proxy at the control plane's minor then fits them all.
+            for pool in self.state.pools:
+                if (
+                    pool.kubelet is not None
+                    and pool.kubelet.minor_version < self.state.oldest.minor_version
+                ):
+                    self._pool_step(
+                        pool,
+                        f"required before the control plane moves to {minor}: no kube-proxy "
+                        f"version fits every pool's kubelet ({bad[0].reason})",
+                        also=(roll,),
+                    )
+            fit = kube_proxy_fitting(self.state, roll)
+        if fit is None or all(
+            p.kube_proxy is None or p.kube_proxy.minor_version == fit.minor_version
+            for p in self.state.pools
+        ):
+            return
+        current = next(p.kube_proxy for p in self.state.pools if p.kube_proxy is not None)
+        reason = f"required before the control plane moves to {minor}: {bad[0].reason}"
+        decision = kube_proxy_decision(AddonNeed.REQUIRED, current, fit.raw, reason)
+        self._add(addon_step(decision, reason))
+
+    # --- add-ons and the end -------------------------------------------------------------
+
+    def _classify(self, minor: MinorVersion, *, after: ClusterState) -> tuple[AddonDecision, ...]:
+        return classify_step(
+            self.inv.addons,
+            minor,
+            after=after,
+            at_target=minor == self.target,
+            compat=self.compat,
+            addon_targets=self.addon_targets,
+            memo=self.memo,
+        )
+
+    def _finish(self) -> tuple[AddonDecision, ...]:
+        """Pools to the target, then kube-proxy, then the add-ons the target requires."""
+        if self.state.oldest.minor_version != self.target:
+            return ()  # the path stopped early (blocked); nothing is at the target
+        for pool in self.state.pools:
+            if pool.kubelet is None or pool.kubelet.minor_version < self.target:
+                done = any(s.component == pool_component(pool.id) for s in self.steps)
+                why = "at the end: every node pool joins the control plane at the target"
+                if not done:
+                    why += "; held back until now, so the pool is upgraded once"
+                self._pool_step(pool, why)
+        decisions = self._classify(self.target, after=self.state)
+        for decision in decisions:
+            if decision.need is AddonNeed.REQUIRED:
+                self._add(addon_step(decision, f"after the node pools: {decision.reason}"))
+        return decisions
+
+    def _add(self, step: UpgradeStep) -> None:
+        before = set(self._reasons(self.state))
+        self.steps.append(step)
+        self.state = apply(self.state, step)
+        for reason in self._reasons(self.state):
+            if reason not in before:
+                self.warnings.append(f"after {step.component} -> {step.to_version}: {reason}")
