@@ -121,6 +121,7 @@ class DingTalkNotifier:
             with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as exc:
+            exc.close()  # it holds the response and its socket
             # HTTPError keeps the URL (with the token) in .filename: do not chain it.
             raise DeliveryError(f"{sink}: HTTP {exc.code}", retryable=exc.code >= 500) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:

@@ -152,11 +152,15 @@ class SlackNotifier:
         except SlackApiError as exc:
             status = exc.response.status_code
             data = exc.response.data
-            error = str(data.get("error", "")) if isinstance(data, dict) else f"HTTP {status}"
-            retryable = status == 429 or status >= 500 or error in _TRANSIENT
+            error = str(data.get("error", "")) if isinstance(data, dict) else ""
+            # slack-sdk reports a body it could not parse (a proxy's HTML page) as an error
+            # string: a gateway's hiccup, worth another try.
+            unreadable = error.startswith("Received a response in a non-JSON format")
+            retryable = status == 429 or status >= 500 or error in _TRANSIENT or unreadable
             after = _retry_after(exc.response.headers) if retryable else None
+            said = "unreadable answer" if unreadable else error
             raise DeliveryError(
-                f"{sink}: {error or 'HTTP ' + str(status)}", retryable=retryable, retry_after=after
+                f"{sink}: HTTP {status} {said}".rstrip(), retryable=retryable, retry_after=after
             ) from None
         except SlackClientError as exc:
             raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None

@@ -1,0 +1,215 @@
+"""Fake chat services for the notifiers' contract tests: Slack's Web API and incoming
+webhooks, and a DingTalk custom robot.
+
+Both check what the real services check (a Slack bot token, channel and Block Kit limits; a
+DingTalk access token, the HMAC signature and its timestamp's freshness, the keyword rule,
+20 messages a minute per robot, a call quota) and answer in the services' wire forms, so the
+real slack-sdk and our DingTalk client meet the same failures as in the field. Accepted
+messages are recorded in `messages` for assertions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kubedrift.sim.server import FakeServer, Fault, Request, Response
+
+_JSON = {"Content-Type": "application/json; charset=utf-8"}
+_TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _json(status: int, body: object, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(status, json.dumps(body).encode(), {**_JSON, **(headers or {})})
+
+
+def _text(status: int, body: str, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(status, body.encode(), {**_TEXT, **(headers or {})})
+
+
+def _block_problem(body: Mapping[str, Any]) -> str | None:
+    """What Slack would reject in a message's blocks, if anything."""
+    blocks = body.get("blocks") or []
+    if not body.get("text") and not blocks:
+        return "no_text"
+    if len(blocks) > 50:
+        return "invalid_blocks"
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header" and len(block["text"]["text"]) > 150:
+            return "invalid_blocks"
+        if kind == "section" and not 0 < len(block["text"]["text"]) <= 3000:
+            return "invalid_blocks"
+    return None
+
+
+class SlackFakeServer(FakeServer):
+    """`POST /api/chat.postMessage` (bot token) and `POST /services/...` (incoming webhooks)."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        *,
+        tokens: frozenset[str] = frozenset({"xoxb-test"}),
+        channels: frozenset[str] = frozenset({"#k8s-upgrades"}),
+        webhooks: frozenset[str] = frozenset({"/services/T0001/B0001/sim"}),
+        **server: Any,
+    ) -> None:
+        super().__init__(**server)
+        self.tokens, self.channels, self.webhooks = tokens, channels, webhooks
+        self.messages: list[dict[str, Any]] = []
+
+    def operation_of(self, request: Request) -> tuple[str, str | None]:
+        if request.path.startswith("/services/"):
+            return "webhook", None
+        return request.path.removeprefix("/api/"), self._channel(request)
+
+    def rate_limit_key(self, request: Request) -> str:
+        # chat.postMessage allows about one message a second per channel.
+        return self._channel(request) or request.path
+
+    @staticmethod
+    def _channel(request: Request) -> str | None:
+        try:
+            channel = json.loads(request.body or b"{}").get("channel")
+        except (ValueError, AttributeError):
+            return None
+        return channel if isinstance(channel, str) else None
+
+    def route(self, request: Request, operation: str) -> Response:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None
+        if operation == "webhook":
+            if request.path not in self.webhooks:
+                return _text(404, "no_service")
+            if not isinstance(body, dict):
+                return _text(400, "invalid_payload")
+            if problem := _block_problem(body):
+                return _text(400, problem)
+            self.messages.append({"webhook": request.path, **body})
+            return _text(200, "ok")
+        if operation != "chat.postMessage":
+            return _json(404, {"ok": False, "error": "unknown_method"})
+        auth = request.header("authorization") or ""
+        if auth.removeprefix("Bearer ") not in self.tokens:
+            return _json(200, {"ok": False, "error": "invalid_auth"})
+        if not isinstance(body, dict):
+            return _json(200, {"ok": False, "error": "invalid_json"})
+        if body.get("channel") not in self.channels:
+            return _json(200, {"ok": False, "error": "channel_not_found"})
+        if problem := _block_problem(body):
+            return _json(200, {"ok": False, "error": problem})
+        self.messages.append(body)
+        ts = f"{time.time():.6f}"
+        return _json(200, {"ok": True, "channel": body["channel"], "ts": ts})
+
+    def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
+        webhook = operation == "webhook"
+        if fault.kind == "throttle":
+            after = {"Retry-After": str(int(fault.retry_after or 1))}
+            if webhook:
+                return _text(429, "rate_limited", after)
+            return _json(429, {"ok": False, "error": "ratelimited"}, after)
+        if fault.kind == "auth":
+            if webhook:
+                return _text(403, "invalid_token")
+            return _json(200, {"ok": False, "error": "invalid_auth"})
+        if fault.kind == "not_found":
+            if webhook:
+                return _text(404, "no_service")
+            return _json(200, {"ok": False, "error": "channel_not_found"})
+        if fault.kind == "malformed":
+            return _text(200, "<html>upstream said something odd</html>")
+        return _text(503, "service unavailable")  # server_error, and a timeout's late answer
+
+
+class DingTalkFakeServer(FakeServer):
+    """`POST /robot/send?access_token=...[&timestamp=...&sign=...]`, DingTalk's custom robot.
+
+    `robots` maps each access token to its signing secret (None: unsigned). `quota` is the
+    robot's remaining call quota (90030 once spent); `clock` is the server's wall clock.
+    """
+
+    name = "dingtalk"
+
+    def __init__(
+        self,
+        *,
+        robots: Mapping[str, str | None],
+        keyword: str | None = None,
+        per_minute: int = 20,
+        quota: int | None = None,
+        clock: Callable[[], float] = time.time,
+        **server: Any,
+    ) -> None:
+        super().__init__(**server)
+        self.robots = dict(robots)
+        self.keyword, self.per_minute, self.quota, self.clock = keyword, per_minute, quota, clock
+        self.messages: list[dict[str, Any]] = []
+        self._sent: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def operation_of(self, request: Request) -> tuple[str, str | None]:
+        return "robot.send", request.query.get("access_token")
+
+    def route(self, request: Request, operation: str) -> Response:
+        token = request.query.get("access_token", "")
+        if request.path != "/robot/send" or token not in self.robots:
+            return _json(200, {"errcode": 300001, "errmsg": "token is not exist"})
+        secret = self.robots[token]
+        if secret is not None and (refused := self._signature_problem(request, secret)):
+            return _json(200, {"errcode": 310000, "errmsg": refused})
+        try:
+            body = json.loads(request.body)
+            title, text = body["markdown"]["title"], body["markdown"]["text"]
+        except (ValueError, KeyError, TypeError):
+            return _json(200, {"errcode": 40035, "errmsg": "缺少参数 json"})
+        if self.keyword and self.keyword not in f"{title}{text}":
+            return _json(200, {"errcode": 310000, "errmsg": "keywords not in content"})
+        with self._lock:
+            if self.quota is not None and self.quota <= 0:
+                return _json(200, {"errcode": 90030, "errmsg": "webhook over limit"})
+            now = self.clock()
+            window = self._sent.setdefault(token, deque())
+            while window and now - window[0] >= 60:
+                window.popleft()
+            if len(window) >= self.per_minute:
+                message = f"send too fast, exceed {self.per_minute} times per minute"
+                return _json(200, {"errcode": 130101, "errmsg": message})
+            window.append(now)
+            if self.quota is not None:
+                self.quota -= 1
+            self.messages.append({"token": token, **body})
+        return _json(200, {"errcode": 0, "errmsg": "ok"})
+
+    def _signature_problem(self, request: Request, secret: str) -> str | None:
+        raw, given = request.query.get("timestamp", ""), request.query.get("sign", "")
+        if not raw.isdigit() or not given:
+            return "sign not match"
+        # DingTalk refuses timestamps more than an hour from its own clock.
+        if abs(self.clock() * 1000 - int(raw)) > 3_600_000:
+            return "timestamp is invalid"
+        digest = hmac.new(secret.encode(), f"{raw}\n{secret}".encode(), hashlib.sha256).digest()
+        expected = base64.b64encode(digest).decode()
+        return None if hmac.compare_digest(expected, given) else "sign not match"
+
+    def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
+        if fault.kind == "throttle":
+            return _json(200, {"errcode": 130101, "errmsg": "send too fast"})
+        if fault.kind == "auth":
+            return _json(200, {"errcode": 310000, "errmsg": "sign not match"})
+        if fault.kind == "not_found":
+            return _json(200, {"errcode": 300001, "errmsg": "token is not exist"})
+        if fault.kind == "malformed":
+            return _text(200, "<html>gateway</html>")
+        return _text(502, "bad gateway")
