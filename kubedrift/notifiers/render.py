@@ -313,7 +313,8 @@ def _top(event: DriftEvent, cat: Catalog) -> str:
     """The worst event of a cluster, short: a digest line must fit on one phone line."""
     if event.type is EventType.VERSION_CHANGED:
         return _item(event, NotifyContext(), cat)[0]
-    text = _summary(event, cat)
+    rule = event.finding.rule if event.finding else ""
+    text = cat.rule(rule) or _summary(event, cat)
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
 
 

@@ -38,7 +38,7 @@ STRINGS: dict[str, str] = {
     "summary.none": "{rule}（{component}）",
     "item.finding": "**{severity}** {summary}",
     "item.escalated": "**{severity}**（原为{previous}）{summary}",
-    "item.resolved": "**已恢复** {summary}（{since} 发现）",
+    "item.resolved": "**已恢复** {summary}，{since} 发现",
     "item.removed": "**已恢复** {summary}（集群已移除）",
     "item.version": "版本变更：{changes}",
     "item.source_failed": "**采集失败** 数据源 {source}：{reason}，{message}",
