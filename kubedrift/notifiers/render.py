@@ -19,17 +19,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
-from kubedrift.model.events import DriftEvent, EventType, ResolveReason
-from kubedrift.model.findings import Remedy, Severity, UpgradeStep
+from kubedrift.model.events import DriftEvent, EventType
+from kubedrift.model.findings import Severity
 from kubedrift.notifiers.base import Locale, Message, MessageKind, event_severity, message_key
 from kubedrift.notifiers.context import ClusterInfo, NotifyContext
+from kubedrift.notifiers.phrases import clip, item, summary
 from kubedrift.notifiers.templates import Catalog, catalog
 
 DIGEST_AFTER = 5
 MAX_ITEMS = 12
-# Long lines make chat messages unreadable on a phone, and Slack caps a block at 3000.
-_MAX_LINE = 280
-_REMEDY_STEPS = 2
 
 _RESOLVING = frozenset({EventType.DRIFT_RESOLVED, EventType.SOURCE_RECOVERED})
 # The order changes are counted in a title, and items listed within a severity.
@@ -108,80 +106,6 @@ def _changes(events: Sequence[DriftEvent], cat: Catalog, *, clusters: bool = Fal
     return cat.t("sep").join(parts)
 
 
-def _clip(line: str) -> str:
-    return line if len(line) <= _MAX_LINE else line[: _MAX_LINE - 1].rstrip() + "…"
-
-
-def _summary(event: DriftEvent, cat: Catalog) -> str:
-    rule = event.finding.rule if event.finding else event.detail.get("rule", "")
-    component = event.finding.component if event.finding else event.detail.get("component", "")
-    observed, expected = event.detail.get("observed"), event.detail.get("expected")
-    form = {
-        (True, True): "both",
-        (True, False): "observed",
-        (False, True): "expected",
-        (False, False): "none",
-    }[(observed is not None, expected is not None)]
-    return cat.t(
-        f"summary.{form}",
-        text=event.summary,
-        rule=cat.rule(rule) or rule,
-        component=component,
-        observed=observed,
-        expected=expected,
-    )
-
-
-def _short(component: str) -> str:
-    for prefix in ("node-pool/", "addon/"):
-        if component.startswith(prefix):
-            return component.removeprefix(prefix)
-    return component
-
-
-def _step(step: UpgradeStep, cat: Catalog) -> str:
-    versions = (
-        f"{step.from_version} → {step.to_version}" if step.from_version else f"→ {step.to_version}"
-    )
-    phrase = cat.t(f"step.{step.action}", component=_short(step.component), versions=versions)
-    return f"{step.order}. {phrase}"
-
-
-def _remedy(remedy: Remedy, cat: Catalog) -> str:
-    if not remedy.steps:
-        return cat.t("remedy", steps=remedy.summary)
-    shown = [_step(s, cat) for s in remedy.steps[:_REMEDY_STEPS]]
-    text = cat.t("list_sep").join(shown)
-    if len(remedy.steps) > _REMEDY_STEPS:
-        text += cat.plural("remedy.more", len(remedy.steps) - _REMEDY_STEPS)
-    return cat.t("remedy", steps=text)
-
-
-def _item(event: DriftEvent, context: NotifyContext, cat: Catalog) -> list[str]:
-    """The line telling one event, and its remedy line when it has one."""
-    severity = cat.t(f"severity.{event_severity(event).value}")
-    if event.type is EventType.VERSION_CHANGED:
-        moved = [f"{part} {change.replace(' -> ', ' → ')}" for part, change in event.detail.items()]
-        return [_clip(cat.t("item.version", changes=cat.t("list_sep").join(sorted(moved))))]
-    if event.type is EventType.DRIFT_RESOLVED:
-        if event.resolved_reason is ResolveReason.CLUSTER_REMOVED:
-            return [_clip(cat.t("item.removed", summary=_summary(event, cat)))]
-        since = event.detail.get("opened_at", "")[:10]
-        return [_clip(cat.t("item.resolved", summary=_summary(event, cat), since=since))]
-    if event.type is EventType.DRIFT_ESCALATED and event.previous_severity is not None:
-        previous = cat.t(f"severity.{event.previous_severity.value}")
-        line = cat.t(
-            "item.escalated", severity=severity, previous=previous, summary=_summary(event, cat)
-        )
-    else:
-        line = cat.t("item.finding", severity=severity, summary=_summary(event, cat))
-    lines = [_clip(line)]
-    remedy = context.remedies.get(str(event.finding)) if event.finding else None
-    if remedy is not None:
-        lines.append(_clip(_remedy(remedy, cat)))
-    return lines
-
-
 def _where(info: ClusterInfo, cat: Catalog) -> str:
     place = cat.t("sep").join(p for p in (info.provider, info.region) if p)
     parts = [cat.t("context.cluster", name=info.name, where=place)]
@@ -209,7 +133,7 @@ def _message(
 
 
 def _capped(items: list[list[str]], max_items: int, more: str, cat: Catalog) -> tuple[str, ...]:
-    lines = [line for item in items[:max_items] for line in item]
+    lines = [line for told in items[:max_items] for line in told]
     if len(items) > max_items:
         lines.append(cat.t(more, n=len(items) - max_items))
     return tuple(lines)
@@ -241,7 +165,7 @@ def _cluster(
             changes=_changes(ordered, cat),
         ),
         context=_where(info, cat),
-        lines=_capped([_item(e, context, cat) for e in ordered], max_items, "more.items", cat),
+        lines=_capped([item(e, context, cat) for e in ordered], max_items, "more.items", cat),
         link=link,
         link_label=cat.t("link.cluster") if link else None,
         clusters=(info.key,),
@@ -280,7 +204,7 @@ def _digest(
                 changes=changes,
                 top=_top(events[0], cat),
             )
-        items.append([_clip(line)])
+        items.append([clip(line)])
     owners = Counter(info.owner or cat.t("context.no_owner") for info in infos.values())
     counted = [cat.t("context.owner_count", owner=o, n=n) for o, n in owners.most_common()]
     distinct = {info.owner for info in infos.values()}
@@ -296,7 +220,7 @@ def _digest(
         everything,
         cat,
         title=title,
-        context=_clip(cat.t("context.owners", owners=_owner_sep(cat).join(counted))),
+        context=clip(cat.t("context.owners", owners=_owner_sep(cat).join(counted))),
         lines=_capped(items, max_items, "more.clusters", cat),
         link=link,
         link_label=cat.t("link.fleet") if link else None,
@@ -312,9 +236,9 @@ def _owner_sep(cat: Catalog) -> str:
 def _top(event: DriftEvent, cat: Catalog) -> str:
     """The worst event of a cluster, short: a digest line must fit on one phone line."""
     if event.type is EventType.VERSION_CHANGED:
-        return _item(event, NotifyContext(), cat)[0]
+        return item(event, NotifyContext(), cat)[0]
     rule = event.finding.rule if event.finding else ""
-    text = cat.rule(rule) or _summary(event, cat)
+    text = cat.rule(rule) or summary(event, cat)
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
 
 
@@ -330,7 +254,7 @@ def _sources(events: Sequence[DriftEvent], cat: Catalog, max_items: int) -> Mess
             raw, message = event.detail.get("reason", "?"), event.detail.get("message", "")
             reason = cat.t(f"reason.{raw}") if f"reason.{raw}" in cat.strings else raw
             line = cat.t("item.source_failed", source=source, reason=reason, message=message)
-        items.append([_clip(line)])
+        items.append([clip(line)])
     return _message(
         "source",
         ordered,

@@ -3,6 +3,8 @@ grouping per sink; and the settings file's `notifiers:` / `routes:` sections."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kubedrift.errors import SettingsError
@@ -160,3 +162,21 @@ def test_settings_sections() -> None:
 def test_settings_problems(change: tuple[str, str], said: str) -> None:
     with pytest.raises(SettingsError, match=said):
         parse_settings(SETTINGS.replace(*change))
+
+
+def test_the_documented_settings_load() -> None:
+    doc = (Path(__file__).parents[3] / "docs" / "notifiers.md").read_text(encoding="utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    settings = parse_settings("sources:\n  - {name: sim, type: simulated}\n" + example)
+    assert [n.name for n in settings.notifiers] == [
+        "slack-platform",
+        "slack-payments",
+        "dingtalk-payments",
+    ]
+    assert settings.routes is not None
+    assert [r.name for r in settings.routes.all_rules()] == [
+        "critical-to-platform",
+        "payments-prod",
+        "owner:team-shop",
+        "owner:team-data",
+    ]
