@@ -170,10 +170,15 @@ class FakeServer(ABC):
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread is not None:
+        # socketserver's shutdown() waits forever for a serve loop that is not running, so
+        # it is only asked of a live loop, and never waited on for more than a few seconds.
+        if self._thread is not None and self._thread.is_alive():
+            stopper = threading.Thread(target=self._httpd.shutdown, daemon=True)
+            stopper.start()
+            stopper.join(timeout=5)
             self._thread.join(timeout=5)
+        self._thread = None
+        self._httpd.server_close()
 
     @contextmanager
     def running(self) -> Iterator[FakeServer]:
