@@ -20,6 +20,7 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
     "taskName",
+    "color_message",  # uvicorn's copy of the message with terminal colours
 }
 _MASK = "***"
 # A secret shorter than this would mask ordinary words; such a value is no secret anyway.
