@@ -74,11 +74,13 @@ def create_app(
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     def clusters(request: Request) -> Response:
-        states = store.open_states()
+        by_cluster: dict[str, list[DriftState]] = {}
+        for state in store.open_states():
+            by_cluster.setdefault(state.key.cluster, []).append(state)
         health = store.source_states()
         out = []
         for key, inventory in store.latest_inventories().items():
-            mine = [s for s in states if s.key.cluster == key]
+            mine = by_cluster.get(key, [])
             worst = max((s.severity for s in mine if s.waived_by is None), default=None)
             source = health.get(inventory.source)
             out.append(
