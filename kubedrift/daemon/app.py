@@ -82,6 +82,13 @@ class Daemon:
                 sinks=sinks if sinks is not None else tuple(n.name for n in settings.notifiers),
                 on_cycle=self.status.record,
             )
+            # The store-backed metrics (docs/metrics.md), read at scrape time and served at
+            # /metrics from the daemon's registry, beside the cycle counters.
+            from kubedrift.metrics import StoreCollector
+
+            self.status.registry.register(
+                StoreCollector(self.store, self.plans.current, self.cycles.calendar, clock=clock)
+            )
         except BaseException:
             self._stack.close()
             raise

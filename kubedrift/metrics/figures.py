@@ -1,0 +1,141 @@
+"""Per-cluster figures for the metrics: plan group, minor lag, end of support, compliance.
+
+The same facts the rules use, so a dashboard and the findings never disagree: the plan group
+is the first whose selector matches (`VersionPlan.group_for`); minor lag counts from the
+oldest API server to the oldest minor the target admits at or above it
+(`control-plane-minor-lag`); the end of support comes from live provider metadata when it
+was collected, else from the packaged calendar the target names, a published estimate when
+no date is published (`end-of-support`). Pure: data and `now` in, figures out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from kubedrift.calendar import ReleaseCalendar
+from kubedrift.model.events import DriftState
+from kubedrift.model.findings import Severity
+from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.plan import Target, VersionPlan
+from kubedrift.model.support import SupportWindow
+from kubedrift.policies.compat import load_compat
+from kubedrift.policies.engine import NO_TARGET
+from kubedrift.policies.rules.base import RuleContext
+from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, target_facts
+from kubedrift.versions import KubeVersion
+
+# A cluster is compliant when no open, unwaived finding is at or above this severity: the
+# weekly report's default threshold (`Store.history(min_severity=LOW)`), so the dashboard's
+# compliance and the report's agree. `info` findings (lag within the allowed lag) do not count.
+COMPLIANCE_FLOOR = Severity.LOW
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterFigures:
+    """One cluster's per-cluster values; None where unknown (the series is left out)."""
+
+    key: str
+    name: str
+    provider: str
+    region: str
+    source: str
+    version: str
+    group: str
+    owner: str
+    minors_behind: int | None
+    support_remaining_seconds: float | None
+    compliant: bool
+
+
+def cluster_figures(
+    inventories: Iterable[ClusterInventory],
+    states: Iterable[DriftState],
+    plan: VersionPlan | None,
+    calendar: ReleaseCalendar,
+    now: datetime,
+) -> list[ClusterFigures]:
+    """Per-cluster figures of the present clusters, by key."""
+    failing = {
+        s.key.cluster for s in states if s.waived_by is None and s.severity >= COMPLIANCE_FLOOR
+    }
+    context = RuleContext(calendar=calendar, compat=load_compat(), now=now, plan_paths=False)
+    # Fleets repeat shapes: one lag per (target, version) and one end date per (provider,
+    # calendar, minor) serve every cluster alike.
+    lags: dict[tuple[int, str], int | None] = {}
+    ends: dict[tuple[str, str, int, int], date | None] = {}
+    out = []
+    for inventory in sorted(inventories, key=lambda i: i.key):
+        group = plan.group_for(inventory) if plan is not None else None
+        target = group.target if group is not None else None
+        current = oldest_apiserver(inventory)
+        lag: int | None = None
+        end: date | None = None
+        if current is not None:
+            if target is not None:
+                lag_key = (id(target), current.raw)
+                if lag_key not in lags:
+                    lags[lag_key] = _minors_behind(context, target, current)
+                lag = lags[lag_key]
+            end = _end_of_support(calendar, inventory, current, target or NO_TARGET, ends)
+        version = inventory.control_plane.version
+        out.append(
+            ClusterFigures(
+                key=inventory.key,
+                name=inventory.name,
+                provider=inventory.provider,
+                region=inventory.region or "",
+                source=inventory.source,
+                version=version.raw if version is not None else "",
+                group=group.name if group is not None else "",
+                owner=(group.owner or "") if group is not None else "",
+                minors_behind=lag,
+                support_remaining_seconds=(
+                    datetime.combine(end, time(), UTC).timestamp() - now.timestamp()
+                    if end is not None
+                    else None
+                ),
+                compliant=inventory.key not in failing,
+            )
+        )
+    return out
+
+
+def _minors_behind(context: RuleContext, target: Target, current: KubeVersion) -> int | None:
+    """Minors from `current` up to the oldest admitted minor at or above it: 0 when it is
+    admitted or ahead of every admitted minor; None when the target admits no minor or the
+    goal is another major (no minor count between them)."""
+    facts = target_facts(context, target)
+    if not facts.admitted:
+        return None
+    goal = facts.next_admitted(current.minor_version)
+    if goal is None:
+        return 0
+    return minors_apart(goal, current.minor_version)
+
+
+def _end_of_support(
+    calendar: ReleaseCalendar,
+    inventory: ClusterInventory,
+    current: KubeVersion,
+    target: Target,
+    memo: dict[tuple[str, str, int, int], date | None],
+) -> date | None:
+    """End of standard support of the control plane's (oldest) minor, as the
+    `end-of-support` rule decides it; None when no source tells."""
+    minor = current.minor_version
+    live = inventory.control_plane.support
+    if live is not None and (live.major_number, live.minor_number) == (minor.major, minor.minor):
+        return _date(live)
+    provider = inventory.provider if target.end_of_support.calendar == "provider" else "upstream"
+    key = (provider, target.end_of_support.calendar, minor.major, minor.minor)
+    if key not in memo:
+        window = calendar.window(provider, minor)
+        memo[key] = _date(window) if window is not None else None
+    return memo[key]
+
+
+def _date(window: SupportWindow) -> date | None:
+    milestone = window.end_of_support
+    return milestone.known() or milestone.known(use_estimates=True)
