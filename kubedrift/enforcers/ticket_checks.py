@@ -29,9 +29,11 @@ _BEFORE = "before the path: "
 _DURING = ("after ", "while the control plane rolls")
 
 
-def _ev(finding: Finding) -> Evidence:
+def evidence_of(finding: Finding) -> Evidence:
+    """A finding as a ticket states it (its rule's title is worded per language)."""
     return Evidence(
         rule=finding.key.rule,
+        severity=finding.severity,
         component=finding.key.component,
         observed=finding.observed,
         expected=finding.expected,
@@ -54,8 +56,8 @@ def _result(check: CheckId, failed: Sequence[Evidence], unknown: Sequence[Eviden
 def _split(findings: Iterable[Finding], rules: frozenset[str]) -> tuple[list[Evidence], ...]:
     """(failing, undetermined) evidence of the findings of `rules`; info means "unknown"."""
     hits = [f for f in findings if f.key.rule in rules]
-    failed = [_ev(f) for f in hits if f.severity is not Severity.INFO]
-    unknown = [_ev(f) for f in hits if f.severity is Severity.INFO]
+    failed = [evidence_of(f) for f in hits if f.severity is not Severity.INFO]
+    unknown = [evidence_of(f) for f in hits if f.severity is Severity.INFO]
     return failed, unknown
 
 

@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from kubedrift.enforcers.ticket_checks import automatic_checks
+from kubedrift.enforcers.ticket_checks import automatic_checks, evidence_of
 from kubedrift.enforcers.ticket_model import (
     MANUAL_CHECKS,
     AddonRollback,
     Batches,
     Check,
-    Evidence,
     PoolPlan,
     StepKind,
     Ticket,
@@ -50,16 +49,6 @@ def batches(nodes: int | None, strategy: NodeStrategy) -> Batches:
     if strategy is NodeStrategy.REPLACEMENT:
         return Batches(nodes=nodes, size=size, count=count, max_unavailable=0, max_surge=size)
     return Batches(nodes=nodes, size=size, count=count, max_unavailable=size, max_surge=0)
-
-
-def _evidence(finding: Finding) -> Evidence:
-    return Evidence(
-        rule=finding.key.rule,
-        component=finding.key.component,
-        observed=finding.observed,
-        expected=finding.expected,
-        text=finding.summary,
-    )
 
 
 def _minor(raw: str | None) -> MinorVersion | None:
@@ -158,7 +147,7 @@ def build_ticket(
             for s in path.steps
             if s.action == "upgrade_addon"
         ),
-        drift=tuple(_evidence(f) for f in mine if f.severity.rank > 0),
+        drift=tuple(evidence_of(f) for f in mine if f.severity.rank > 0),
         blocked_by=path.blocked_by,
         warnings=path.warnings,
     )

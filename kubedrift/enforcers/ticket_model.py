@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from kubedrift.model.base import Frozen
+from kubedrift.model.findings import Severity
 from kubedrift.model.inventory import ClusterRef
 from kubedrift.model.upgrade_parts import NodeStrategy
 from kubedrift.versions import MinorVersion
@@ -50,6 +51,7 @@ class Evidence(Frozen):
     language) or, when no finding carries it, the planner's sentence."""
 
     rule: str | None = None
+    severity: Severity | None = None
     component: str | None = None
     observed: str | None = None
     expected: str | None = None

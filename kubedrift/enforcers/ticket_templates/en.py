@@ -5,10 +5,11 @@ from __future__ import annotations
 STRINGS: dict[str, str] = {
     "title": "Upgrade {name} to Kubernetes {target} ({current} → {final})",
     "title.blocked": "Upgrade {name} to Kubernetes {target} ({current}; blocked)",
-    "head.cluster": "**Cluster:** {name} (`{key}`, {provider} {region})",
+    "head.cluster": "**Cluster:** {name} (`{key}`, {where})",
     "head.versions": "**Current → target:** {current} → {target} ({final})",
     "head.summary": "**Pre-checks:** {failed} failing, {passed} passed, {open} to check",
     "head.never_applies": "kubedrift proposes this upgrade and never applies it.",
+    "sep.detail": ": ",
     "blocked": "**Blocked:** {text}",
     "h.drift": "Drift",
     "h.checks": "Pre-upgrade checklist",
@@ -22,7 +23,7 @@ STRINGS: dict[str, str] = {
     "status.fail": "❌ FAIL",
     "status.to_check": "⬜ to check",
     "legend": "Checked boxes passed; a failing check blocks the upgrade until it is fixed.",
-    "planner_note": "Explanations quoted from the planner:",
+    "planner_note": "",  # English needs no note that the reasons are quoted
     "check.target_offered": "Target offered by the provider",
     "check.target_offered.pass": "{provider} offers every control-plane step of the path.",
     "check.skew_now": "Version skew policy holds today",
@@ -72,7 +73,7 @@ STRINGS: dict[str, str] = {
     "evidence.bare": "{text}",
     "evidence.observed": "{component}: {observed}",
     "step.control_plane": "**Control plane** {from_version} → {to_version}",
-    "step.control_plane.jump": "the provider's jump over a minor it does not release",
+    "step.control_plane.jump": " (the provider's jump over a minor it does not release)",
     "step.control_plane.addons": "Right after it, upgrade: {names}",
     "step.node_pool": "**Node pool {name}** (`{component}`) {from_version} → {to_version}",
     "step.addon": "**Add-on {name}** {from_version} → {to_version}",
@@ -90,7 +91,7 @@ STRINGS: dict[str, str] = {
     "step.warning": "Warning: {text}",
     "strategy.in_place": "in place",
     "strategy.replacement": "replacement",
-    "pool.line": "**{name}** (`{id}`, {nodes} nodes, kubelet {kubelet}): {strategy}. {reason}",
+    "pool.line": "**{name}** (`{id}`, {nodes} nodes, kubelet {kubelet}): {strategy} — {reason}",
     "unknown": "unknown",
     "rollback.control_plane.managed": (
         "**Control plane:** {provider} does not downgrade a control plane. The way back is a "

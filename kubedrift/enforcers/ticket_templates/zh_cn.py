@@ -9,10 +9,11 @@ from __future__ import annotations
 STRINGS: dict[str, str] = {
     "title": "【升级】{name} 升级到 Kubernetes {target}（{current} → {final}）",
     "title.blocked": "【升级】{name} 升级到 Kubernetes {target}（当前 {current}，受阻）",
-    "head.cluster": "**集群：** {name}（`{key}`，{provider} {region}）",
+    "head.cluster": "**集群：** {name}（`{key}`，{where}）",
     "head.versions": "**当前 → 目标：** {current} → {target}（{final}）",
     "head.summary": "**升级前检查：** {failed} 项未通过，{passed} 项通过，{open} 项待确认",
     "head.never_applies": "本工单由 kubedrift 生成，只给出升级方案，不会自动执行任何变更。",
+    "sep.detail": "：",
     "blocked": "**受阻：** {text}",
     "h.drift": "当前漂移",
     "h.checks": "升级前检查清单",
@@ -71,7 +72,7 @@ STRINGS: dict[str, str] = {
     "evidence.bare": "{text}",
     "evidence.observed": "{component}：{observed}",
     "step.control_plane": "**控制面** {from_version} → {to_version}",
-    "step.control_plane.jump": "云厂商不发布中间的小版本，此步一次跨越",
+    "step.control_plane.jump": "（云厂商不发布中间的小版本，此步一次跨越）",
     "step.control_plane.addons": "完成后立即升级：{names}",
     "step.node_pool": "**节点池 {name}**（`{component}`）{from_version} → {to_version}",
     "step.addon": "**组件 {name}** {from_version} → {to_version}",
@@ -89,7 +90,9 @@ STRINGS: dict[str, str] = {
     "step.warning": "提示：{text}",
     "strategy.in_place": "原地升级",
     "strategy.replacement": "替换升级",
-    "pool.line": "**{name}**（`{id}`，{nodes} 个节点，kubelet {kubelet}）：{strategy}。{reason}",
+    "pool.line": (
+        "**{name}**（`{id}`，{nodes} 个节点，kubelet {kubelet}）：{strategy}。说明：{reason}"
+    ),
     "unknown": "未知",
     "rollback.control_plane.managed": (
         "**控制面：** {provider} 不支持控制面降级。回退的办法是用备份在旧版本上新建集群并恢复，"
