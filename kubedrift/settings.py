@@ -15,7 +15,13 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kubedrift.collectors.base import CollectorConfig
-from kubedrift.daemon.config import HttpSettings, ScheduleSettings, StoreSettings
+from kubedrift.daemon.config import (
+    DispatchSettings,
+    HttpSettings,
+    LeaderSettings,
+    ScheduleSettings,
+    StoreSettings,
+)
 from kubedrift.errors import Problem, SettingsError
 from kubedrift.notifiers import config as notifier_config
 from kubedrift.notifiers.base import NotifierConfig
@@ -42,6 +48,8 @@ class Settings(BaseModel):
     store: StoreSettings = Field(default_factory=StoreSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
+    leader: LeaderSettings = Field(default_factory=LeaderSettings)
     trigger_token_env: str | None = Field(
         default=None,
         description="the environment variable holding the bearer token of POST /v1/trigger",

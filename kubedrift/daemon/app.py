@@ -14,16 +14,19 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kubedrift.calendar import load_calendar
 from kubedrift.collectors.build import open_sources
 from kubedrift.daemon.cycle import Clock, CycleReport, Cycles, Sinks, always
+from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy, DrainReport
+from kubedrift.daemon.notify import Directory, RoutedSinks, effective_routes
 from kubedrift.daemon.planwatch import PlanWatcher
 from kubedrift.daemon.status import DaemonStatus
 from kubedrift.errors import Problem, SettingsError
+from kubedrift.notifiers.base import Notifier, NotifierFactory
 from kubedrift.settings import Settings
 
 if TYPE_CHECKING:
@@ -70,16 +73,22 @@ class Daemon:
             self.store = Store(settings.store.url, upgrade=True)
             self._stack.callback(self.store.close)
             sources = self._stack.enter_context(open_sources(settings.sources, environ))
+            calendar = load_calendar()
+            self.directory = Directory(
+                self.store.latest_inventories, self.plans.current, calendar, clock
+            )
+            self.dispatcher = self._dispatcher(settings, environ, clock, is_leader)
+            if sinks is None and self.dispatcher.notifiers:
+                sinks = RoutedSinks(self.dispatcher.routes, self.dispatcher.configs, self.directory)
             self.cycles = Cycles(
                 store=self.store,
                 sources={source.config.name: source for source in sources},
                 plan=self.plans.current,
-                calendar=load_calendar(),
+                calendar=calendar,
                 clock=clock,
                 is_leader=is_leader,
-                # Until routing is wired here, every event gets one outbox row per
-                # configured notifier; which of them speak up is decided when draining.
-                sinks=sinks if sinks is not None else tuple(n.name for n in settings.notifiers),
+                # One outbox row per (event, sink its routes name); see daemon/notify.py.
+                sinks=sinks if sinks is not None else (),
                 on_cycle=self.status.record,
             )
             # The store-backed metrics (docs/metrics.md), read at scrape time and served at
@@ -92,6 +101,45 @@ class Daemon:
         except BaseException:
             self._stack.close()
             raise
+
+    def _dispatcher(
+        self,
+        settings: Settings,
+        environ: Mapping[str, str],
+        clock: Clock,
+        is_leader: Callable[[], bool],
+    ) -> Dispatcher:
+        from kubedrift.notifiers.registry import NOTIFIERS
+
+        configs = {config.name: config for config in settings.notifiers}
+        notifiers: dict[str, Notifier] = {}
+        for name, config in configs.items():
+            # The registry is untyped (plugins load by dotted path); the contract tests
+            # check every notifier against `NotifierFactory`.
+            factory = cast("NotifierFactory", NOTIFIERS.get(config.type))
+            notifiers[name] = factory(config, environ)
+        d = settings.dispatch
+        policy = DispatchPolicy(
+            batch=d.batch,
+            lease=timedelta(seconds=d.lease),
+            base_delay=timedelta(seconds=d.base_delay),
+            max_delay=timedelta(seconds=d.max_delay),
+            dead_after=timedelta(seconds=d.dead_after),
+        )
+        return Dispatcher(
+            self.store,
+            notifiers,
+            configs,
+            effective_routes(settings.routes, settings.notifiers),
+            context=self.directory.context,
+            clock=clock,
+            policy=policy,
+            is_leader=is_leader,
+        )
+
+    def drain_outbox(self) -> list[DrainReport]:
+        """Send what the outbox holds (leader only); the scheduler's outbox job."""
+        return self.dispatcher.drain()
 
     def __enter__(self) -> Daemon:
         return self
@@ -149,6 +197,8 @@ class Daemon:
             run_source=self.scan_source,
             check_plan=self.check_plan,
             on_error=self._job_failed,
+            drain_outbox=self.drain_outbox if self.dispatcher.notifiers else None,
+            drain_interval=self.settings.dispatch.interval,
         )
         host, port = self.settings.http.host_port
         config = uvicorn.Config(

@@ -1,4 +1,5 @@
-"""The daemon's part of the settings file: `store`, `schedule`, `http`, `trigger_token_env`.
+"""The daemon's part of the settings file: `store`, `schedule`, `http`, `dispatch`, `leader`,
+`trigger_token_env`.
 
 Plain pydantic models, imported by `kubedrift.settings`; durations are written as seconds
 (`300`) or with a unit (`30s`, `10m`, `1h`, `1d`).
@@ -7,9 +8,9 @@ Plain pydantic models, imported by `kubedrift.settings`; durations are written a
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 DEFAULT_STORE_URL = "sqlite:///kubedrift.sqlite"
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -86,3 +87,54 @@ class HttpSettings(_Model):
     def host_port(self) -> tuple[str, int]:
         host, _, port = self.listen.rpartition(":")
         return host.strip("[]") or "0.0.0.0", int(port)
+
+
+class DispatchSettings(_Model):
+    """`dispatch:`: how the outbox is drained (docs/daemon.md, "Dispatch")."""
+
+    interval: Seconds = Field(default=10.0, gt=0, description="seconds between outbox drains")
+    batch: int = Field(default=500, ge=1, le=10_000, description="rows claimed per sink a drain")
+    lease: Seconds = Field(
+        default=300.0, gt=0, description="a claimed row is re-claimable after this (crash)"
+    )
+    base_delay: Seconds = Field(default=30.0, gt=0, description="wait after a first failure")
+    max_delay: Seconds = Field(default=3600.0, gt=0, description="longest wait between attempts")
+    dead_after: Seconds = Field(
+        default=86400.0,
+        gt=0,
+        description="a row still failing this long after it was written is dead-lettered",
+    )
+
+
+LeaderMode = Literal["auto", "kubernetes", "postgres", "none"]
+
+
+class LeaderSettings(_Model):
+    """`leader:`: who among the replicas collects, dispatches and enforces."""
+
+    mode: LeaderMode = Field(
+        default="auto",
+        description="auto: a Kubernetes Lease in a cluster, a PostgreSQL advisory lock with a "
+        "PostgreSQL store, none (always leader) otherwise",
+    )
+    lease_name: str = Field(default="kubedrift-leader", min_length=1)
+    namespace: str | None = Field(
+        default=None, description="the Lease's namespace (default: the pod's own)"
+    )
+    kubeconfig: str | None = Field(
+        default=None, description="kubeconfig for the Lease outside a cluster (mode kubernetes)"
+    )
+    identity: str | None = Field(default=None, description="this replica's name (default: pod)")
+    lease_duration: Seconds = Field(default=15.0, ge=1)
+    renew_deadline: Seconds = Field(default=10.0, ge=1)
+    retry_period: Seconds = Field(default=2.0, gt=0)
+    lock_key: int = Field(
+        default=0x6B64_7269_6674, description="the PostgreSQL advisory lock key (bigint)"
+    )
+
+    @model_validator(mode="after")
+    def _periods(self) -> LeaderSettings:
+        # A holder must give up before others may take over, and renew more than once.
+        if not self.retry_period < self.renew_deadline < self.lease_duration:
+            raise ValueError("expected retry_period < renew_deadline < lease_duration")
+        return self

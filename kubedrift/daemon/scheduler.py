@@ -1,12 +1,13 @@
 """When things run: one APScheduler 3 job per source, and the plan-file watch.
 
 The only module importing APScheduler. Jobs live in a `MemoryJobStore` and are added from
-the settings at every start: the schedule is configuration, so nothing needs persisting
-(and a persistent job store would pickle references to our callables). Each source job has
-its interval and jitter, `coalesce=True` (runs missed while the daemon was busy or asleep
-collapse into one), `max_instances=1` (a slow source is never collected twice at once) and
-a misfire grace. A trigger (`POST /v1/trigger`) moves a job's next run to now, so it obeys
-the same rules. `stop()` lets running jobs finish, within a bound.
+the settings at every start (with the outbox drain, `OUTBOX_JOB`): the schedule is
+configuration, so nothing needs persisting (and a persistent job store would pickle
+references to our callables). Each source job has its interval and jitter, `coalesce=True`
+(runs missed while the daemon was busy or asleep collapse into one), `max_instances=1` (a
+slow source is never collected twice at once) and a misfire grace. A trigger
+(`POST /v1/trigger`) moves a job's next run to now, so it obeys the same rules. `stop()`
+lets running jobs finish, within a bound.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kubedrift.daemon.config import ScheduleSettings
 log = logging.getLogger(__name__)
 
 PLAN_JOB = "plan-watch"
+OUTBOX_JOB = "outbox"
 
 
 def source_job(name: str) -> str:
@@ -59,6 +61,8 @@ class Scheduler:
         check_plan: Callable[[], object] | None,
         on_error: Callable[[str, BaseException], None] | None = None,
         first_run: datetime | None = None,
+        drain_outbox: Callable[[], object] | None = None,
+        drain_interval: float = 10.0,
     ) -> None:
         self._on_error = on_error
         self._active = 0
@@ -66,8 +70,9 @@ class Scheduler:
         self._sources = tuple(sources)
         self._scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
-            # One thread per source and one for the plan watch: no job waits for a thread.
-            executors={"default": ThreadPoolExecutor(len(self._sources) + 1)},
+            # One thread per source, one for the plan watch, one for the outbox: no job
+            # waits for a thread.
+            executors={"default": ThreadPoolExecutor(len(self._sources) + 2)},
             timezone=UTC,
         )
         # Given per job rather than as scheduler defaults: defaults are applied only once
@@ -96,6 +101,17 @@ class Scheduler:
                 IntervalTrigger(seconds=schedule.plan_poll, timezone=UTC),
                 id=PLAN_JOB,
                 name="watch the plan file",
+                **rules,
+            )
+        if drain_outbox is not None:
+            # Drained from the start (rows a crashed predecessor left), then on its interval;
+            # `max_instances=1`: one drain at a time per replica.
+            self._scheduler.add_job(
+                self._tracked(OUTBOX_JOB, drain_outbox),
+                IntervalTrigger(seconds=drain_interval, timezone=UTC),
+                id=OUTBOX_JOB,
+                name="drain the outbox",
+                next_run_time=start,
                 **rules,
             )
 

@@ -16,6 +16,7 @@ import math
 import re
 import urllib.error
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -36,6 +37,12 @@ _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailab
 _TRANSIENT |= {"request_timeout"}
 _SECTION_LIMIT = 3000  # characters in one section block
 _HEADER_LIMIT = 150
+# Message metadata naming the message's key, so the outbox can find out after a crash
+# whether a message reached the channel (`sent_keys`); bot-token mode only.
+METADATA_EVENT = "kubedrift_message"
+# Slack's clock and ours may disagree a little; look back this much further.
+_SKEW = timedelta(minutes=10)
+_HISTORY_PAGES = 20
 
 
 class SlackConfig(NotifierConfig):
@@ -148,6 +155,7 @@ class SlackNotifier:
                 blocks=blocks(message),
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
             )
         except SlackApiError as exc:
             status = exc.response.status_code
@@ -164,6 +172,50 @@ class SlackNotifier:
             ) from None
         except SlackClientError as exc:
             raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
+
+    def sent_keys(self, since: datetime) -> frozenset[str] | None:
+        """Keys of our messages in the channel since `since` (conversations.history with
+        metadata; needs the `channels:history` scope); None when it cannot tell."""
+        if self.config.token_env is None or self.config.channel is None:
+            return None  # an incoming webhook cannot read anything back
+        keys: set[str] = set()
+        cursor: str | None = None
+        try:
+            token = required_env(
+                self._environ, self.config.token_env, "bot token", self.config.name
+            )
+            client = WebClient(
+                token=token,
+                base_url=self.config.base_url or WebClient.BASE_URL,
+                timeout=self._timeout,
+                logger=_sdk_log,
+                retry_handlers=[],
+            )
+            for _ in range(_HISTORY_PAGES):
+                response = client.conversations_history(
+                    channel=self.config.channel,
+                    oldest=f"{(since - _SKEW).timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+                for found in response.get("messages") or []:
+                    metadata = found.get("metadata") or {}
+                    payload = metadata.get("event_payload") or {}
+                    if metadata.get("event_type") == METADATA_EVENT and "key" in payload:
+                        keys.add(str(payload["key"]))
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if cursor is None:
+                    return frozenset(keys)
+        except (DeliveryError, SlackClientError, urllib.error.URLError, OSError) as exc:
+            log.warning(
+                "cannot read the channel history of %s: %s", self.config.name, type(exc).__name__
+            )
+            return None
+        except http.client.HTTPException as exc:
+            log.warning("cannot read the channel history of %s: %s", self.config.name, exc)
+            return None
+        return None  # more pages than we read: cannot tell
 
     def _webhook(self, sink: str, message: Message) -> None:
         assert self.config.webhook_url_env is not None

@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from kubedrift.sim.server import FakeServer, Fault, Request, Response
 
@@ -66,6 +67,8 @@ class SlackFakeServer(FakeServer):
         super().__init__(**server)
         self.tokens, self.channels, self.webhooks = tokens, channels, webhooks
         self.messages: list[dict[str, Any]] = []
+        # (channel, ts, body) of each message posted by token: conversations.history.
+        self.history: list[tuple[str, str, dict[str, Any]]] = []
 
     def operation_of(self, request: Request) -> tuple[str, str | None]:
         if request.path.startswith("/services/"):
@@ -98,20 +101,46 @@ class SlackFakeServer(FakeServer):
                 return _text(400, problem)
             self.messages.append({"webhook": request.path, **body})
             return _text(200, "ok")
-        if operation != "chat.postMessage":
+        if operation not in ("chat.postMessage", "conversations.history"):
             return _json(404, {"ok": False, "error": "unknown_method"})
         auth = request.header("authorization") or ""
         if auth.removeprefix("Bearer ") not in self.tokens:
             return _json(200, {"ok": False, "error": "invalid_auth"})
+        if operation == "conversations.history":
+            return self._history(request)
         if not isinstance(body, dict):
             return _json(200, {"ok": False, "error": "invalid_json"})
         if body.get("channel") not in self.channels:
             return _json(200, {"ok": False, "error": "channel_not_found"})
         if problem := _block_problem(body):
             return _json(200, {"ok": False, "error": problem})
-        self.messages.append(body)
         ts = f"{time.time():.6f}"
+        self.messages.append(body)
+        self.history.append((body["channel"], ts, body))
         return _json(200, {"ok": True, "channel": body["channel"], "ts": ts})
+
+    def _history(self, request: Request) -> Response:
+        """Newest first, `oldest` honoured, metadata only with `include_all_metadata`;
+        one page (no cursor): enough for tests."""
+        query = dict(request.query)
+        if request.body:
+            try:
+                query.update(json.loads(request.body))
+            except ValueError:
+                query.update(parse_qsl(request.body.decode()))
+        channel = query.get("channel")
+        if channel not in self.channels:
+            return _json(200, {"ok": False, "error": "channel_not_found"})
+        oldest = float(query.get("oldest") or 0)
+        metadata = str(query.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = []
+        for posted_in, ts, body in reversed(self.history):
+            if posted_in == channel and float(ts) >= oldest:
+                item: dict[str, Any] = {"type": "message", "ts": ts, "text": body.get("text")}
+                if metadata and body.get("metadata"):
+                    item["metadata"] = body["metadata"]
+                found.append(item)
+        return _json(200, {"ok": True, "messages": found, "has_more": False})
 
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
         webhook = operation == "webhook"

@@ -1,0 +1,252 @@
+"""Drains the outbox: claim a sink's due rows, render them together, send, record.
+
+One drain of one sink claims its due rows (leased: no other worker takes them meanwhile),
+groups them by the cycle that wrote them (`created_at`) and composes each group's events
+together, so a cycle's grouping survives the outbox (one message per cluster or one digest,
+as `notifiers.render` decides), then sends each message and records every row's outcome:
+
+- delivered: every message telling the row's event went out;
+- retried at `now + backoff(attempts)`, doubling from `base_delay` up to `max_delay`, and
+  never sooner than the sink's `retry_after` (a 429's `Retry-After`, DingTalk's minute);
+- dead: a non-retryable error (bad token, channel gone, DingTalk quota spent), or still
+  failing `dead_after` after the row was written. Dead rows stay for a human; metrics
+  count them from `Store.outbox_stats()`.
+
+At least once, not twice: a worker killed between a send and its record leaves the row
+claimed until the lease ends; the next claim then sees `attempts > 1`. A message's key is
+the same on every attempt (kind, locale and event ids; the group is the cycle's rows), so
+a notifier that can look back (`Recalling`: Slack by bot token reads the channel's
+history for the key it attaches as message metadata) skips what already arrived. A sink
+that cannot look back (webhooks, DingTalk) gets the message again in that narrow window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
+
+from kubedrift.errors import DeliveryError
+from kubedrift.notifiers.base import Message, Notifier, NotifierConfig
+from kubedrift.notifiers.context import NotifyContext
+from kubedrift.notifiers.render import render
+from kubedrift.notifiers.routing import Routes, compose
+from kubedrift.store.records import OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+class OutboxStore(Protocol):
+    """What the dispatcher needs from `kubedrift.store.Store`."""
+
+    def claim_outbox(
+        self, sink: str, now: datetime, limit: int = 50, *, lease: timedelta = ...
+    ) -> list[OutboxItem]: ...
+    def mark_delivered(self, item: OutboxItem, now: datetime) -> bool: ...
+    def mark_failed(
+        self, item: OutboxItem, now: datetime, *, error: str, retry_at: datetime | None
+    ) -> bool: ...
+
+
+@runtime_checkable
+class Recalling(Protocol):
+    """A notifier that can tell which message keys reached its chat since a moment."""
+
+    def sent_keys(self, since: datetime) -> frozenset[str] | None:
+        """Keys of messages delivered since `since`; None when it cannot tell."""
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    """Back-off, dead-lettering and claim sizes (`dispatch:` in the settings)."""
+
+    batch: int = 500
+    lease: timedelta = timedelta(minutes=5)
+    base_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    dead_after: timedelta = timedelta(hours=24)
+
+    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        """The wait after the `attempts`-th failed attempt."""
+        doubled: timedelta = self.base_delay * (2 ** min(max(attempts - 1, 0), 30))
+        delay = min(self.max_delay, doubled)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        return delay
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one message went: `error` None when delivered (or found already delivered)."""
+
+    error: str | None = None
+    retryable: bool = True
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    """What one drain of one sink did, in rows."""
+
+    sink: str
+    claimed: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    lost: int = 0  # claims that ran out and were taken over before being recorded
+    messages: int = 0
+    recalled: int = 0  # messages found already delivered and not sent again
+
+
+class Dispatcher:
+    """Drains the outbox for the configured sinks; see the module docstring."""
+
+    def __init__(
+        self,
+        store: OutboxStore,
+        notifiers: Mapping[str, Notifier],
+        configs: Mapping[str, NotifierConfig],
+        routes: Routes,
+        *,
+        context: Callable[[Iterable[str]], NotifyContext],
+        clock: Callable[[], datetime],
+        policy: DispatchPolicy | None = None,
+        is_leader: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.store, self.notifiers, self.configs = store, notifiers, configs
+        self.routes, self.context, self.clock = routes, context, clock
+        self.policy = policy or DispatchPolicy()
+        self.is_leader = is_leader
+
+    def drain(self) -> list[DrainReport]:
+        """One pass over every sink (leader only)."""
+        if not self.is_leader():
+            return []
+        return [self.drain_sink(sink) for sink in sorted(self.notifiers)]
+
+    def drain_sink(self, sink: str) -> DrainReport:
+        now = self.clock()
+        items = self.store.claim_outbox(sink, now, self.policy.batch, lease=self.policy.lease)
+        report = DrainReport(sink, claimed=len(items))
+        by_cycle: dict[datetime, list[OutboxItem]] = defaultdict(list)
+        for item in items:
+            by_cycle[item.created_at].append(item)
+        for created in sorted(by_cycle):
+            report = self._batch(sink, by_cycle[created], report)
+        if items:
+            log.info(
+                "outbox drained for %s: %d delivered, %d retried, %d dead",
+                sink,
+                report.delivered,
+                report.retried,
+                report.dead,
+                extra={"sink": sink, "messages": report.messages, "lost": report.lost},
+            )
+        return report
+
+    def messages(self, sink: str, items: Sequence[OutboxItem]) -> list[Message]:
+        """The messages telling `items` (one cycle's rows of `sink`), grouped as routed."""
+        events = [item.event for item in items]
+        context = self.context(e.cluster for e in events if e.cluster)
+        routed = [
+            o.message for o in compose(events, context, self.routes, self.configs) if o.sink == sink
+        ]
+        told = {event_id for message in routed for event_id in message.event_ids}
+        # A row the routes no longer give this sink (settings or owners changed since the
+        # cycle) is still told, in the sink's own locale: the outbox never drops a row.
+        left = [event for event in events if event.id not in told]
+        if left:
+            config = self.configs.get(sink)
+            locale = config.default_locale if config else "en"
+            routed.extend(render(left, context, locale))
+        return routed
+
+    def _batch(self, sink: str, items: list[OutboxItem], report: DrainReport) -> DrainReport:
+        notifier = self.notifiers[sink]
+        messages = self.messages(sink, items)
+        recalled: frozenset[str] = frozenset()
+        if any(item.attempts > 1 for item in items) and isinstance(notifier, Recalling):
+            # A retry: an earlier attempt may have reached the chat before its worker died
+            # (or its answer timed out). Ask before sending again.
+            since = min(item.created_at for item in items)
+            recalled = notifier.sent_keys(since) or frozenset()
+        outcomes: dict[str, Outcome] = {}
+        held: Outcome | None = None
+        sent = found = 0
+        for message in messages:
+            if message.key in recalled:
+                outcomes[message.key] = Outcome()
+                found += 1
+                log.info(
+                    "already delivered, not sent again",
+                    extra={"sink": sink, "key": message.key},
+                )
+                continue
+            if held is not None or not self.is_leader():
+                # The sink asked us to wait (or we lost leadership): the rest waits too.
+                outcomes[message.key] = held or Outcome("leadership lost", retryable=True)
+                continue
+            outcomes[message.key] = outcome = _send(notifier, sink, message)
+            sent += 1
+            if outcome.error is not None and outcome.retry_after is not None:
+                held = outcome
+        by_event: dict[str, list[Outcome]] = defaultdict(list)
+        for message in messages:
+            for event_id in message.event_ids:
+                by_event[event_id].append(outcomes[message.key])
+        counts = {"delivered": 0, "retried": 0, "dead": 0, "lost": 0}
+        for item in items:
+            counts[self._record(item, by_event.get(item.event.id, []))] += 1
+        return DrainReport(
+            sink,
+            claimed=report.claimed,
+            delivered=report.delivered + counts["delivered"],
+            retried=report.retried + counts["retried"],
+            dead=report.dead + counts["dead"],
+            lost=report.lost + counts["lost"],
+            messages=report.messages + sent,
+            recalled=report.recalled + found,
+        )
+
+    def _record(self, item: OutboxItem, outcomes: list[Outcome]) -> str:
+        now = self.clock()
+        failed = [o for o in outcomes if o.error is not None]
+        fields = {"sink": item.sink, "event_id": item.event.id, "attempts": item.attempts}
+        if not failed:
+            return "delivered" if self.store.mark_delivered(item, now) else _lost(item)
+        error = "; ".join(dict.fromkeys(o.error or "" for o in failed))
+        age = now - item.created_at
+        if any(not o.retryable for o in failed) or age >= self.policy.dead_after:
+            why = "not retryable" if any(not o.retryable for o in failed) else f"after {age}"
+            if not self.store.mark_failed(item, now, error=error, retry_at=None):
+                return _lost(item)
+            log.error("dead letter (%s): %s", why, error, extra=fields)
+            return "dead"
+        after = max((o.retry_after or 0.0 for o in failed), default=0.0) or None
+        retry_at = now + self.policy.backoff(item.attempts, after)
+        if not self.store.mark_failed(item, now, error=error, retry_at=retry_at):
+            return _lost(item)
+        log.warning("delivery failed, retry at %s: %s", retry_at.isoformat(), error, extra=fields)
+        return "retried"
+
+
+def _send(notifier: Notifier, sink: str, message: Message) -> Outcome:
+    try:
+        notifier.send(message)
+    except DeliveryError as exc:
+        return Outcome(str(exc), retryable=exc.retryable, retry_after=exc.retry_after)
+    except Exception as exc:  # the per-delivery boundary: one bad sink stops nothing else
+        log.exception("notifier raised", extra={"sink": sink, "key": message.key})
+        return Outcome(f"{type(exc).__name__}: {exc}", retryable=True)
+    return Outcome()
+
+
+def _lost(item: OutboxItem) -> str:
+    log.warning(
+        "outbox claim lost (lease ran out, another worker took the row over)",
+        extra={"sink": item.sink, "event_id": item.event.id},
+    )
+    return "lost"
