@@ -1,0 +1,194 @@
+"""The upgrade-ticket enforcer: one ticket per drift (cluster + target), kept current.
+
+`upsert(ticket)` renders the ticket in the configured language and files it in one sink —
+GitHub issues, GitLab issues, Jira, or a directory of Markdown files — creating it once,
+editing it only when its title or body changed, reopening it when the drift came back;
+`close(key)` closes it when the drift resolved. The sink is the record (found by a label or
+a file name derived from the key), so restarts and repeated runs never open a second ticket.
+New tickets are capped per run (`new_run()` starts one); edits are not. Tokens are read
+from the variables the settings name and never logged. Like every enforcer, it proposes:
+nothing here touches a cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import ClassVar, Literal, Protocol
+
+from pydantic import Field, model_validator
+
+from kubedrift.enforcers.base import EnforcerConfig
+from kubedrift.enforcers.issues import GitHubIssues, GitLabIssues, Issue
+from kubedrift.enforcers.jira import JiraIssues
+from kubedrift.enforcers.ticket_files import FileSink
+from kubedrift.enforcers.ticket_model import Ticket
+from kubedrift.enforcers.ticket_render import render_ticket
+from kubedrift.errors import ConfigurationError
+from kubedrift.model.base import Frozen
+from kubedrift.notifiers.base import Locale
+
+log = logging.getLogger(__name__)
+
+SinkType = Literal["github", "gitlab", "jira", "file"]
+TicketStatus = Literal[
+    "opened",  # a new ticket (counts against the per-run cap)
+    "updated",  # the open ticket's title or body changed
+    "reopened",  # the drift came back: its closed ticket is open again, and current
+    "unchanged",  # the sink already holds this exact ticket (or it is already closed)
+    "deferred",  # the per-run cap on new tickets was reached; tried again next run
+    "closed",  # the drift resolved: the ticket was closed
+    "absent",  # close() found no ticket for the key
+    "dry_run",  # nothing written; `title` and `body` say what would be
+]
+
+
+class TicketsConfig(EnforcerConfig):
+    """Settings of the `ticket` enforcer; which fields are needed depends on `sink`."""
+
+    sink: SinkType
+    locale: Locale = "en"
+    project: str | None = None  # GitHub `owner/name`; GitLab id or `group/name`; Jira key
+    api: str | None = None  # API base URL; required for Jira (the site's URL)
+    token_env: str | None = None  # the variable holding the token; never the token itself
+    user_env: str | None = None  # Jira Cloud: the variable holding the account's e-mail
+    issue_type: str = "Task"
+    close_transition: str | None = None
+    reopen_transition: str | None = None
+    labels: list[str] = Field(default_factory=lambda: ["kubedrift", "upgrade"])
+    directory: Path | None = None  # the file sink's folder
+
+    @model_validator(mode="after")
+    def _needs(self) -> TicketsConfig:
+        if self.sink == "file":
+            if self.directory is None:
+                raise ValueError("sink 'file' needs 'directory'")
+            return self
+        missing = [n for n in ("project", "token_env") if getattr(self, n) is None]
+        if self.sink == "jira" and self.api is None:
+            missing.append("api")
+        if missing:
+            raise ValueError(f"sink {self.sink!r} needs {', '.join(missing)}")
+        return self
+
+
+class TicketRef(Frozen):
+    """What one call did to one ticket, and where the ticket is."""
+
+    key: str
+    status: TicketStatus
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    body: str | None = None
+
+
+class Sink(Protocol):
+    """Where tickets live: found by key, created, edited, opened or closed."""
+
+    def prepare(self, body: str) -> str:
+        """The body as the sink stores it (Jira: wiki markup), to compare with what it holds."""
+
+    def find(self, key: str) -> Issue | None: ...
+
+    def create(self, key: str, title: str, body: str) -> Issue: ...
+
+    def update(self, issue: Issue, title: str, body: str) -> Issue: ...
+
+    def set_open(self, issue: Issue, is_open: bool) -> Issue: ...
+
+
+def _secret(name: str | None) -> str:
+    value = os.environ.get(name or "")
+    if not value:
+        # The variable's name, never a value, goes into the message.
+        raise ConfigurationError(f"ticket sink: the variable {name} is not set")
+    return value
+
+
+def make_sink(config: TicketsConfig) -> Sink:
+    project = config.project or ""
+    if config.sink == "file":
+        assert config.directory is not None  # the config's validator guarantees it
+        return FileSink(config.directory)
+    token = _secret(config.token_env)
+    if config.sink == "github":
+        return GitHubIssues(project, token, config.api or "https://api.github.com", config.labels)
+    if config.sink == "gitlab":
+        api = config.api or "https://gitlab.com/api/v4"
+        return GitLabIssues(project, token, api, config.labels)
+    return JiraIssues(
+        config.api or "",
+        project,
+        token,
+        user=_secret(config.user_env) if config.user_env else None,
+        issue_type=config.issue_type,
+        labels=config.labels,
+        close_transition=config.close_transition,
+        reopen_transition=config.reopen_transition,
+    )
+
+
+class TicketEnforcer:
+    """Files `Ticket`s in one sink; idempotent on the ticket key (see the module docstring)."""
+
+    Config: ClassVar[type[EnforcerConfig]] = TicketsConfig
+
+    def __init__(self, config: TicketsConfig, *, sink: Sink | None = None) -> None:
+        self.config = config
+        self.sink = sink if sink is not None else make_sink(config)
+        self.opened_this_run = 0
+
+    def new_run(self) -> None:
+        self.opened_this_run = 0
+
+    def upsert(self, ticket: Ticket) -> TicketRef:
+        """Create, edit or reopen the ticket of `ticket.key` so the sink holds this one."""
+        rendered = render_ticket(ticket, self.config.locale)
+        title, body = rendered.title, self.sink.prepare(rendered.body)
+        ref = TicketRef(key=ticket.key, status="dry_run", title=title, body=body)
+        existing = self.sink.find(ticket.key)
+        if existing is not None:
+            ref = ref.model_copy(update={"id": existing.id, "url": existing.url})
+            same = (existing.title, existing.body) == (title, body)
+            if existing.open and same:
+                return ref.model_copy(update={"status": "unchanged"})
+            if self.config.dry_run:
+                return ref
+            issue = existing
+            if not existing.open:
+                issue = self.sink.set_open(existing, True)
+            if not same:
+                issue = self.sink.update(issue, title, body)
+            status: TicketStatus = "updated" if existing.open else "reopened"
+            self._log(ticket.key, status, issue.id)
+            return ref.model_copy(update={"status": status, "url": issue.url})
+        if self.opened_this_run >= self.config.max_new_per_run:
+            self._log(ticket.key, "deferred", None)
+            return ref.model_copy(update={"status": "deferred"})
+        if self.config.dry_run:
+            return ref
+        issue = self.sink.create(ticket.key, title, body)
+        self.opened_this_run += 1
+        self._log(ticket.key, "opened", issue.id)
+        return ref.model_copy(update={"status": "opened", "id": issue.id, "url": issue.url})
+
+    def close(self, key: str) -> TicketRef:
+        """Close the ticket of `key`: its drift resolved. Absent or closed: nothing to do."""
+        existing = self.sink.find(key)
+        if existing is None:
+            return TicketRef(key=key, status="absent")
+        ref = TicketRef(key=key, status="unchanged", id=existing.id, url=existing.url)
+        if not existing.open:
+            return ref
+        if self.config.dry_run:
+            return ref.model_copy(update={"status": "dry_run"})
+        self.sink.set_open(existing, False)
+        self._log(key, "closed", existing.id)
+        return ref.model_copy(update={"status": "closed"})
+
+    def _log(self, key: str, status: str, issue: str | None) -> None:
+        cluster = key.split("|", 1)[0]
+        extra = {"cluster": cluster, "ticket": key, "sink": self.config.sink, "issue": issue}
+        log.info("ticket %s", status, extra=extra)
