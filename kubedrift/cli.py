@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.calendar",
     "kubedrift.commands.schema",
     "kubedrift.commands.db",
+    "kubedrift.commands.report",
 )
 
 
