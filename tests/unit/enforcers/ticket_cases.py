@@ -33,10 +33,6 @@ groups:
 """
 
 
-def v(raw: str) -> object:
-    return parse_version(raw)
-
-
 def ack_prod(
     *,
     deprecated: tuple[DeprecatedApiUse, ...] | None = (
@@ -48,12 +44,14 @@ def ack_prod(
         ),
     ),
     legacy_kubelet: str = "1.24.6-aliyun.1",
+    cid: str = "c8d3f0a1b2",
+    name: str = "ack-prod",
 ) -> ClusterInventory:
     return ClusterInventory(
         provider="ack",
         source="ack-prod",
-        id="c8d3f0a1b2",
-        name="ack-prod",
+        id=cid,
+        name=name,
         region="cn-hangzhou",
         labels={"env": "prod", "team": "payments"},
         collected_at=NOW,

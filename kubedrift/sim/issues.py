@@ -1,0 +1,198 @@
+"""Fake GitHub and GitLab issue APIs for the ticket enforcer's tests.
+
+They keep issues in memory and answer what the enforcer calls: list by label (GitHub
+`state=open|closed|all`, GitLab `state=opened|closed` or both when absent), create, edit,
+open / close. Each checks its auth header. `issues` is every issue ever created, so a test
+sees a duplicate as a second row, and `FakeIssue.updates` counts edits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubedrift.sim.server import FakeServer, Fault, Request, Response
+
+
+@dataclass
+class FakeIssue:
+    number: int
+    title: str
+    body: str
+    labels: list[str]
+    open: bool = True
+    updates: int = 0
+    state_changes: list[str] = field(default_factory=list)
+
+
+def _json(status: int, payload: object) -> Response:
+    return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+
+
+class _IssueServer(FakeServer):
+    _routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
+
+    def __init__(self, token: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.token = token
+        self.issues: list[FakeIssue] = []
+        self._lock = threading.Lock()
+
+    def operation_of(self, request: Request) -> tuple[str, str | None]:
+        for method, pattern, operation in self._routes:
+            if request.method == method and pattern.fullmatch(request.path):
+                return operation, None
+        return "unknown", None
+
+    def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
+        if fault.kind == "malformed":
+            return Response(200, b"{not json")
+        status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 502)
+        headers = {"Retry-After": "1"} if fault.kind == "throttle" else {}
+        return Response(status, b'{"message": "scripted fault"}', headers)
+
+    def authorized(self, request: Request) -> bool:
+        raise NotImplementedError
+
+    def render(self, issue: FakeIssue) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def edit(self, issue: FakeIssue, body: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def create(self, body: dict[str, Any]) -> FakeIssue:
+        raise NotImplementedError
+
+    def listed(self, query: dict[str, str]) -> list[FakeIssue]:
+        wanted = {x for x in query.get("labels", "").split(",") if x}
+        state = self.state_filter(query)
+        return [
+            i
+            for i in reversed(self.issues)  # newest first, like both services
+            if wanted <= set(i.labels) and (state is None or state == i.open)
+        ]
+
+    def state_filter(self, query: dict[str, str]) -> bool | None:
+        raise NotImplementedError
+
+    def route(self, request: Request, operation: str) -> Response:
+        if not self.authorized(request):
+            return _json(401, {"message": "401 Unauthorized"})
+        body: dict[str, Any] = json.loads(request.body) if request.body else {}
+        with self._lock:
+            if operation == "list":
+                return _json(200, [self.render(i) for i in self.listed(request.query)])
+            if operation == "create":
+                if not body.get("title"):
+                    return _json(422, {"message": "title is missing"})
+                return _json(201, self.render(self.create(body)))
+            if operation == "edit":
+                number = int(request.path.rstrip("/").rsplit("/", 1)[1])
+                found = [i for i in self.issues if i.number == number]
+                if not found:
+                    return _json(404, {"message": "Not Found"})
+                self.edit(found[0], body)
+                return _json(200, self.render(found[0]))
+        return _json(404, {"message": "Not Found"})
+
+    def _add(self, title: str, body: str, labels: list[str]) -> FakeIssue:
+        issue = FakeIssue(len(self.issues) + 1, title, body, labels)
+        self.issues.append(issue)
+        return issue
+
+    @staticmethod
+    def _set_open(issue: FakeIssue, is_open: bool) -> None:
+        if issue.open != is_open:
+            issue.open = is_open
+            issue.state_changes.append("reopened" if is_open else "closed")
+
+
+class FakeGitHubIssues(_IssueServer):
+    """`/repos/{owner}/{repo}/issues` for one repository."""
+
+    name = "github-issues"
+
+    def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:
+        super().__init__(token, **kw)
+        self.repository = repository
+        base = re.escape(f"/repos/{repository}/issues")
+        self._routes = (
+            ("GET", re.compile(base), "list"),
+            ("POST", re.compile(base), "create"),
+            ("PATCH", re.compile(base + r"/\d+"), "edit"),
+        )
+
+    def authorized(self, request: Request) -> bool:
+        return request.header("authorization") == f"Bearer {self.token}"
+
+    def state_filter(self, query: dict[str, str]) -> bool | None:
+        state = query.get("state", "open")
+        return None if state == "all" else state == "open"
+
+    def create(self, body: dict[str, Any]) -> FakeIssue:
+        return self._add(body["title"], body.get("body") or "", list(body.get("labels") or []))
+
+    def edit(self, issue: FakeIssue, body: dict[str, Any]) -> None:
+        if "title" in body or "body" in body:
+            issue.title = body.get("title", issue.title)
+            issue.body = body.get("body", issue.body)
+            issue.updates += 1
+        if "state" in body:
+            self._set_open(issue, body["state"] == "open")
+
+    def render(self, issue: FakeIssue) -> dict[str, Any]:
+        return {
+            "number": issue.number,
+            "html_url": f"https://github.example/{self.repository}/issues/{issue.number}",
+            "title": issue.title,
+            "body": issue.body,
+            "state": "open" if issue.open else "closed",
+            "labels": [{"name": label} for label in issue.labels],
+        }
+
+
+class FakeGitLabIssues(_IssueServer):
+    """`/api/v4/projects/{id}/issues` for one project (id URL-encoded)."""
+
+    name = "gitlab-issues"
+
+    def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:
+        super().__init__(token, **kw)
+        base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/issues")
+        self._routes = (
+            ("GET", re.compile(base), "list"),
+            ("POST", re.compile(base), "create"),
+            ("PUT", re.compile(base + r"/\d+"), "edit"),
+        )
+
+    def authorized(self, request: Request) -> bool:
+        return request.header("private-token") == self.token
+
+    def state_filter(self, query: dict[str, str]) -> bool | None:
+        state = query.get("state")
+        return None if state in (None, "all") else state == "opened"
+
+    def create(self, body: dict[str, Any]) -> FakeIssue:
+        labels = [x for x in str(body.get("labels") or "").split(",") if x]
+        return self._add(body["title"], body.get("description") or "", labels)
+
+    def edit(self, issue: FakeIssue, body: dict[str, Any]) -> None:
+        if "title" in body or "description" in body:
+            issue.title = body.get("title", issue.title)
+            issue.body = body.get("description", issue.body)
+            issue.updates += 1
+        if "state_event" in body:
+            self._set_open(issue, body["state_event"] == "reopen")
+
+    def render(self, issue: FakeIssue) -> dict[str, Any]:
+        return {
+            "iid": issue.number,
+            "web_url": f"https://gitlab.example/acme/infra/-/issues/{issue.number}",
+            "title": issue.title,
+            "description": issue.body,
+            "state": "opened" if issue.open else "closed",
+            "labels": issue.labels,
+        }
