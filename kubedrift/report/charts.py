@@ -60,7 +60,7 @@ def _figure(salt: str, height: float) -> Iterator[Figure]:
         yield Figure(figsize=(7.2, height), layout="constrained")
 
 
-def _svg(figure: Figure) -> str:
+def _svg(figure: Figure, name: str) -> str:
     buffer = io.StringIO()
     with warnings.catch_warnings():
         # Without a CJK font installed matplotlib cannot measure Chinese glyphs and warns per
@@ -73,6 +73,10 @@ def _svg(figure: Figure) -> str:
     text = buffer.getvalue()
     # Inline in HTML: drop the XML prolog and doctype, and let CSS size the chart.
     text = text[text.index("<svg") :]
+    # matplotlib names groups `figure_1`, `axes_1`... in every chart: prefix every id and
+    # reference so ids stay unique on a page with several charts.
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', text)
+    text = re.sub(r"(url\(#|href=\"#)([^\")]+)", rf"\1{name}-\2", text)
     return re.sub(
         r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class="chart"', text, count=1
     )
@@ -104,7 +108,7 @@ def trend_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
         axes.set_ylabel("%")
         axes.grid(axis="y", alpha=0.3)
         axes.legend(loc="lower left", frameon=False, ncols=len(series))
-        return _svg(figure)
+        return _svg(figure, "trend")
 
 
 def versions_chart(report: WeeklyReport) -> str:
@@ -129,7 +133,7 @@ def versions_chart(report: WeeklyReport) -> str:
             left = [a + b for a, b in zip(left, widths, strict=True)]
         axes.invert_yaxis()
         axes.xaxis.set_major_locator(_whole_numbers())
-        return _svg(figure)
+        return _svg(figure, "versions")
 
 
 def forecast_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
@@ -141,7 +145,7 @@ def forecast_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
         bars = axes.bar(names, [counts[b] for b in BUCKETS], color=BUCKET_COLOURS)
         axes.bar_label(bars)
         axes.yaxis.set_major_locator(_whole_numbers())
-        return _svg(figure)
+        return _svg(figure, "forecast")
 
 
 def teams_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
@@ -164,7 +168,7 @@ def teams_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
         axes.xaxis.set_major_locator(_whole_numbers())
         if any(left):
             axes.legend(loc="lower right", frameon=False)
-        return _svg(figure)
+        return _svg(figure, "teams")
 
 
 def _whole_numbers() -> MaxNLocator:

@@ -7,9 +7,9 @@ The week the tests report on is [2026-03-09, 2026-03-16). What happens:
 | --- | --- | --- | --- |
 | 1 | Mon 03-02 09:00 | all | pay behind (medium), legacy end-of-support (high) |
 | 2 | Tue 03-10 09:00 | all | as 1, + web behind (low, waived by w-web) |
-| 3 | Wed 03-11 15:00 | all; pay upgraded 1.30.1 -> 1.30.7 | legacy, web (waived), data add-on (medium) |
+| 3 | Wed 03-11 15:00 | all; pay upgraded to 1.30.7 | legacy, web (waived), data add-on (medium) |
 | 4 | Fri 03-13 09:00 | all | legacy, web (waived) |
-| 5 | Sat 03-14 09:00 | ack only: tke-prod discovery fails | web (waived); legacy stays open, stale |
+| 5 | Sat 03-14 09:00 | ack only: tke-prod fails | web (waived); legacy stays open, stale |
 | 6 | Sun 03-15 09:00 | all | legacy, web (waived) |
 """
 
@@ -128,7 +128,12 @@ def finding(cluster: str, rule: str, severity: Severity, waived: str | None = No
     )
 
 
-def _cycle(store: Store, now: datetime, findings: list[Finding], results: list[Collected | CollectionFailed]) -> None:
+def _cycle(
+    store: Store,
+    now: datetime,
+    findings: list[Finding],
+    results: list[Collected | CollectionFailed],
+) -> None:
     result = reconcile(
         store.open_states(),
         findings,
