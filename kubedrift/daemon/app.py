@@ -22,6 +22,7 @@ from kubedrift.calendar import load_calendar
 from kubedrift.collectors.build import open_sources
 from kubedrift.daemon.cycle import Clock, CycleReport, Cycles, Sinks, always
 from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy, DrainReport
+from kubedrift.daemon.leader import Leader, Predicate, make_leader
 from kubedrift.daemon.notify import Directory, RoutedSinks, effective_routes
 from kubedrift.daemon.planwatch import PlanWatcher
 from kubedrift.daemon.status import DaemonStatus
@@ -55,6 +56,7 @@ class Daemon:
         is_leader: Callable[[], bool] = always,
         monotonic: Callable[[], float] = time.monotonic,
         sinks: Sinks | None = None,
+        leader: Leader | None = None,
     ) -> None:
         from kubedrift.store.repo import Store
 
@@ -66,12 +68,23 @@ class Daemon:
             environ.get(settings.trigger_token_env) or None if settings.trigger_token_env else None
         )
         self._stack = ExitStack()
+        if leader is None:
+            leader = (
+                make_leader(settings.leader, settings.store.url, environ)
+                if is_leader is always
+                else Predicate(is_leader)
+            )
+        self.leader = leader
+        is_leader = leader.is_leader
         try:
             self.plans = PlanWatcher(
                 settings.plan, debounce=settings.schedule.plan_debounce, clock=monotonic
             )
             self.store = Store(settings.store.url, upgrade=True)
             self._stack.callback(self.store.close)
+            # Stopped before the store closes (callbacks run last in, first out): a leader
+            # gives its lock or Lease up as the daemon stops, for a successor to take over.
+            self._stack.callback(self.leader.stop)
             sources = self._stack.enter_context(open_sources(settings.sources, environ))
             calendar = load_calendar()
             self.directory = Directory(
@@ -160,7 +173,8 @@ class Daemon:
         return tuple(self.cycles.sources)
 
     def run_once(self) -> CycleReport:
-        """One scan of every source (`kubedrift daemon --once`)."""
+        """One scan of every source (`kubedrift daemon --once`), if this replica leads."""
+        self.leader.start()
         return self.cycles.scan()
 
     def scan_source(self, name: str) -> CycleReport:
@@ -213,11 +227,16 @@ class Daemon:
         server = uvicorn.Server(config)
         # Not the main thread: uvicorn leaves the signals to us (see commands/daemon.py).
         web = threading.Thread(target=server.run, name="http", daemon=True)
+        self.leader.start()
         scheduler.start()
         web.start()
         log.info(
             "daemon started",
-            extra={"listen": self.settings.http.listen, "sources": ",".join(self.source_names)},
+            extra={
+                "listen": self.settings.http.listen,
+                "sources": ",".join(self.source_names),
+                "leader": self.leader.kind,
+            },
         )
         if on_ready is not None:
             on_ready()

@@ -20,11 +20,15 @@ most a redundant collection, never a doubled message.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Protocol
 
+from kubedrift.daemon.config import LeaderSettings
+from kubedrift.errors import Problem, SettingsError
 from kubedrift.store.advisory import AdvisoryLock
 
 log = logging.getLogger(__name__)
@@ -169,3 +173,81 @@ class PostgresLeader(ElectionLoop):
     def stop(self) -> None:
         super().stop()
         self.lock.close()
+
+
+class Predicate:
+    """A leader given as a plain predicate (tests, embedding)."""
+
+    kind = "predicate"
+
+    def __init__(self, predicate: Callable[[], bool]) -> None:
+        self.predicate = predicate
+
+    def start(self) -> None:
+        pass
+
+    def is_leader(self) -> bool:
+        return self.predicate()
+
+    def stop(self) -> None:
+        pass
+
+
+_NAMESPACE_FILE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+
+
+def make_leader(settings: LeaderSettings, store_url: str, environ: Mapping[str, str]) -> Leader:
+    """The election `leader:` asks for; `auto`: a Lease in a cluster, the advisory lock with
+    a PostgreSQL store, otherwise none (one SQLite daemon)."""
+    in_cluster = bool(environ.get("KUBERNETES_SERVICE_HOST"))
+    postgres = store_url.startswith(("postgresql", "postgres:"))
+    mode = settings.mode
+    if mode == "auto":
+        mode = "kubernetes" if in_cluster else "postgres" if postgres else "none"
+    if mode == "none":
+        return AlwaysLeader()
+    if mode == "postgres":
+        if not postgres:
+            message = "leader.mode postgres needs a postgresql:// store url"
+            raise SettingsError([Problem("settings", "leader.mode", message)])
+        return PostgresLeader(
+            store_url,
+            settings.lock_key,
+            renew_deadline=settings.renew_deadline,
+            retry_period=settings.retry_period,
+        )
+    from kubernetes import client, config
+
+    from kubedrift.daemon.lease import LeaseLeader
+
+    # Our own Configuration object: the process-wide default stays untouched.
+    configuration = client.Configuration()
+    if in_cluster and settings.kubeconfig is None:
+        config.load_incluster_config(  # type: ignore[no-untyped-call]
+            client_configuration=configuration
+        )
+    else:
+        config.load_kube_config(  # type: ignore[no-untyped-call]
+            config_file=settings.kubeconfig or environ.get("KUBECONFIG"),
+            client_configuration=configuration,
+            persist_config=False,
+        )
+    namespace = settings.namespace or (
+        _NAMESPACE_FILE.read_text().strip() if _NAMESPACE_FILE.exists() else "default"
+    )
+    # The pod name: stable across a container restart, so a restarted leader resumes.
+    identity = (
+        settings.identity
+        or environ.get("POD_NAME")
+        or environ.get("HOSTNAME")
+        or socket.gethostname()
+    )
+    return LeaseLeader(
+        client.ApiClient(configuration),
+        name=settings.lease_name,
+        namespace=namespace,
+        identity=identity,
+        lease_duration=settings.lease_duration,
+        renew_deadline=settings.renew_deadline,
+        retry_period=settings.retry_period,
+    )
