@@ -88,7 +88,8 @@ def trend_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
     with _figure("trend", 2.6) as figure:
         axes = figure.add_subplot()
         series = [report.compliance.fleet, *report.compliance.providers]
-        ticks = [p.end.strftime("%m-%d") for p in report.compliance.fleet.points]
+        # Each week is labelled by its first day.
+        ticks = [p.start.strftime("%m-%d") for p in report.compliance.fleet.points]
         for index, line in enumerate(series):
             values = [
                 100 * r if (r := p.score.ratio) is not None else float("nan") for p in line.points
@@ -167,7 +168,8 @@ def teams_chart(report: WeeklyReport, label: Callable[[str], str]) -> str:
         axes.invert_yaxis()
         axes.xaxis.set_major_locator(_whole_numbers())
         if any(left):
-            axes.legend(loc="lower right", frameon=False)
+            # Outside the axes: inside, it would cover the longest bar.
+            figure.legend(loc="outside right upper", frameon=False)
         return _svg(figure, "teams")
 
 
