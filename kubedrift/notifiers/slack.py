@@ -43,6 +43,7 @@ METADATA_EVENT = "kubedrift_message"
 # Slack's clock and ours may disagree a little; look back this much further.
 _SKEW = timedelta(minutes=10)
 _HISTORY_PAGES = 20
+_METADATA_EVENTS = 50
 
 
 class SlackConfig(NotifierConfig):
@@ -102,6 +103,14 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
+def _payload(message: Message) -> dict[str, Any]:
+    """The message's key, and its event ids while they are few (metadata stays small)."""
+    payload: dict[str, Any] = {"key": message.key}
+    if len(message.event_ids) <= _METADATA_EVENTS:
+        payload["events"] = list(message.event_ids)
+    return payload
+
+
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
     for name, value in headers.items():
         if name.lower() == "retry-after":
@@ -155,7 +164,7 @@ class SlackNotifier:
                 blocks=blocks(message),
                 unfurl_links=False,
                 unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.key}},
+                metadata={"event_type": METADATA_EVENT, "event_payload": _payload(message)},
             )
         except SlackApiError as exc:
             status = exc.response.status_code

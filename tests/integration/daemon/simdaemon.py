@@ -1,0 +1,82 @@
+"""Settings for a daemon on the simulated fleet with a fake Slack: the HA and crash tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubedrift.sim.chat import SlackFakeServer
+from kubedrift.sim.fleet import Fleet
+from kubedrift.sim.harness import SimulatedFleet
+
+PLAN = Path(__file__).resolve().parents[3] / "kubedrift" / "sim" / "data" / "plan.yaml"
+SINK = "slack-ops"
+TOKEN_ENV = "SLACK_BOT_TOKEN"
+TOKEN = "xoxb-test"
+PAYMENTS = "ack/cn-hangzhou/c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"
+GPU_POOL = "np7a6b5c4d3e2f"
+
+
+def write_settings(
+    directory: Path,
+    sim: SimulatedFleet,
+    slack: SlackFakeServer,
+    store_url: str,
+    *,
+    kinds: tuple[str, ...] = ("ack", "tke", "kubeconfig"),
+    **extra: Any,
+) -> Path:
+    """Settings: one source per fake kind, the example plan, the fake Slack by bot token."""
+    directory.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for kind in kinds:
+        config = next(c for c in sim.configs(kind) if c.type == kind)
+        sources.append(config.model_dump(mode="json", exclude_none=True))
+    (directory / "plan.yaml").write_text(PLAN.read_text())
+    settings = {
+        "sources": sources,
+        "plan": "plan.yaml",
+        "store": {"url": store_url},
+        "notifiers": [
+            {
+                "name": SINK,
+                "type": "slack",
+                "token_env": TOKEN_ENV,
+                "channel": "#k8s-upgrades",
+                "base_url": f"{slack.url}/api/",
+                "timeout": 2,
+            }
+        ],
+        **extra,
+    }
+    path = directory / "kubedrift.yaml"
+    path.write_text(yaml.safe_dump(settings))
+    return path
+
+
+def toggled_gpu_pool(fleet: Fleet, version: str) -> Fleet:
+    """The fleet with prod-hz-payments' GPU pool running `version` (events every toggle)."""
+    clusters = []
+    for cluster in fleet.clusters:
+        if cluster.key != PAYMENTS:
+            clusters.append(cluster)
+            continue
+        pools = tuple(
+            pool.model_copy(update={"kubelet_versions": {version: 2}})
+            if pool.id == GPU_POOL
+            else pool
+            for pool in cluster.node_pools
+        )
+        clusters.append(cluster.model_copy(update={"node_pools": pools}))
+    return Fleet(accounts=fleet.accounts, clusters=tuple(clusters), catalog=fleet.catalog)
+
+
+def received(slack: SlackFakeServer) -> list[dict[str, Any]]:
+    """The metadata payloads ({key, events}) of the messages the fake Slack accepted."""
+    payloads = []
+    for body in list(slack.messages):
+        metadata = body.get("metadata") or {}
+        payloads.append(dict(metadata.get("event_payload") or {}))
+    return payloads
