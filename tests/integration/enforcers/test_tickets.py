@@ -14,9 +14,10 @@ import pytest
 from kubedrift.enforcers.issues import ticket_label
 from kubedrift.enforcers.ticket_model import Ticket
 from kubedrift.enforcers.tickets import TicketEnforcer, TicketsConfig
-from kubedrift.errors import ConfigurationError
+from kubedrift.errors import ConfigurationError, DeliveryError
 from kubedrift.sim.issues import FakeGitHubIssues, FakeGitLabIssues
 from kubedrift.sim.jira import FakeJira
+from kubedrift.sim.server import Fault
 from tests.unit.enforcers.ticket_cases import ack_prod, ticket
 
 TOKEN = "s3cr3t-token-value"
@@ -200,3 +201,40 @@ def test_file_sink_layout(tmp_path: Path) -> None:
     assert live.read_text(encoding="utf-8").startswith(f"<!-- kubedrift-ticket: {t.key} -->\n# ")
     enforcer.close(t.key)
     assert not live.exists() and (tmp_path / "closed" / live.name).exists()
+
+
+def test_http_failures_become_delivery_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TICKET_TOKEN", TOKEN)
+    server = FakeGitHubIssues(token=TOKEN)
+    with server.running():
+        config = TicketsConfig(
+            sink="github", api=server.url, project="acme/infra", token_env="TICKET_TOKEN"
+        )
+        server.faults.add(Fault(kind="throttle", operation="create"))
+        with pytest.raises(DeliveryError) as throttled:
+            TicketEnforcer(config).upsert(ticket())
+        assert throttled.value.retryable and throttled.value.retry_after == 1.0
+        monkeypatch.setenv("TICKET_TOKEN", "wrong")
+        with pytest.raises(DeliveryError) as refused:
+            TicketEnforcer(config).upsert(ticket())
+        assert not refused.value.retryable and TOKEN not in str(refused.value)
+    assert server.issues == []
+
+
+def test_jira_without_a_matching_transition_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TICKET_TOKEN", TOKEN)
+    server = FakeJira(project="OPS", token=TOKEN)
+    with server.running():
+        config = TicketsConfig(
+            sink="jira",
+            api=server.url,
+            project="OPS",
+            token_env="TICKET_TOKEN",
+            close_transition="Resolve",  # this workflow has no such transition
+        )
+        enforcer = TicketEnforcer(config)
+        t = ticket()
+        enforcer.upsert(t)
+        with pytest.raises(DeliveryError, match="Start Progress, Done"):
+            enforcer.close(t.key)
+    assert server.issues[0].open
