@@ -1,46 +1,30 @@
 """`StoreCollector`: the Prometheus families, read from the store at every scrape.
 
-Every `collect()` reads the present clusters' last inventories, the open drift states, the
-sources' health and the outbox counts, and builds the families afresh: a cluster that leaves
-the store leaves `/metrics` at the next scrape. Per-cluster families have one series per
-cluster; findings are counted by severity and rule, never per cluster x rule x component.
+Every `collect()` reads the present clusters, the open findings, the sources' health and the
+outbox counts (`kubedrift.store.metrics_read`) and builds the families afresh: a cluster
+that leaves the store leaves `/metrics` at the next scrape. Per-cluster families have one
+series per cluster; findings are counted by severity, rule and waiver, never per cluster x
+rule x component.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Protocol
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
 from kubedrift.calendar import ReleaseCalendar
-from kubedrift.metrics.figures import ClusterFigures, cluster_figures
-from kubedrift.model.events import DriftState
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.metrics.figures import FLAGGING, ClusterFigures, cluster_figures
 from kubedrift.model.plan import VersionPlan
 from kubedrift.model.reconcile import SourceState
-from kubedrift.store.errors import StoreError
-from kubedrift.store.records import OutboxStat
-from kubedrift.store.tables import OutboxStatus
+from kubedrift.store import OutboxStat, OutboxStatus, Store, StoreError
+from kubedrift.store.metrics_read import FindingCount, read_metrics_view
 
 log = logging.getLogger(__name__)
-
-# Outbox statuses always exported per sink (0 when none), so `sum` and alerts see a 0, not
-# a missing series, once a sink's rows are all delivered or pruned.
-_STATUSES = tuple(OutboxStatus)
-
-
-class MetricsStore(Protocol):
-    """What the collector reads from `kubedrift.store.Store`."""
-
-    def open_states(self) -> Sequence[DriftState]: ...
-    def latest_inventories(self) -> Mapping[str, ClusterInventory]: ...
-    def source_states(self) -> Mapping[str, SourceState]: ...
-    def outbox_stats(self) -> Sequence[OutboxStat]: ...
 
 
 def _utc_now() -> datetime:
@@ -48,12 +32,12 @@ def _utc_now() -> datetime:
 
 
 class StoreCollector(Collector):
-    """Reads `store` on every `collect()`; `plan()` is the plan in force (None: no plan,
-    every cluster is out of plan), `clock()` the time the relative figures are taken at."""
+    """Reads `store` on every `collect()`; `plan()` is the plan in force (None: no plan, no
+    cluster has a group), `clock()` the time relative figures (ages, time left) are taken at."""
 
     def __init__(
         self,
-        store: MetricsStore,
+        store: Store,
         plan: Callable[[], VersionPlan | None],
         calendar: ReleaseCalendar,
         *,
@@ -65,44 +49,41 @@ class StoreCollector(Collector):
         self.clock = clock
 
     def describe(self) -> Iterable[Metric]:
-        # Nothing at registration: describing would mean a store read when the registry is
-        # built (prometheus_client calls collect() when describe is missing).
+        # Nothing at registration: prometheus_client would otherwise call collect() (a
+        # store read) when the collector is registered.
         return ()
 
     def collect(self) -> Iterable[Metric]:
         up = GaugeMetricFamily(
             "kubedrift_store_up",
-            "1 when the last scrape could read the store, 0 when it could not (then no other "
-            "kubedrift_* store metric is exported).",
+            "1 when this scrape could read the store; 0 when it could not, and then no other "
+            "store-backed kubedrift metric is exported.",
         )
         try:
             now = self.clock()
-            inventories = self.store.latest_inventories()
-            states = self.store.open_states()
-            sources = self.store.source_states()
-            outbox = self.store.outbox_stats()
+            view = read_metrics_view(self.store, FLAGGING)
         except (StoreError, SQLAlchemyError) as exc:
-            # A scrape must still answer: an unreadable store is a figure (store_up 0) that
-            # an alert can match, not a 500 that looks like the daemon being down.
+            # A scrape still answers: an unreadable store is a figure an alert can match,
+            # not a 500 that looks like the daemon being down.
             log.warning("metrics: cannot read the store", extra={"error": str(exc)})
             up.add_metric([], 0.0)
             yield up
             return
         up.add_metric([], 1.0)
         yield up
-        figures = cluster_figures(inventories.values(), states, self.plan(), self.calendar, now)
+        figures = cluster_figures(view.clusters, view.flagged, self.plan(), self.calendar, now)
         yield from _cluster_families(figures)
-        yield from _finding_families(states)
-        yield from _source_families(sources.values())
-        yield from _outbox_families(outbox, now)
+        yield _finding_family(view.findings)
+        yield from _source_families(view.sources)
+        yield from _outbox_families(view.outbox, now)
 
 
 def _cluster_families(figures: Sequence[ClusterFigures]) -> Iterator[Metric]:
     info = GaugeMetricFamily(
         "kubedrift_cluster_info",
         "Present clusters (always 1): identity, control-plane version and plan group "
-        "(empty when no group selects the cluster) with the group's owner.",
-        labels=["cluster", "name", "provider", "region", "source", "version", "group", "owner"],
+        "(empty when no group selects the cluster).",
+        labels=["cluster", "name", "provider", "region", "version", "group"],
     )
     behind = GaugeMetricFamily(
         "kubedrift_cluster_minor_versions_behind",
@@ -113,18 +94,16 @@ def _cluster_families(figures: Sequence[ClusterFigures]) -> Iterator[Metric]:
     remaining = GaugeMetricFamily(
         "kubedrift_cluster_support_remaining_seconds",
         "Seconds until the control plane's minor reaches end of standard support (negative "
-        "once past); absent when no calendar or provider metadata dates it.",
+        "once past); absent when neither provider metadata nor the calendar dates it.",
         labels=["cluster"],
     )
     compliant = GaugeMetricFamily(
         "kubedrift_cluster_compliant",
-        "1 when the cluster has no open, unwaived finding at low severity or above, else 0.",
+        "1 when the cluster has no open, unwaived finding of low severity or above, else 0.",
         labels=["cluster"],
     )
     for f in figures:
-        info.add_metric(
-            [f.key, f.name, f.provider, f.region, f.source, f.version, f.group, f.owner], 1.0
-        )
+        info.add_metric([f.key, f.name, f.provider, f.region, f.version, f.group], 1.0)
         if f.minors_behind is not None:
             behind.add_metric([f.key], float(f.minors_behind))
         if f.support_remaining_seconds is not None:
@@ -133,24 +112,16 @@ def _cluster_families(figures: Sequence[ClusterFigures]) -> Iterator[Metric]:
     yield from (info, behind, remaining, compliant)
 
 
-def _finding_families(states: Iterable[DriftState]) -> Iterator[Metric]:
-    counts: dict[tuple[str, str, str], int] = {}
-    for state in states:
-        labels = (
-            state.severity.value,
-            state.key.rule,
-            "true" if state.waived_by is not None else "false",
-        )
-        counts[labels] = counts.get(labels, 0) + 1
+def _finding_family(counts: Iterable[FindingCount]) -> Metric:
     family = GaugeMetricFamily(
         "kubedrift_open_findings",
-        "Open findings (drift states) in the whole fleet, by severity, rule and whether a "
-        "waiver covers them; stale ones (source failing) included.",
+        "Open findings in the fleet by severity, rule and whether a waiver covers them "
+        "(waived true/false); findings of clusters whose source is failing included.",
         labels=["severity", "rule", "waived"],
     )
-    for labels, count in sorted(counts.items()):
-        family.add_metric(list(labels), float(count))
-    yield family
+    for c in sorted(counts, key=lambda c: (c.severity.rank, c.rule, c.waived)):
+        family.add_metric([c.severity.value, c.rule, str(c.waived).lower()], float(c.count))
+    return family
 
 
 def _source_families(sources: Iterable[SourceState]) -> Iterator[Metric]:
@@ -177,13 +148,13 @@ def _outbox_families(stats: Iterable[OutboxStat], now: datetime) -> Iterator[Met
         by_sink.setdefault(stat.sink, {})[stat.status] = stat
     notifications = GaugeMetricFamily(
         "kubedrift_notifications",
-        "Outbox rows by sink and outcome: pending (not yet delivered, retries included), "
+        "Outbox rows by sink and outcome: pending (not delivered yet, retries included), "
         "delivered (until pruned), dead (given up; kept until a human looks).",
         labels=["sink", "outcome"],
     )
     depth = GaugeMetricFamily(
         "kubedrift_outbox_depth",
-        "Notifications waiting to be delivered, per sink (the pending outbox rows).",
+        "Notifications waiting to be delivered, per sink (its pending outbox rows).",
         labels=["sink"],
     )
     age = GaugeMetricFamily(
@@ -192,7 +163,9 @@ def _outbox_families(stats: Iterable[OutboxStat], now: datetime) -> Iterator[Met
         labels=["sink"],
     )
     for sink, mine in sorted(by_sink.items()):
-        for status in _STATUSES:
+        # Every outcome per sink, 0 when none: sums and alerts see a 0, not a gap, once a
+        # sink's rows are all delivered or pruned.
+        for status in OutboxStatus:
             found = mine.get(status)
             notifications.add_metric([sink, status.value], float(found.count if found else 0))
         pending = mine.get(OutboxStatus.PENDING)

@@ -10,26 +10,26 @@ no date is published (`end-of-support`). Pure: data and `now` in, figures out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from kubedrift.calendar import ReleaseCalendar
-from kubedrift.model.events import DriftState
 from kubedrift.model.findings import Severity
-from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target, VersionPlan
 from kubedrift.model.support import SupportWindow
 from kubedrift.policies.compat import load_compat
 from kubedrift.policies.engine import NO_TARGET
 from kubedrift.policies.rules.base import RuleContext
-from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, target_facts
+from kubedrift.policies.rules.facts import minors_apart, parsed, target_facts
+from kubedrift.store.metrics_read import ClusterFacts
 from kubedrift.versions import KubeVersion
 
 # A cluster is compliant when no open, unwaived finding is at or above this severity: the
 # weekly report's default threshold (`Store.history(min_severity=LOW)`), so the dashboard's
 # compliance and the report's agree. `info` findings (lag within the allowed lag) do not count.
 COMPLIANCE_FLOOR = Severity.LOW
+FLAGGING = tuple(s for s in Severity if s >= COMPLIANCE_FLOOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,66 +40,66 @@ class ClusterFigures:
     name: str
     provider: str
     region: str
-    source: str
     version: str
     group: str
-    owner: str
     minors_behind: int | None
     support_remaining_seconds: float | None
     compliant: bool
 
 
 def cluster_figures(
-    inventories: Iterable[ClusterInventory],
-    states: Iterable[DriftState],
+    clusters: Iterable[ClusterFacts],
+    flagged: Collection[str],
     plan: VersionPlan | None,
     calendar: ReleaseCalendar,
     now: datetime,
 ) -> list[ClusterFigures]:
-    """Per-cluster figures of the present clusters, by key."""
-    failing = {
-        s.key.cluster for s in states if s.waived_by is None and s.severity >= COMPLIANCE_FLOOR
-    }
+    """Figures of `clusters`, in their order; `flagged` are the keys of clusters with an open,
+    unwaived finding at `FLAGGING` severities."""
     context = RuleContext(calendar=calendar, compat=load_compat(), now=now, plan_paths=False)
+    now_ts = now.timestamp()
     # Fleets repeat shapes: one lag per (target, version) and one end date per (provider,
     # calendar, minor) serve every cluster alike.
     lags: dict[tuple[int, str], int | None] = {}
-    ends: dict[tuple[str, str, int, int], date | None] = {}
+    ends: dict[tuple[str, int, int], date | None] = {}
     out = []
-    for inventory in sorted(inventories, key=lambda i: i.key):
-        group = plan.group_for(inventory) if plan is not None else None
-        target = group.target if group is not None else None
-        current = oldest_apiserver(inventory)
+    for cluster in clusters:
+        group = plan.group_for(cluster) if plan is not None else None
+        current = _oldest_apiserver(cluster)
         lag: int | None = None
-        end: date | None = None
+        remaining: float | None = None
         if current is not None:
-            if target is not None:
-                lag_key = (id(target), current.raw)
+            if group is not None:
+                lag_key = (id(group.target), current.raw)
                 if lag_key not in lags:
-                    lags[lag_key] = _minors_behind(context, target, current)
+                    lags[lag_key] = _minors_behind(context, group.target, current)
                 lag = lags[lag_key]
-            end = _end_of_support(calendar, inventory, current, target or NO_TARGET, ends)
-        version = inventory.control_plane.version
+            target = group.target if group is not None else NO_TARGET
+            end = _end_of_support(calendar, cluster, current, target, ends)
+            if end is not None:
+                remaining = datetime.combine(end, time(), UTC).timestamp() - now_ts
         out.append(
             ClusterFigures(
-                key=inventory.key,
-                name=inventory.name,
-                provider=inventory.provider,
-                region=inventory.region or "",
-                source=inventory.source,
-                version=version.raw if version is not None else "",
+                key=cluster.key,
+                name=cluster.name,
+                provider=cluster.provider,
+                region=cluster.region or "",
+                version=cluster.version or "",
                 group=group.name if group is not None else "",
-                owner=(group.owner or "") if group is not None else "",
                 minors_behind=lag,
-                support_remaining_seconds=(
-                    datetime.combine(end, time(), UTC).timestamp() - now.timestamp()
-                    if end is not None
-                    else None
-                ),
-                compliant=inventory.key not in failing,
+                support_remaining_seconds=remaining,
+                compliant=cluster.key not in flagged,
             )
         )
     return out
+
+
+def _oldest_apiserver(cluster: ClusterFacts) -> KubeVersion | None:
+    """The oldest visible API server, else the cluster's version (as `oldest_apiserver`:
+    an HA control plane mid-upgrade is as far along as its slowest member)."""
+    raws = cluster.apiservers or ((cluster.version,) if cluster.version else ())
+    versions = [v for v in map(parsed, raws) if v is not None]
+    return min(versions, default=None)
 
 
 def _minors_behind(context: RuleContext, target: Target, current: KubeVersion) -> int | None:
@@ -117,19 +117,19 @@ def _minors_behind(context: RuleContext, target: Target, current: KubeVersion) -
 
 def _end_of_support(
     calendar: ReleaseCalendar,
-    inventory: ClusterInventory,
+    cluster: ClusterFacts,
     current: KubeVersion,
     target: Target,
-    memo: dict[tuple[str, str, int, int], date | None],
+    memo: dict[tuple[str, int, int], date | None],
 ) -> date | None:
     """End of standard support of the control plane's (oldest) minor, as the
     `end-of-support` rule decides it; None when no source tells."""
     minor = current.minor_version
-    live = inventory.control_plane.support
+    live = cluster.support
     if live is not None and (live.major_number, live.minor_number) == (minor.major, minor.minor):
         return _date(live)
-    provider = inventory.provider if target.end_of_support.calendar == "provider" else "upstream"
-    key = (provider, target.end_of_support.calendar, minor.major, minor.minor)
+    provider = cluster.provider if target.end_of_support.calendar == "provider" else "upstream"
+    key = (provider, minor.major, minor.minor)
     if key not in memo:
         window = calendar.window(provider, minor)
         memo[key] = _date(window) if window is not None else None

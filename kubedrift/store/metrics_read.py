@@ -1,0 +1,149 @@
+"""The metrics' reader: what one `/metrics` scrape needs, in one read transaction.
+
+`latest_inventories()` and `open_states()` build full models (every node pool, add-on and
+state): seconds at 10,000 clusters, too slow for a scrape. This reader asks the database
+for only what the metrics show: each present cluster's identity and control-plane versions
+(JSON paths into its current inventory, not the whole document), the clusters with an open
+unwaived finding at the given severities, and open findings counted by severity, rule and
+waiver (aggregated in SQL). Sources and outbox counts are small and reuse the store's own
+queries. One transaction: one consistent view on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kubedrift.model.findings import Severity
+from kubedrift.model.reconcile import SourceState
+from kubedrift.model.support import SupportWindow
+from kubedrift.store import outbox_repo
+from kubedrift.store.engine import reading
+from kubedrift.store.records import OutboxStat
+from kubedrift.store.repo import Store
+from kubedrift.store.save import current_snapshot_ids
+from kubedrift.store.tables import ClusterRow, DriftStateRow, InventorySnapshotRow
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterFacts:
+    """A present cluster as the metrics see it: identity (a `ClusterIdentity` for plan
+    selectors) and raw version texts of its control plane."""
+
+    key: str
+    provider: str
+    source: str
+    name: str
+    region: str | None
+    labels: Mapping[str, str]
+    version: str | None
+    # Raw versions of the visible kube-apiserver instances (empty: only `version` is known).
+    apiservers: tuple[str, ...]
+    support: SupportWindow | None
+
+
+@dataclass(frozen=True, slots=True)
+class FindingCount:
+    severity: Severity
+    rule: str
+    waived: bool
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsView:
+    """Everything one scrape shows."""
+
+    clusters: tuple[ClusterFacts, ...]
+    # Clusters with an open, unwaived finding at one of the counted severities.
+    flagged: frozenset[str]
+    findings: tuple[FindingCount, ...]
+    sources: tuple[SourceState, ...]
+    outbox: tuple[OutboxStat, ...]
+
+
+def read_metrics_view(store: Store, flagging: Collection[Severity]) -> MetricsView:
+    """What the metrics show; `flagging` are the severities that make a cluster flagged."""
+    document = InventorySnapshotRow.document
+    clusters_query = (
+        select(
+            InventorySnapshotRow.cluster,
+            document["provider"].as_string(),
+            document["source"].as_string(),
+            document["name"].as_string(),
+            document["region"].as_string(),
+            document["labels"],
+            document[("control_plane", "version")].as_string(),
+            document[("control_plane", "components")],
+            document[("control_plane", "support")],
+        )
+        .join(ClusterRow, ClusterRow.key == InventorySnapshotRow.cluster)
+        .where(
+            InventorySnapshotRow.id.in_(current_snapshot_ids()),
+            ClusterRow.removed_at.is_(None),
+        )
+        .order_by(InventorySnapshotRow.cluster)
+    )
+    open_rows = DriftStateRow.resolved_at.is_(None)
+    flagged_query = (
+        select(DriftStateRow.cluster)
+        .where(
+            open_rows,
+            DriftStateRow.waived_by.is_(None),
+            DriftStateRow.severity.in_([s.value for s in flagging]),
+        )
+        .distinct()
+    )
+    waived = DriftStateRow.waived_by.is_not(None)
+    findings_query = (
+        select(DriftStateRow.severity, DriftStateRow.rule, waived, func.count())
+        .where(open_rows)
+        .group_by(DriftStateRow.severity, DriftStateRow.rule, waived)
+    )
+    with reading(store.engine) as connection:
+        rows = connection.execute(clusters_query).all()
+        flagged = frozenset(connection.execute(flagged_query).scalars())
+        counts = connection.execute(findings_query).all()
+        outbox = outbox_repo.stats(connection)
+    supports: dict[str, SupportWindow] = {}
+    clusters = tuple(
+        ClusterFacts(
+            key=key,
+            provider=provider,
+            source=source,
+            name=name,
+            region=region,
+            labels=labels or {},
+            version=version,
+            apiservers=_apiservers(components),
+            support=_support(support, supports) if support else None,
+        )
+        for key, provider, source, name, region, labels, version, components, support in rows
+    )
+    findings = tuple(
+        FindingCount(severity=Severity(severity), rule=rule, waived=bool(w), count=count)
+        for severity, rule, w, count in counts
+    )
+    sources = tuple(store.source_states().values())
+    return MetricsView(clusters, flagged, findings, sources, outbox)
+
+
+def _apiservers(components: list[dict[str, Any]] | None) -> tuple[str, ...]:
+    return tuple(
+        c["version"]
+        for c in components or ()
+        if c.get("component") == "kube-apiserver" and c.get("version") is not None
+    )
+
+
+def _support(document: dict[str, Any], memo: dict[str, SupportWindow]) -> SupportWindow:
+    # Clusters of one provider and minor carry the same live window: validate it once.
+    text = json.dumps(document, sort_keys=True)
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = SupportWindow.model_validate(document)
+    return found
