@@ -175,7 +175,8 @@ class _Builder:
 def load_provider_file(path: Path) -> tuple[SupportWindow, ...]:
     """The windows of one data file; raises `CalendarDataError` listing every problem."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        # _Loader subclasses yaml.SafeLoader (it only keeps dates as text).
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # nosec B506
     except OSError as exc:
         raise CalendarDataError(
             [Problem(file=str(path), path="", message=f"cannot read: {exc.strerror}")]

@@ -97,7 +97,8 @@ class Gate:
         self._retry = retry
         self._clock = clock
         self._sleep = sleep
-        self._rng = random.Random(seed)
+        # Back-off jitter, not a secret: seeded so tests are reproducible.
+        self._rng = random.Random(seed)  # nosec B311
         self._buckets: dict[str | None, TokenBucket] = {}
         self._lock = threading.Lock()
         self.stats = GateStats()

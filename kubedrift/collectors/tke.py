@@ -79,7 +79,7 @@ class TkeCollector:
         ):
             try:
                 found = provider.get_credential()
-            except Exception:  # a provider that cannot apply is skipped
+            except Exception:  # a provider that cannot apply is skipped  # nosec B112
                 continue
             if found is not None:
                 return found

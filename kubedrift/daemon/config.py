@@ -86,7 +86,8 @@ class HttpSettings(_Model):
     @property
     def host_port(self) -> tuple[str, int]:
         host, _, port = self.listen.rpartition(":")
-        return host.strip("[]") or "0.0.0.0", int(port)
+        # Every interface is the container's default; `http.listen` narrows it.
+        return host.strip("[]") or "0.0.0.0", int(port)  # nosec B104
 
 
 class DispatchSettings(_Model):

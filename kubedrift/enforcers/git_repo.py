@@ -44,7 +44,8 @@ class GitRepo:
             "GIT_COMMITTER_EMAIL": self.author.email,
         }
         try:
-            done = subprocess.run(
+            # git from PATH, an argument list kubedrift builds, no shell.
+            done = subprocess.run(  # nosec B603 B607
                 ["git", *args],
                 cwd=self.workdir,
                 env=env,

@@ -84,7 +84,8 @@ class Terraform:
         }
         self.history.append(tuple(args))
         try:
-            done = subprocess.run(
+            # An argument list kubedrift builds (terraform fmt/validate), no shell.
+            done = subprocess.run(  # nosec B603
                 argv,
                 cwd=cwd,
                 env=env,

@@ -116,7 +116,8 @@ class SimOfferedVersion(Frozen):
 class Fleet(Frozen):
     accounts: dict[str, SimAccount] = Field(
         default_factory=lambda: {
-            "default": SimAccount(access_key_id="AKIDSIMULATED", access_key_secret="sim-secret")
+            # The simulated fleet's fake key, only the fake servers accept it.
+            "default": SimAccount(access_key_id="AKIDSIMULATED", access_key_secret="sim-secret")  # nosec B106
         }
     )
     clusters: tuple[SimCluster, ...] = ()
@@ -182,7 +183,8 @@ def load_fleet(path: Path | None = None) -> Fleet:
 def generate_fleet(clusters: int, *, seed: int = 7, pools: int = 3, accounts: int = 1) -> Fleet:
     """A large synthetic fleet for benchmarks: ACK and TKE clusters over several regions
     and `accounts` cloud accounts (provider quotas count per account and region)."""
-    rng = random.Random(seed)
+    # A seeded PRNG: the same seed gives the same simulated fleet.
+    rng = random.Random(seed)  # nosec B311
     ack_regions = ("cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen")
     tke_regions = ("ap-guangzhou", "ap-shanghai", "ap-beijing")
     # The first account is the fleet's usual `default`, so single-account fleets sign alike.

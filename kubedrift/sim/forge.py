@@ -109,7 +109,8 @@ class FakeGitHub(_ForgeServer):
 
     name = "github"
 
-    def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:
+    # The fake forge's token, valid on the fake server only.
+    def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
         self.owner = repository.split("/", maxsplit=1)[0]
         base = re.escape(f"/repos/{repository}/pulls")
@@ -156,7 +157,8 @@ class FakeGitLab(_ForgeServer):
     open_state = "opened"
     body_field = "description"
 
-    def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:
+    # The fake forge's token, valid on the fake server only.
+    def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
         base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/merge_requests")
         self._routes = (

@@ -115,7 +115,8 @@ class FakeGitHubIssues(_IssueServer):
 
     name = "github-issues"
 
-    def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:
+    # The fake tracker's token, valid on the fake server only.
+    def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
         self.repository = repository
         base = re.escape(f"/repos/{repository}/issues")
@@ -159,7 +160,8 @@ class FakeGitLabIssues(_IssueServer):
 
     name = "gitlab-issues"
 
-    def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:
+    # The fake tracker's token, valid on the fake server only.
+    def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
         base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/issues")
         self._routes = (

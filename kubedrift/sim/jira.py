@@ -55,7 +55,8 @@ def _json(status: int, payload: object) -> Response:
 class FakeJira(FakeServer):
     name = "jira"
 
-    def __init__(
+    # The fake Jira's token, valid on the fake server only.
+    def __init__(  # nosec B107
         self, project: str = "OPS", token: str = "jira-sim", user: str | None = None, **kw: Any
     ) -> None:
         super().__init__(**kw)

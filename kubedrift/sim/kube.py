@@ -67,7 +67,10 @@ def _status(code: int, reason: str, message: str) -> Response:
 
 
 def _meta(name: str, labels: dict[str, str] | None = None, ns: str | None = None) -> dict[str, Any]:
-    meta: dict[str, Any] = {"name": name, "uid": hashlib.md5(name.encode()).hexdigest()}
+    meta: dict[str, Any] = {
+        "name": name,
+        "uid": hashlib.md5(name.encode(), usedforsecurity=False).hexdigest(),
+    }
     if ns:
         meta["namespace"] = ns
     if labels:
