@@ -1,0 +1,209 @@
+"""The crash harness: `kubedrift daemon` killed with SIGKILL at random moments, restarted,
+and what a fake Slack received compared with the events in the store.
+
+The simulated fleet's fake cloud API and a fake Slack run in this process; the daemon runs
+as a subprocess with short intervals (scan every second, drain every 0.2 s, a 1.5 s claim
+lease) on a SQLite store. Before each trial the fleet changes (a GPU pool's version is
+toggled), so every life of the daemon has events to save and messages to send. The fake
+Slack answers `chat.postMessage` only `answer_delay` after accepting the message: a kill in
+that gap is the case that matters (the message reached the chat, the outbox does not know),
+and a real Slack's latency makes it just as real.
+
+At the end the daemon runs until the outbox is empty, then the check: every stored event was
+told in exactly one message the fake Slack accepted (by the event ids the messages carry as
+metadata), no message key arrived twice, and no outbox row is dead. `tests/e2e` runs 20
+trials; `bench/crash.py` runs more and prints the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubedrift.sim.chat import SlackFakeServer
+from kubedrift.sim.fleet import Fleet, load_fleet
+from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.server import Request, Response
+from kubedrift.store import OutboxStatus, Store
+
+PLAN = Path(__file__).resolve().parent / "data" / "plan.yaml"
+SINK = "slack-ops"
+TOKEN_ENV, TOKEN = "SLACK_BOT_TOKEN", "xoxb-test"
+PAYMENTS = "ack/cn-hangzhou/c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"
+GPU_POOL = "np7a6b5c4d3e2f"
+VERSIONS = ("1.28.9-aliyun.1", "1.30.1-aliyun.1")
+
+
+class SlowAnswerSlack(SlackFakeServer):
+    """A fake Slack that accepts a message at once and answers `answer_delay` s later."""
+
+    def __init__(self, *, answer_delay: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.answer_delay = answer_delay
+
+    def route(self, request: Request, operation: str) -> Response:
+        response = super().route(request, operation)
+        if operation == "chat.postMessage":
+            time.sleep(self.answer_delay)
+        return response
+
+
+@dataclass
+class CrashReport:
+    trials: int
+    kills_after: list[float] = field(default_factory=list)  # seconds each life lasted
+    events: int = 0
+    messages: int = 0
+    lost: list[str] = field(default_factory=list)  # event ids never told
+    doubled: dict[str, int] = field(default_factory=dict)  # event id -> times told
+    repeated_keys: dict[str, int] = field(default_factory=dict)
+    dead: int = 0
+    pending: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.doubled or self.repeated_keys or self.dead or self.pending)
+
+
+def toggled(fleet: Fleet, version: str) -> Fleet:
+    """The fleet with prod-hz-payments' GPU pool running `version`."""
+    clusters = []
+    for cluster in fleet.clusters:
+        if cluster.key != PAYMENTS:
+            clusters.append(cluster)
+            continue
+        pools = tuple(
+            pool.model_copy(update={"kubelet_versions": {version: 2}})
+            if pool.id == GPU_POOL
+            else pool
+            for pool in cluster.node_pools
+        )
+        clusters.append(cluster.model_copy(update={"node_pools": pools}))
+    return Fleet(accounts=fleet.accounts, clusters=tuple(clusters), catalog=fleet.catalog)
+
+
+def _settings(directory: Path, sim: SimulatedFleet, slack: SlackFakeServer) -> Path:
+    source = next(c for c in sim.configs("ack") if c.type == "ack")
+    # The fake has no rate limit: let the collector go as fast as it can (short lives).
+    source = source.model_copy(update={"max_rps": 1000.0})
+    (directory / "plan.yaml").write_text(PLAN.read_text())
+    settings = {
+        "sources": [source.model_dump(mode="json", exclude_none=True)],
+        "plan": "plan.yaml",
+        "store": {"url": f"sqlite:///{directory / 'kubedrift.sqlite'}"},
+        "schedule": {"interval": 1, "jitter": 0, "misfire_grace": 5},
+        "dispatch": {"interval": 0.2, "lease": 1.5, "base_delay": 0.5, "max_delay": 2},
+        "http": {"listen": "127.0.0.1:0"},
+        "notifiers": [
+            {
+                "name": SINK,
+                "type": "slack",
+                "token_env": TOKEN_ENV,
+                "channel": "#k8s-upgrades",
+                "base_url": f"{slack.url}/api/",
+                "timeout": 5,
+            }
+        ],
+    }
+    path = directory / "kubedrift.yaml"
+    path.write_text(yaml.safe_dump(settings))
+    return path
+
+
+def _start(config: Path, environ: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "kubedrift", "daemon", "--config", str(config)],
+            cwd=config.parent,
+            env=environ,
+            stdout=out,
+            stderr=out,
+        )
+
+
+def _outbox(store: Store) -> dict[OutboxStatus, int]:
+    counts: Counter[OutboxStatus] = Counter()
+    for stat in store.outbox_stats():
+        counts[stat.status] += stat.count
+    return dict(counts)
+
+
+def run(
+    directory: Path,
+    trials: int,
+    *,
+    seed: int = 0,
+    life: tuple[float, float] = (0.8, 2.5),
+    answer_delay: float = 0.15,
+    settle_timeout: float = 30.0,
+) -> CrashReport:
+    """`trials` lives killed by SIGKILL after a random `life`, then one that drains."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    report = CrashReport(trials)
+    directory.mkdir(parents=True, exist_ok=True)
+    log = directory / "daemon.log"
+    slack = SlowAnswerSlack(answer_delay=answer_delay)
+    with SimulatedFleet(load_fleet()) as sim, slack.running():
+        config = _settings(directory, sim, slack)
+        environ = {**os.environ, **sim.environ, TOKEN_ENV: TOKEN}
+        for trial in range(trials):
+            sim.ack.fleet = toggled(sim.ack.fleet, VERSIONS[trial % 2])
+            process = _start(config, environ, log)
+            lived = rng.uniform(*life)
+            time.sleep(lived)
+            process.kill()  # SIGKILL: no handler, no drain, no release
+            process.wait(timeout=10)
+            report.kills_after.append(round(lived, 3))
+        process = _start(config, environ, log)
+        try:
+            _settle(directory, process, settle_timeout)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=15)
+        with Store(f"sqlite:///{directory / 'kubedrift.sqlite'}") as store:
+            events = {event.id for event in store.events(limit=100_000)}
+            outbox = _outbox(store)
+    told: Counter[str] = Counter()
+    keys: Counter[str] = Counter()
+    for body in slack.messages:
+        payload = (body.get("metadata") or {}).get("event_payload") or {}
+        keys[str(payload.get("key"))] += 1
+        told.update(payload.get("events") or ())
+    report.events, report.messages = len(events), len(slack.messages)
+    report.lost = sorted(events - set(told))
+    report.doubled = {e: n for e, n in told.items() if n > 1}
+    report.repeated_keys = {k: n for k, n in keys.items() if n > 1}
+    report.dead = outbox.get(OutboxStatus.DEAD, 0)
+    report.pending = outbox.get(OutboxStatus.PENDING, 0)
+    report.seconds = round(time.monotonic() - started, 1)
+    return report
+
+
+def _settle(directory: Path, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until the daemon has scanned and the outbox has nothing pending for 2 s."""
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    time.sleep(2.0)  # at least one scan of the last fleet state
+    with Store(f"sqlite:///{directory / 'kubedrift.sqlite'}") as store:
+        while time.monotonic() < deadline and process.poll() is None:
+            pending = _outbox(store).get(OutboxStatus.PENDING, 0)
+            now = time.monotonic()
+            if pending:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= 2.0:
+                return
+            time.sleep(0.2)

@@ -1,0 +1,24 @@
+"""The crash test: `kubedrift daemon` killed with SIGKILL at 20 random moments on the
+simulated fleet with a fake Slack, restarted each time; at the end every stored event was
+told exactly once (kubedrift/sim/crash.py has the harness; bench/crash.py runs more)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kubedrift.sim.crash import run
+
+pytestmark = pytest.mark.slow
+
+
+def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> None:
+    report = run(tmp_path / "crash", trials=20, seed=20261126)
+    assert len(report.kills_after) == 20
+    assert report.events > 0 and report.messages > 0  # the trials had something to tell
+    assert report.lost == [], f"events never told: {report.lost}"
+    assert report.doubled == {}, f"events told more than once: {report.doubled}"
+    assert report.repeated_keys == {}
+    assert (report.dead, report.pending) == (0, 0)
+    assert report.seconds < 150  # generous: about 40 s on a laptop
