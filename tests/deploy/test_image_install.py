@@ -21,7 +21,8 @@ import kubedrift
 from tests.deploy.dockerfile import INSTALL_SCRIPT, script_calls, stages
 from tests.deploy.manifests import ROOT
 
-pytestmark = pytest.mark.slow
+# Building ~70 wheels and installing them takes a minute or two: above the suite's 180 s default.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 NOW = "2026-11-26T09:00:00Z"
 
