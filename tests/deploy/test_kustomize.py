@@ -14,11 +14,19 @@ import yaml
 from kubedrift.policies.planfile import load_plan
 from kubedrift.settings import load_settings
 from tests.deploy.manifests import BASE, OVERLAYS, ROOT, container, one, render, targets
+from tests.deploy.prometheusrule import GENERATED, prometheus_rule, text
 
 # The oldest minor ACK and TKE still support and the newest the validator knows.
 KUBERNETES_VERSIONS = ("1.30.0", kubernetes_validate.latest_version())
 READ_VERBS = {"get", "list", "watch"}
-REPLICAS = {"base": 2, "single-sqlite": 1, "ha-postgres": 2}
+REPLICAS = {"base": 2, "single-sqlite": 1, "ha-postgres": 2, "prometheus-operator": 2}
+SQLITE_URL = "sqlite:////var/lib/kubedrift/kubedrift.sqlite"
+STORE_URL = {
+    "base": SQLITE_URL,
+    "single-sqlite": SQLITE_URL,
+    "ha-postgres": "postgresql://",
+    "prometheus-operator": "postgresql://",
+}
 CRD_GROUPS = ("monitoring.coreos.com/",)
 
 
@@ -30,8 +38,7 @@ def rendered(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]
 
 def test_the_overlays_are_the_documented_ones() -> None:
     names = {path.name for path in OVERLAYS.iterdir() if path.is_dir()}
-    assert {"single-sqlite", "ha-postgres"} <= names
-    assert names <= {"single-sqlite", "ha-postgres", "prometheus-operator"}
+    assert names == {"single-sqlite", "ha-postgres", "prometheus-operator"}
 
 
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
@@ -63,6 +70,8 @@ def test_every_source_file_and_patch_validates_strictly() -> None:
                 if doc["apiVersion"].startswith(CRD_GROUPS):
                     continue
                 kubernetes_validate.validate(doc, KUBERNETES_VERSIONS[-1], strict=True)
+        for component in spec.get("components", []):
+            assert (kustomization.parent / component / "kustomization.yaml").exists(), component
         for patch in spec.get("patches", []):
             assert (kustomization.parent / patch["path"]).exists(), patch
         for generator in spec.get("configMapGenerator", []):
@@ -213,10 +222,7 @@ def test_rendered_settings_and_plan_load(
     settings = _settings_from(docs, tmp_path)
     assert settings.plan == tmp_path / "plan.yaml"
     load_plan(settings.plan)
-    if name == "ha-postgres":
-        assert settings.store.url == "postgresql://"
-    else:
-        assert settings.store.url == "sqlite:////var/lib/kubedrift/kubedrift.sqlite"
+    assert settings.store.url == STORE_URL[name]
     _host, port = settings.http.host_port
     deployment = one(docs, "Deployment", "kubedrift")
     main = container(deployment)
@@ -262,3 +268,28 @@ def test_the_image_user_is_the_pods_user(rendered: tuple[str, list[dict[str, Any
     pod = one(docs, "Deployment", "kubedrift")["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsUser"] == int(uid)
     assert pod["securityContext"]["runAsGroup"] == int(gid)
+
+
+def test_prometheus_operator_scrapes_the_service_and_carries_the_rules() -> None:
+    docs = render(OVERLAYS / "prometheus-operator")
+    service = one(docs, "Service", "kubedrift")
+    monitor = one(docs, "ServiceMonitor", "kubedrift")
+    namespace = one(docs, "Namespace")["metadata"]["name"]
+    assert monitor["metadata"]["namespace"] == namespace
+    assert (
+        monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    )
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] in {port["name"] for port in service["spec"]["ports"]}
+    assert endpoint["path"] == "/metrics"
+    rule = one(docs, "PrometheusRule", "kubedrift")
+    assert rule["metadata"]["namespace"] == namespace
+    assert rule["spec"] == prometheus_rule()["spec"]
+    alerts = [r for group in rule["spec"]["groups"] for r in group["rules"]]
+    assert alerts and all(r.get("alert") and r.get("expr") for r in alerts)
+
+
+def test_the_generated_prometheus_rule_is_up_to_date() -> None:
+    assert GENERATED.read_text() == text(), (
+        "deploy/prometheus/rules.yaml changed: run .venv/bin/python -m tests.deploy.prometheusrule"
+    )
