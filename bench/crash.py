@@ -7,12 +7,14 @@ Each trial changes the simulated fleet, starts `kubedrift daemon` (scan every se
 every 0.2 s) with a fake Slack that answers 0.15 s after accepting a message, and kills it
 with SIGKILL after a random life. A last life drains the outbox. Prints the trials, the
 events stored, the messages received, and what was lost, doubled or dead (goal: nothing),
-plus how many messages a restarted daemon found already delivered and did not send again.
+plus how many rows a restarted daemon found already told (in the channel) and did not send
+again.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from pathlib import Path
 
@@ -38,13 +40,13 @@ def main() -> int:
         settle_timeout=60.0,
     )
     log = (directory / "daemon.log").read_text(errors="replace")
-    recalled = log.count("already delivered, not sent again")
+    recalled = sum(int(n) for n in re.findall(r"already delivered, not sent again: (\d+)", log))
     lives = sorted(report.kills_after)
     print(f"trials (SIGKILL)       {report.trials}")
     print(f"life before the kill   {lives[0]:.2f}-{lives[-1]:.2f} s")
     print(f"events stored          {report.events}")
     print(f"messages received      {report.messages}")
-    print(f"found already sent     {recalled} (a kill between a send and its record)")
+    print(f"rows found already told {recalled} (a kill between a send and its record)")
     print(f"lost events            {len(report.lost)}")
     print(f"doubled events         {len(report.doubled)}")
     print(f"repeated message keys  {len(report.repeated_keys)}")

@@ -16,7 +16,9 @@ At least once, not twice: a worker killed between a send and its record leaves t
 claimed until the lease ends; the next claim then sees `attempts > 1`. A message's key is
 the same on every attempt (kind, locale and event ids; the group is the cycle's rows), so
 a notifier that can look back (`Recalling`: Slack by bot token reads the channel's
-history for the key it attaches as message metadata) skips what already arrived. A sink
+history for the key and event ids it attaches as message metadata) skips what already
+arrived, by event id (a part of a message's rows may have been recorded before the crash:
+the rest then groups into a message with another key) or by key. A sink
 that cannot look back (webhooks, DingTalk) gets the message again in that narrow window.
 """
 
@@ -53,10 +55,10 @@ class OutboxStore(Protocol):
 
 @runtime_checkable
 class Recalling(Protocol):
-    """A notifier that can tell which message keys reached its chat since a moment."""
+    """A notifier that can tell which messages reached its chat since a moment."""
 
-    def sent_keys(self, since: datetime) -> frozenset[str] | None:
-        """Keys of messages delivered since `since`; None when it cannot tell."""
+    def sent_since(self, since: datetime) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(message keys, event ids) delivered since `since`; None when it cannot tell."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class DrainReport:
     dead: int = 0
     lost: int = 0  # claims that ran out and were taken over before being recorded
     messages: int = 0
-    recalled: int = 0  # messages found already delivered and not sent again
+    recalled: int = 0  # rows or messages found already delivered and not sent again
 
 
 class Dispatcher:
@@ -166,24 +168,27 @@ class Dispatcher:
 
     def _batch(self, sink: str, items: list[OutboxItem], report: DrainReport) -> DrainReport:
         notifier = self.notifiers[sink]
-        messages = self.messages(sink, items)
-        recalled: frozenset[str] = frozenset()
+        keys: frozenset[str] = frozenset()
+        told: frozenset[str] = frozenset()
         if any(item.attempts > 1 for item in items) and isinstance(notifier, Recalling):
             # A retry: an earlier attempt may have reached the chat before its worker died
-            # (or its answer timed out). Ask before sending again.
-            since = min(item.created_at for item in items)
-            recalled = notifier.sent_keys(since) or frozenset()
+            # (or its answer timed out). Ask before sending again: by event id, since a
+            # part of the rows may have been recorded before the crash and the rest now
+            # group into messages with other keys; by key for messages too big to list ids.
+            recalled = notifier.sent_since(min(item.created_at for item in items))
+            keys, told = recalled or (frozenset(), frozenset())
         outcomes: dict[str, Outcome] = {}
+        by_event: dict[str, list[Outcome]] = defaultdict(list)
+        for item in items:
+            if item.event.id in told:
+                by_event[item.event.id].append(Outcome())
+        messages = self.messages(sink, [i for i in items if i.event.id not in told])
         held: Outcome | None = None
-        sent = found = 0
+        sent, found = 0, len(by_event)
         for message in messages:
-            if message.key in recalled:
+            if message.key in keys:
                 outcomes[message.key] = Outcome()
                 found += 1
-                log.info(
-                    "already delivered, not sent again",
-                    extra={"sink": sink, "key": message.key},
-                )
                 continue
             if held is not None or not self.is_leader():
                 # The sink asked us to wait (or we lost leadership): the rest waits too.
@@ -193,7 +198,8 @@ class Dispatcher:
             sent += 1
             if outcome.error is not None and outcome.retry_after is not None:
                 held = outcome
-        by_event: dict[str, list[Outcome]] = defaultdict(list)
+        if found:
+            log.info("already delivered, not sent again: %d", found, extra={"sink": sink})
         for message in messages:
             for event_id in message.event_ids:
                 by_event[event_id].append(outcomes[message.key])

@@ -37,8 +37,8 @@ _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailab
 _TRANSIENT |= {"request_timeout"}
 _SECTION_LIMIT = 3000  # characters in one section block
 _HEADER_LIMIT = 150
-# Message metadata naming the message's key, so the outbox can find out after a crash
-# whether a message reached the channel (`sent_keys`); bot-token mode only.
+# Message metadata naming the message's key and events, so the outbox can find out after a
+# crash whether a message reached the channel (`sent_since`); bot-token mode only.
 METADATA_EVENT = "kubedrift_message"
 # Slack's clock and ours may disagree a little; look back this much further.
 _SKEW = timedelta(minutes=10)
@@ -182,12 +182,14 @@ class SlackNotifier:
         except SlackClientError as exc:
             raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
 
-    def sent_keys(self, since: datetime) -> frozenset[str] | None:
-        """Keys of our messages in the channel since `since` (conversations.history with
-        metadata; needs the `channels:history` scope); None when it cannot tell."""
+    def sent_since(self, since: datetime) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(message keys, event ids) of our messages in the channel since `since`, from
+        conversations.history with metadata (needs the `channels:history` scope); None
+        when it cannot tell."""
         if self.config.token_env is None or self.config.channel is None:
             return None  # an incoming webhook cannot read anything back
         keys: set[str] = set()
+        events: set[str] = set()
         cursor: str | None = None
         try:
             token = required_env(
@@ -213,9 +215,10 @@ class SlackNotifier:
                     payload = metadata.get("event_payload") or {}
                     if metadata.get("event_type") == METADATA_EVENT and "key" in payload:
                         keys.add(str(payload["key"]))
+                        events.update(str(e) for e in payload.get("events") or ())
                 cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
                 if cursor is None:
-                    return frozenset(keys)
+                    return frozenset(keys), frozenset(events)
         except (DeliveryError, SlackClientError, urllib.error.URLError, OSError) as exc:
             log.warning(
                 "cannot read the channel history of %s: %s", self.config.name, type(exc).__name__

@@ -177,10 +177,11 @@ def test_a_sink_down_longer_than_dead_after_is_dead_lettered(
 
 
 class CrashingStore:
-    """The real store, except that recording a delivery "kills" the worker."""
+    """The real store, except that recording a delivery after the first `records` "kills"
+    the worker."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, store: Store, records: int = 0) -> None:
+        self.store, self.records = store, records
 
     def claim_outbox(
         self, sink: str, now: datetime, limit: int = 50, *, lease: timedelta
@@ -188,7 +189,10 @@ class CrashingStore:
         return self.store.claim_outbox(sink, now, limit, lease=lease)
 
     def mark_delivered(self, item: OutboxItem, now: datetime) -> bool:
-        raise SystemExit("killed between the send and its record")
+        if self.records <= 0:
+            raise SystemExit("killed between the send and its record")
+        self.records -= 1
+        return self.store.mark_delivered(item, now)
 
     def mark_failed(
         self, item: OutboxItem, now: datetime, *, error: str, retry_at: datetime | None
@@ -224,3 +228,30 @@ def test_a_cycles_rows_are_told_together_and_cycles_apart(
     assert "7 clusters" in digest["text"]
     assert "c7" in single["text"]
     assert first.isdisjoint(second)
+
+
+def told(server: SlackFakeServer) -> Counter[str]:
+    """How many times each event id reached the channel."""
+    return Counter(
+        e for body in server.messages for e in body["metadata"]["event_payload"]["events"]
+    )
+
+
+def test_a_worker_killed_halfway_through_recording_a_message_is_not_doubled(
+    store: Store, slack: SlackFakeServer
+) -> None:
+    save(store, 1)  # c0 opens a drift
+    now = at(1)
+    # c0's control plane moves on: a version change and the resolution, one message.
+    cycle(store, [], [inventory("c0", now, cp="1.30.1")], now, sinks=(SINK,))
+    clock = Clock(now)
+    with pytest.raises(SystemExit):  # two of the three rows recorded, then killed
+        dispatcher(CrashingStore(store, records=2), bot(slack), clock).drain_sink(SINK)
+    assert len(slack.messages) == 2
+
+    clock.advance(minutes=5, seconds=1)
+    report = dispatcher(store, bot(slack), clock).drain_sink(SINK)
+    # The row left alone would make a message with another key: found by its event id.
+    assert (report.claimed, report.recalled, report.messages) == (1, 1, 0)
+    assert len(slack.messages) == 2 and set(told(slack).values()) == {1}
+    assert status(store) == {OutboxStatus.DELIVERED: 3}
