@@ -6,7 +6,7 @@ the collector reads: `/version` (the client asks for `/version/`), nodes, pods, 
 and DaemonSets (paged with `limit` / `continue`) and `/metrics`. Each cluster has its own
 bearer token; anything else is a 401 `Status`. `deny(cluster, operation)` plays RBAC (403).
 `coordination.k8s.io/v1` Leases can be read, created and replaced (resourceVersion checked,
-409 on a stale update) for leader election; they are kept in `leases`.
+409 on a stale update) for leader election (`kube_lease.py`); they are kept in `leases`.
 
 The cluster is built from the fleet: one node per kubelet version count, kubeadm static
 pods for `apiserver_versions`, and per add-on a workload whose pod template names the
@@ -17,16 +17,14 @@ pod stuck pulling the declared image) so declared-versus-running drift is visibl
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import re
-import threading
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kubedrift.sim.fleet import Fleet, SimAddon, SimCluster
+from kubedrift.sim.kube_lease import LEASE_PATH, LeaseApi
 from kubedrift.sim.server import FakeServer, Fault, Request, Response
 
 POOL_LABEL = "kubedrift.io/node-pool"
@@ -46,10 +44,6 @@ OPERATIONS = {
     ("version",): "version",
     ("metrics",): "metrics",
 }
-_LEASE = re.compile(
-    r"^/clusters/(?P<cluster>[^/]+)/apis/coordination\.k8s\.io/v1/namespaces/(?P<namespace>[^/]+)"
-    r"/leases(?:/(?P<name>[^/]+))?$"
-)
 
 
 def token_for(cluster: SimCluster) -> str:
@@ -227,9 +221,8 @@ class FakeKubeServer(FakeServer):
         self.tokens = {c.id: token_for(c) for c in fleet.of("kubeconfig")}
         self.denied: set[tuple[str, str]] = set()
         # coordination.k8s.io/v1 Leases by (cluster, namespace, name): leader election.
-        self.leases: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self._versions = itertools.count(1)
-        self._lease_lock = threading.Lock()
+        self.lease_api = LeaseApi()
+        self.leases = self.lease_api.leases
 
     def url_for(self, cluster_id: str) -> str:
         return f"{self.url}/clusters/{cluster_id}"
@@ -249,8 +242,12 @@ class FakeKubeServer(FakeServer):
 
     def route(self, request: Request, operation: str) -> Response:
         cluster_id = self.operation_of(request)[1]
-        if (lease := _LEASE.match(request.path)) is not None:
-            return self._lease(request, lease)
+        if (lease := LEASE_PATH.match(request.path)) is not None:
+            token = self.tokens.get(lease["cluster"])
+            if token is None:
+                return _status(404, "NotFound", "the server could not find the requested resource")
+            given = request.header("authorization") or ""
+            return self.lease_api.handle(request, lease, authorized=given == f"Bearer {token}")
         sim = self.clusters.get(cluster_id or "")
         if sim is None or operation == "unknown" or request.method != "GET":
             return _status(404, "NotFound", "the server could not find the requested resource")
@@ -270,43 +267,6 @@ class FakeKubeServer(FakeServer):
             "list_daemonsets": ("DaemonSetList", sim.daemonsets),
         }[operation]
         return self._json(self._page(kind, items, request))
-
-    def _lease(self, request: Request, match: re.Match[str]) -> Response:
-        """GET / POST / PUT of a Lease, with resourceVersion checks (409 on a stale PUT)."""
-        cluster_id, namespace, name = match["cluster"], match["namespace"], match["name"]
-        if cluster_id not in self.tokens:
-            return _status(404, "NotFound", "the server could not find the requested resource")
-        scheme, _, token = (request.header("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or token != self.tokens[cluster_id]:
-            return _status(401, "Unauthorized", "Unauthorized")
-        with self._lease_lock:
-            if request.method == "GET" and name:
-                found = self.leases.get((cluster_id, namespace, name))
-                if found is None:
-                    return _status(404, "NotFound", f'leases "{name}" not found')
-                return self._json(found)
-            if request.method not in ("POST", "PUT"):
-                return _status(405, "MethodNotAllowed", "method not allowed")
-            body = json.loads(request.body or b"{}")
-            meta = body.setdefault("metadata", {})
-            name = name or meta.get("name", "")
-            key = (cluster_id, namespace, name)
-            stored = self.leases.get(key)
-            if request.method == "POST" and stored is not None:
-                return _status(409, "AlreadyExists", f'leases "{name}" already exists')
-            if request.method == "PUT":
-                if stored is None:
-                    return _status(404, "NotFound", f'leases "{name}" not found')
-                if meta.get("resourceVersion") != stored["metadata"]["resourceVersion"]:
-                    return _status(409, "Conflict", "the object has been modified")
-            meta.update(name=name, namespace=namespace, resourceVersion=str(next(self._versions)))
-            body.update(apiVersion="coordination.k8s.io/v1", kind="Lease")
-            self.leases[key] = body
-            return Response(
-                201 if request.method == "POST" else 200,
-                json.dumps(body).encode(),
-                {"Content-Type": "application/json"},
-            )
 
     @staticmethod
     def _page(kind: str, items: list[dict[str, Any]], request: Request) -> dict[str, Any]:
