@@ -58,6 +58,7 @@ class _Http:
         except urllib.error.HTTPError as exc:
             retry = exc.code == 429 or exc.code >= 500
             after = exc.headers.get("Retry-After") if exc.headers else None
+            exc.close()  # it holds the response and its socket until garbage collection
             raise DeliveryError(
                 f"{method} {path}: HTTP {exc.code}",
                 retryable=retry,
