@@ -41,10 +41,20 @@ def register(subparsers: Any) -> None:
 
 
 def _secrets(settings: Any, environ: dict[str, str]) -> list[str]:
-    """Values of every environment variable the settings name (`*_env` fields)."""
-    names = [settings.trigger_token_env]
-    for source in settings.sources:
-        names.extend(v for k, v in source.model_dump().items() if k.endswith("_env"))
+    """Values of every environment variable the settings name, anywhere (`*_env` fields)."""
+    names: list[object] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and key.endswith("_env"):
+                    names.append(item)
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    walk(settings.model_dump())
     return [environ[n] for n in names if isinstance(n, str) and environ.get(n)]
 
 
