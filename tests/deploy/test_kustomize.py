@@ -114,11 +114,13 @@ def test_only_the_namespaced_role_touches_leases(
     role = writers[0]
     assert role["metadata"]["namespace"] == namespace
     assert role["rules"] == [
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
         {
             "apiGroups": ["coordination.k8s.io"],
             "resources": ["leases"],
-            "verbs": ["get", "create", "update"],
-        }
+            "resourceNames": ["kubedrift-leader"],
+            "verbs": ["get", "update"],
+        },
     ]
     binding = one(docs, "RoleBinding", "kubedrift-leader-election")
     assert binding["roleRef"] == {
