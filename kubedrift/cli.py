@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.schema",
     "kubedrift.commands.db",
     "kubedrift.commands.report",
+    "kubedrift.commands.propose",
 )
 
 

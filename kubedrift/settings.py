@@ -22,6 +22,8 @@ from kubedrift.daemon.config import (
     ScheduleSettings,
     StoreSettings,
 )
+from kubedrift.enforcers import config as enforcer_config
+from kubedrift.enforcers.base import EnforcerConfig
 from kubedrift.errors import Problem, SettingsError
 from kubedrift.notifiers import config as notifier_config
 from kubedrift.notifiers.base import NotifierConfig
@@ -44,6 +46,11 @@ class Settings(BaseModel):
         default=(), description="chat sinks (slack, dingtalk); see docs/notifiers.md"
     )
     routes: Routes | None = Field(default=None, description="which sinks hear of which events")
+    enforcers: tuple[EnforcerConfig, ...] = Field(
+        default=(),
+        description="proposers (terraform_pr, ticket) `kubedrift propose` runs; see "
+        "docs/enforcers.md",
+    )
     # The daemon's settings (docs/daemon.md); other commands ignore them.
     store: StoreSettings = Field(default_factory=StoreSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
@@ -118,9 +125,12 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
         raise SettingsError(unknown)
     if document is not None and (bad := notifier_config.unknown_types(document)):
         raise SettingsError(bad)
+    if document is not None and (bad := enforcer_config.unknown_types(document)):
+        raise SettingsError(bad)
     model = _settings_model(types, file)
     if document is not None:
         model = notifier_config.with_notifiers(model, document.data, file)
+        model = enforcer_config.with_enforcers(model, document.data)
     settings, _ = parse_model(text, file=file, model=model, error=SettingsError, what=_WHAT)
     names = [s.name for s in settings.sources]
     duplicated = sorted({n for n in names if names.count(n) > 1})
@@ -131,6 +141,8 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
         message = f"no source is named {', '.join(map(repr, unscheduled))}"
         raise SettingsError([Problem(file, "schedule.sources", message)])
     if bad := notifier_config.problems(settings.notifiers, settings.routes, file):
+        raise SettingsError(bad)
+    if bad := enforcer_config.problems(settings.enforcers, file):
         raise SettingsError(bad)
     return settings
 
@@ -143,7 +155,8 @@ def load_settings(path: str | Path) -> Settings:
     plan = settings.plan
     if plan is not None and not plan.is_absolute():
         plan = base / plan
-    return settings.model_copy(update={"sources": sources, "plan": plan})
+    enforcers = tuple(enforcer_config.resolve_paths(e, base) for e in settings.enforcers)
+    return settings.model_copy(update={"sources": sources, "plan": plan, "enforcers": enforcers})
 
 
 def _resolve_paths(source: CollectorConfig, base: Path) -> CollectorConfig:
