@@ -1,11 +1,9 @@
 """The packaged data the rules read besides the calendar: add-on compatibility, removed APIs.
 
-Add-on facts come from two files of one shape, merged into one `AddonCompat` (the model of
-`kubedrift.policies.addon_compat`, which the upgrade-path planner classes add-ons with, so a
-finding and its remedy read the same facts): `addon_compat.yaml` (CoreDNS per kubeadm
-release, kube-proxy) and `addons.yaml` (tested ranges of CNIs and ingress controllers). An
-add-on may be described in only one of them. Removed APIs come from `removed_apis.yaml`.
-Every fact names its source. Loading is cached: package data is the same for every run.
+Add-on facts are `kubedrift.policies.addon_compat`'s one table (`addon_compat.yaml`, loaded
+by `load_addon_compat`), the same object the upgrade-path planner classes add-ons with, so a
+finding and its remedy read the same facts. Removed APIs come from `removed_apis.yaml`. Every
+fact names its source. Loading is cached: package data is the same for every run.
 """
 
 from __future__ import annotations
@@ -19,7 +17,16 @@ import yaml
 from pydantic import Field, model_validator
 
 from kubedrift.model.base import Frozen
-from kubedrift.policies.addon_compat import AddonCompat
+from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat, merge_addon_tables
+
+__all__ = [
+    "CompatData",
+    "DataSource",
+    "RemovedApi",
+    "RemovedApis",
+    "load_compat",
+    "merge_addon_tables",
+]
 
 
 class DataSource(Frozen):
@@ -72,21 +79,8 @@ def _read(name: str) -> dict[str, Any]:
     return loaded
 
 
-def merge_addon_tables(*tables: dict[str, Any]) -> AddonCompat:
-    """One `AddonCompat` from several files; an add-on or source id given twice is an error."""
-    sources: dict[str, Any] = {}
-    addons: dict[str, Any] = {}
-    for table in tables:
-        for kind, into in (("sources", sources), ("addons", addons)):
-            for key, value in (table.get(kind) or {}).items():
-                if key in into:
-                    raise ValueError(f"add-on data: {kind[:-1]} {key!r} is described twice")
-                into[key] = value
-    return AddonCompat.model_validate({"schema": 1, "sources": sources, "addons": addons})
-
-
 @lru_cache(maxsize=1)
 def load_compat() -> CompatData:
     """The packaged data (read once per process)."""
-    addons = merge_addon_tables(_read("addon_compat.yaml"), _read("addons.yaml"))
-    return CompatData(addons=addons, apis=RemovedApis.model_validate(_read("removed_apis.yaml")))
+    apis = RemovedApis.model_validate(_read("removed_apis.yaml"))
+    return CompatData(addons=load_addon_compat(), apis=apis)

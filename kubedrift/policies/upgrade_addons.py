@@ -9,6 +9,7 @@ other add-on is classed by `addon_compat.classify_addon` from the packaged facts
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
+from functools import partial
 from typing import Any
 
 from kubedrift.model.inventory import Addon
@@ -54,13 +55,15 @@ def classify_step(
     compat: AddonCompat,
     addon_targets: Mapping[str, AddonTarget],
     memo: MutableMapping[Any, Any] | None = None,
+    provider: str | None = None,
 ) -> tuple[AddonDecision, ...]:
     """kube-proxy (when any pool reports it) first, then every other add-on in inventory order.
 
     `after` is the state once the control plane is at `minor`; the plan's add-on targets
     apply only `at_target` (the plan speaks of the target, not of the minors on the way).
     `memo` (the caller's, as long-lived as `compat` and the targets) keeps each add-on's
-    class per minor: a fleet runs the same add-on versions on many clusters.
+    class per minor and provider: a fleet runs the same add-on versions on many clusters.
+    `provider` is the cluster's: it decides what a provider-packaged add-on's version means.
     """
     out: list[AddonDecision] = []
     proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
@@ -82,12 +85,15 @@ def classify_step(
         if compat.canonical(addon.name) == KUBE_PROXY:
             continue
         wanted = plan_target(addon, addon_targets, compat) if at_target else None
+        classify = partial(
+            classify_addon, addon, minor, compat=compat, plan_target=wanted, provider=provider
+        )
         if memo is None:
-            out.append(classify_addon(addon, minor, compat=compat, plan_target=wanted))
+            out.append(classify())
             continue
-        key = ("addon-class", addon, minor, id(compat), id(wanted))
+        key = ("addon-class", addon, minor, provider, id(compat), id(wanted))
         found: AddonDecision | None = memo.get(key)
         if found is None:
-            found = memo[key] = classify_addon(addon, minor, compat=compat, plan_target=wanted)
+            found = memo[key] = classify()
         out.append(found)
     return tuple(out)

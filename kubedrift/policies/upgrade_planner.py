@@ -260,6 +260,7 @@ class Planner:
             compat=self.compat,
             addon_targets=self.addon_targets,
             memo=self.memo,
+            provider=self.inv.provider,
         )
 
     def _finish(self) -> tuple[AddonDecision, ...]:

@@ -40,3 +40,11 @@ def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) 
     rules = {f["rule"] for f in report["findings"]}
     assert {"end-of-support", "control-plane-minor-lag", "cluster-not-in-plan"} <= rules
     assert report["summary"]
+    # TKE's nginx-ingress add-on reports TKE catalogue versions: no data, not "incompatible".
+    [orders] = [
+        f
+        for f in report["findings"]
+        if f["cluster"] == "tke/ap-guangzhou/cls-7xk2p9ab" and f["rule"] == "addon-incompatible"
+    ]
+    assert orders["severity"] == "info"
+    assert "no compatibility data for TKE's nginx-ingress versions" in orders["summary"]

@@ -5,7 +5,10 @@ Collectors report add-ons under their workload or provider names (`calico-node`,
 packaged data's names, so every finding is keyed `addon/<plan or canonical name>`. Versions are
 judged on what runs (`running_version`), else on what is declared, and say which. The class of
 an add-on for a minor is `kubedrift.policies.addon_compat.classify_addon`, the function the
-upgrade-path planner uses, so findings and remedies agree.
+upgrade-path planner uses, so findings and remedies agree; both pass the cluster's provider, so
+a provider's own packaging of an upstream add-on (TKE's `nginx-ingress` add-on) is judged by
+what its versions mean (`no compatibility data for TKE's nginx-ingress versions`), never as
+an upstream version it is not.
 """
 
 from __future__ import annotations
@@ -91,7 +94,9 @@ def _naming(context: RuleContext, target: Target) -> tuple[dict[str, str], dict[
     return found
 
 
-def _classified(context: RuleContext, addon: Addon, minor: MinorVersion) -> AddonDecision:
+def _classified(
+    context: RuleContext, addon: Addon, minor: MinorVersion, provider: str
+) -> AddonDecision:
     """`classify_addon` memoised for the run on everything it reads of the add-on."""
     key = (
         "classify",
@@ -101,10 +106,13 @@ def _classified(context: RuleContext, addon: Addon, minor: MinorVersion) -> Addo
         addon.running_version,
         addon.available_versions,
         minor,
+        provider,
     )
     found: AddonDecision | None = context.cache.get(key)
     if found is None:
-        found = context.cache[key] = classify_addon(addon, minor, compat=context.compat.addons)
+        found = context.cache[key] = classify_addon(
+            addon, minor, compat=context.compat.addons, provider=provider
+        )
     return found
 
 
@@ -134,7 +142,9 @@ class AddonIncompatible:
             "ingress) may break networking or traffic at the next restart. High when the "
             "packaged data lists other versions as tested with the minor; low when only older "
             "than the version kubeadm installs with it (CoreDNS: a recommendation); info when "
-            "the data does not cover the running version. kube-proxy: see skew-kube-proxy."
+            "the data does not cover the running version, or when the provider versions its "
+            "own packaging of the add-on in its own catalogue (TKE's nginx-ingress add-on): "
+            "no compatibility data, never incompatible. kube-proxy: see skew-kube-proxy."
         ),
         family=_FAMILY,
         needs_target=False,
@@ -151,12 +161,16 @@ class AddonIncompatible:
             return ()
         minor = current.minor_version
         out: list[Draft] = []
+        provider = cluster.provider
         for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
-            key = ("addon-incompatible", minor, name, keys)
-            out.extend(self.context.drafts(key, partial(self._drafts, name, addons, minor)))
+            key = ("addon-incompatible", minor, provider, name, keys)
+            compute = partial(self._drafts, name, addons, minor, provider)
+            out.extend(self.context.drafts(key, compute))
         return stamp(cluster.key, out)
 
-    def _drafts(self, name: str, addons: list[Addon], minor: MinorVersion) -> Iterator[Draft]:
+    def _drafts(
+        self, name: str, addons: list[Addon], minor: MinorVersion, provider: str
+    ) -> Iterator[Draft]:
         compat = self.context.compat.addons
         addon = _oldest(addons)
         facts = compat.facts(addon.name)
@@ -165,7 +179,7 @@ class AddonIncompatible:
             return
         if facts.kubeadm is None and not facts.tested:
             return
-        decision = _classified(self.context, addon, minor)
+        decision = _classified(self.context, addon, minor, provider)
         version, how = _shown(addon)
         if decision.need is AddonNeed.NOT_NEEDED:
             return

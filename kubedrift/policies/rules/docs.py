@@ -27,9 +27,10 @@ determine", never as compliant. Rules marked "no target needed" also run for clu
 plan group selects.
 
 Packaged data the rules read, each fact with its source: `kubedrift/calendar/data/*.yaml`
-(release calendars, see docs/calendar.md), `kubedrift/policies/data/addon_compat.yaml` and
-`addons.yaml` (add-on compatibility), `kubedrift/policies/data/removed_apis.yaml` (the
-Kubernetes deprecation guide).
+(release calendars, see docs/calendar.md), `kubedrift/policies/data/addon_compat.yaml`
+(add-on compatibility, and how ACK and TKE package upstream add-ons; the upgrade-path planner
+reads the same table), `kubedrift/policies/data/removed_apis.yaml` (the Kubernetes deprecation
+guide).
 """
 
 
