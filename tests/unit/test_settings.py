@@ -115,3 +115,32 @@ def test_kubeconfig_contexts_get_labels_by_glob() -> None:
     assert labels_for("idc-bj-1") == {"env": "staging", "dc": "idc-bj1", "cloud": "idc"}
     assert labels_for("idc-sh-2") == {"env": "production", "cloud": "idc"}
     assert labels_for("lab") == {"cloud": "idc"}
+
+
+def test_enforcers_are_validated_by_their_type(tmp_path: Path) -> None:
+    file = tmp_path / "kubedrift.yaml"
+    file.write_text(
+        "sources:\n  - {name: sim, type: simulated}\n"
+        "enforcers:\n"
+        "  - type: terraform_pr\n"
+        "    repo: ../infra.git\n"
+        "    workdir: clone\n"
+        "    roots: [{path: eks}]\n"
+        "    forge: {type: github, project: acme/infra, token_env: GITHUB_TOKEN}\n"
+        "  - {type: ticket, sink: file, directory: tickets, locale: zh-CN}\n"
+    )
+    settings = load_settings(file)
+    pr, ticket = settings.enforcers  # type: ignore[attr-defined]
+    assert type(pr).__name__ != type(ticket).__name__
+    assert str(pr.workdir) == str(tmp_path / "clone")
+    assert str(ticket.directory) == str(tmp_path / "tickets")
+
+
+def test_an_unknown_enforcer_type_is_located() -> None:
+    lines = _problems(
+        "sources:\n  - {name: sim, type: simulated}\n"
+        "enforcers:\n  - {type: terraform_apply, repo: x}\n"
+    )
+    assert any(
+        line.startswith("kubedrift.yaml:4:") and "terraform_apply" in line for line in lines
+    ), lines
