@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 from kubedrift.calendar import load_calendar
 from kubedrift.collectors.build import open_sources
-from kubedrift.daemon.cycle import Clock, CycleReport, Cycles, Sinks, always
+from kubedrift.daemon.cycle import Clock, CycleReport, Cycles, always
 from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy, DrainReport
 from kubedrift.daemon.leader import Leader, Predicate, make_leader
 from kubedrift.daemon.notify import Directory, RoutedSinks, effective_routes
@@ -32,6 +32,8 @@ from kubedrift.settings import Settings
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+
+    from kubedrift.store.save import Sinks
 
 log = logging.getLogger(__name__)
 

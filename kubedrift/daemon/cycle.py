@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.collectors.runner import Source, collect_all
@@ -32,13 +32,16 @@ from kubedrift.model.plan import VersionPlan
 from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
 from kubedrift.policies.engine import evaluate
 
+if TYPE_CHECKING:
+    # The store's own alias: a cycle hands its sinks straight to `save_cycle`.
+    from kubedrift.store.save import Sinks
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Result = Collected | CollectionFailed
 CycleKind = Literal["scan", "reevaluate"]
 # Which sinks an event's outbox rows go to: the same for all, or per event (routes).
-Sinks = Sequence[str] | Callable[[DriftEvent], Iterable[str]]
 
 
 class CycleStore(Protocol):

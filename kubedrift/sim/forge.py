@@ -30,18 +30,21 @@ class FakePr:
     history: list[str] = field(default_factory=list)
 
 
-def _json(status: int, payload: object) -> Response:
+def json_response(status: int, payload: object) -> Response:
     return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
-class _ForgeServer(FakeServer):
-    open_state = "open"
+class RestServer(FakeServer):
+    """A token-checked JSON REST fake: routes by (method, path pattern), scripted faults.
+
+    Subclasses set `_routes` and say how a request authenticates (`authorized`).
+    """
+
     _routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
 
     def __init__(self, token: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.token = token
-        self.prs: list[FakePr] = []
         self._lock = threading.Lock()
 
     def operation_of(self, request: Request) -> tuple[str, str | None]:
@@ -54,11 +57,29 @@ class _ForgeServer(FakeServer):
         raise NotImplementedError
 
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
-        status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 502)
         if fault.kind == "malformed":
             return Response(200, b"{not json")
+        status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 502)
         headers = {"Retry-After": "1"} if fault.kind == "throttle" else {}
         return Response(status, b'{"message": "scripted fault"}', headers)
+
+
+class GitHubAuth(RestServer):
+    def authorized(self, request: Request) -> bool:
+        return request.header("authorization") == f"Bearer {self.token}"
+
+
+class GitLabAuth(RestServer):
+    def authorized(self, request: Request) -> bool:
+        return request.header("private-token") == self.token
+
+
+class _ForgeServer(RestServer):
+    open_state = "open"
+
+    def __init__(self, token: str, **kwargs: Any) -> None:
+        super().__init__(token, **kwargs)
+        self.prs: list[FakePr] = []
 
     def open_for(self, branch: str) -> list[FakePr]:
         with self._lock:
@@ -66,25 +87,25 @@ class _ForgeServer(FakeServer):
 
     def route(self, request: Request, operation: str) -> Response:
         if not self.authorized(request):
-            return _json(401, {"message": "Bad credentials"})
+            return json_response(401, {"message": "Bad credentials"})
         body: dict[str, Any] = json.loads(request.body) if request.body else {}
         with self._lock:
             if operation == "list":
-                return _json(200, [self.render(p) for p in self.select(request.query)])
+                return json_response(200, [self.render(p) for p in self.select(request.query)])
             if operation == "create":
                 return self.create(body)
             if operation == "update":
                 number = int(request.path.rstrip("/").rsplit("/", 1)[1])
                 found = [p for p in self.prs if p.number == number]
                 if not found:
-                    return _json(404, {"message": "Not Found"})
+                    return json_response(404, {"message": "Not Found"})
                 pr = found[0]
                 pr.title = body.get("title", pr.title)
                 pr.body = body.get(self.body_field, pr.body)
                 pr.updates += 1
                 pr.history.append(pr.title)
-                return _json(200, self.render(pr))
-        return _json(404, {"message": "Not Found"})
+                return json_response(200, self.render(pr))
+        return json_response(404, {"message": "Not Found"})
 
     body_field = "body"
 
@@ -104,7 +125,7 @@ class _ForgeServer(FakeServer):
         return pr
 
 
-class FakeGitHub(_ForgeServer):
+class FakeGitHub(GitHubAuth, _ForgeServer):
     """`/repos/{owner}/{repo}/pulls` for one repository."""
 
     name = "github"
@@ -120,9 +141,6 @@ class FakeGitHub(_ForgeServer):
             ("PATCH", re.compile(base + r"/\d+"), "update"),
         )
 
-    def authorized(self, request: Request) -> bool:
-        return request.header("authorization") == f"Bearer {self.token}"
-
     def select(self, query: dict[str, str]) -> list[FakePr]:
         head = query.get("head", "")
         state = query.get("state", "open")
@@ -134,9 +152,11 @@ class FakeGitHub(_ForgeServer):
     def create(self, body: dict[str, Any]) -> Response:
         branch = body["head"]
         if any(p.branch == branch and p.state == "open" for p in self.prs):
-            return _json(422, {"message": "Validation Failed: a pull request already exists"})
+            return json_response(
+                422, {"message": "Validation Failed: a pull request already exists"}
+            )
         pr = self._add(branch, body["base"], body["title"], body.get("body", ""))
-        return _json(201, self.render(pr))
+        return json_response(201, self.render(pr))
 
     def render(self, pr: FakePr) -> dict[str, Any]:
         return {
@@ -150,7 +170,7 @@ class FakeGitHub(_ForgeServer):
         }
 
 
-class FakeGitLab(_ForgeServer):
+class FakeGitLab(GitLabAuth, _ForgeServer):
     """`/api/v4/projects/{id}/merge_requests` for one project (id URL-encoded)."""
 
     name = "gitlab"
@@ -167,9 +187,6 @@ class FakeGitLab(_ForgeServer):
             ("PUT", re.compile(base + r"/\d+"), "update"),
         )
 
-    def authorized(self, request: Request) -> bool:
-        return request.header("private-token") == self.token
-
     def select(self, query: dict[str, str]) -> list[FakePr]:
         branch = query.get("source_branch")
         state = query.get("state")
@@ -182,9 +199,9 @@ class FakeGitLab(_ForgeServer):
     def create(self, body: dict[str, Any]) -> Response:
         branch = body["source_branch"]
         if any(p.branch == branch and p.state == "opened" for p in self.prs):
-            return _json(409, {"message": ["Another open merge request already exists"]})
+            return json_response(409, {"message": ["Another open merge request already exists"]})
         pr = self._add(branch, body["target_branch"], body["title"], body.get("description", ""))
-        return _json(201, self.render(pr))
+        return json_response(201, self.render(pr))
 
     def render(self, pr: FakePr) -> dict[str, Any]:
         return {

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubedrift.sim.server import FakeServer, Fault, Request, Response
+from kubedrift.sim.forge import GitHubAuth, GitLabAuth, RestServer, json_response
+from kubedrift.sim.server import Request, Response
 
 
 @dataclass
@@ -28,34 +28,10 @@ class FakeIssue:
     state_changes: list[str] = field(default_factory=list)
 
 
-def _json(status: int, payload: object) -> Response:
-    return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
-
-
-class _IssueServer(FakeServer):
-    _routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
-
+class _IssueServer(RestServer):
     def __init__(self, token: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.token = token
+        super().__init__(token, **kwargs)
         self.issues: list[FakeIssue] = []
-        self._lock = threading.Lock()
-
-    def operation_of(self, request: Request) -> tuple[str, str | None]:
-        for method, pattern, operation in self._routes:
-            if request.method == method and pattern.fullmatch(request.path):
-                return operation, None
-        return "unknown", None
-
-    def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
-        if fault.kind == "malformed":
-            return Response(200, b"{not json")
-        status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 502)
-        headers = {"Retry-After": "1"} if fault.kind == "throttle" else {}
-        return Response(status, b'{"message": "scripted fault"}', headers)
-
-    def authorized(self, request: Request) -> bool:
-        raise NotImplementedError
 
     def render(self, issue: FakeIssue) -> dict[str, Any]:
         raise NotImplementedError
@@ -80,23 +56,23 @@ class _IssueServer(FakeServer):
 
     def route(self, request: Request, operation: str) -> Response:
         if not self.authorized(request):
-            return _json(401, {"message": "401 Unauthorized"})
+            return json_response(401, {"message": "401 Unauthorized"})
         body: dict[str, Any] = json.loads(request.body) if request.body else {}
         with self._lock:
             if operation == "list":
-                return _json(200, [self.render(i) for i in self.listed(request.query)])
+                return json_response(200, [self.render(i) for i in self.listed(request.query)])
             if operation == "create":
                 if not body.get("title"):
-                    return _json(422, {"message": "title is missing"})
-                return _json(201, self.render(self.create(body)))
+                    return json_response(422, {"message": "title is missing"})
+                return json_response(201, self.render(self.create(body)))
             if operation == "edit":
                 number = int(request.path.rstrip("/").rsplit("/", 1)[1])
                 found = [i for i in self.issues if i.number == number]
                 if not found:
-                    return _json(404, {"message": "Not Found"})
+                    return json_response(404, {"message": "Not Found"})
                 self.edit(found[0], body)
-                return _json(200, self.render(found[0]))
-        return _json(404, {"message": "Not Found"})
+                return json_response(200, self.render(found[0]))
+        return json_response(404, {"message": "Not Found"})
 
     def _add(self, title: str, body: str, labels: list[str]) -> FakeIssue:
         issue = FakeIssue(len(self.issues) + 1, title, body, labels)
@@ -110,7 +86,7 @@ class _IssueServer(FakeServer):
             issue.state_changes.append("reopened" if is_open else "closed")
 
 
-class FakeGitHubIssues(_IssueServer):
+class FakeGitHubIssues(GitHubAuth, _IssueServer):
     """`/repos/{owner}/{repo}/issues` for one repository."""
 
     name = "github-issues"
@@ -125,9 +101,6 @@ class FakeGitHubIssues(_IssueServer):
             ("POST", re.compile(base), "create"),
             ("PATCH", re.compile(base + r"/\d+"), "edit"),
         )
-
-    def authorized(self, request: Request) -> bool:
-        return request.header("authorization") == f"Bearer {self.token}"
 
     def state_filter(self, query: dict[str, str]) -> bool | None:
         state = query.get("state", "open")
@@ -155,7 +128,7 @@ class FakeGitHubIssues(_IssueServer):
         }
 
 
-class FakeGitLabIssues(_IssueServer):
+class FakeGitLabIssues(GitLabAuth, _IssueServer):
     """`/api/v4/projects/{id}/issues` for one project (id URL-encoded)."""
 
     name = "gitlab-issues"
@@ -169,9 +142,6 @@ class FakeGitLabIssues(_IssueServer):
             ("POST", re.compile(base), "create"),
             ("PUT", re.compile(base + r"/\d+"), "edit"),
         )
-
-    def authorized(self, request: Request) -> bool:
-        return request.header("private-token") == self.token
 
     def state_filter(self, query: dict[str, str]) -> bool | None:
         state = query.get("state")

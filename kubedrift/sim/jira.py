@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from kubedrift.sim.forge import json_response
 from kubedrift.sim.server import FakeServer, Fault, Request, Response
 
 _JQL = re.compile(
@@ -46,10 +47,6 @@ class FakeJiraIssue:
     @property
     def open(self) -> bool:
         return _CATEGORY[self.status] != "done"
-
-
-def _json(status: int, payload: object) -> Response:
-    return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
 class FakeJira(FakeServer):
@@ -106,25 +103,25 @@ class FakeJira(FakeServer):
 
     def route(self, request: Request, operation: str) -> Response:
         if not self.authorized(request):
-            return _json(401, {"errorMessages": ["You are not authenticated"]})
+            return json_response(401, {"errorMessages": ["You are not authenticated"]})
         body: dict[str, Any] = json.loads(request.body) if request.body else {}
         target = self.operation_of(request)[1]
         with self._lock:
             if operation == "search":
                 match = _JQL.fullmatch(request.query.get("jql", ""))
                 if match is None:
-                    return _json(400, {"errorMessages": ["Error in the JQL Query"]})
+                    return json_response(400, {"errorMessages": ["Error in the JQL Query"]})
                 found = [
                     self.render(i)
                     for i in reversed(self.issues)
                     if match["project"] == self.project and match["label"] in i.labels
                 ]
-                return _json(200, {"startAt": 0, "total": len(found), "issues": found})
+                return json_response(200, {"startAt": 0, "total": len(found), "issues": found})
             if operation == "create":
                 return self._create(body.get("fields") or {})
             issue = next((i for i in self.issues if i.key == target), None)
             if issue is None:
-                return _json(404, {"errorMessages": ["Issue does not exist"]})
+                return json_response(404, {"errorMessages": ["Issue does not exist"]})
             if operation == "edit":
                 fields = body.get("fields") or {}
                 issue.summary = fields.get("summary", issue.summary)
@@ -137,24 +134,28 @@ class FakeJira(FakeServer):
                     {"id": i, "name": n, "to": {"name": s, "statusCategory": {"key": c}}}
                     for i, n, s, c in moves
                 ]
-                return _json(200, {"transitions": listed})
+                return json_response(200, {"transitions": listed})
             if operation == "transition":
                 wanted = str((body.get("transition") or {}).get("id"))
                 move = next((m for m in moves if m[0] == wanted), None)
                 if move is None:
-                    return _json(400, {"errorMessages": [f"transition {wanted} is not valid"]})
+                    return json_response(
+                        400, {"errorMessages": [f"transition {wanted} is not valid"]}
+                    )
                 issue.status = move[2]
                 return Response(204, b"")
-        return _json(404, {"errorMessages": ["Not Found"]})
+        return json_response(404, {"errorMessages": ["Not Found"]})
 
     def _create(self, fields: dict[str, Any]) -> Response:
         if (fields.get("project") or {}).get("key") != self.project:
-            return _json(400, {"errors": {"project": "project is required"}})
+            return json_response(400, {"errors": {"project": "project is required"}})
         if not fields.get("summary"):
-            return _json(400, {"errors": {"summary": "You must specify a summary of the issue."}})
+            return json_response(
+                400, {"errors": {"summary": "You must specify a summary of the issue."}}
+            )
         labels = list(fields.get("labels") or [])
         if any(" " in label for label in labels):
-            return _json(400, {"errors": {"labels": "The label must not contain spaces."}})
+            return json_response(400, {"errors": {"labels": "The label must not contain spaces."}})
         issue = FakeJiraIssue(
             key=f"{self.project}-{len(self.issues) + 1}",
             summary=fields["summary"],
@@ -163,4 +164,6 @@ class FakeJira(FakeServer):
             issue_type=(fields.get("issuetype") or {}).get("name", ""),
         )
         self.issues.append(issue)
-        return _json(201, {"id": str(10000 + len(self.issues)), "key": issue.key, "self": ""})
+        return json_response(
+            201, {"id": str(10000 + len(self.issues)), "key": issue.key, "self": ""}
+        )

@@ -23,7 +23,15 @@ from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import AddonTarget, Target
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_compat import classify_addon, numeric_version, upstream_text
-from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    Draft,
+    RuleContext,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
 from kubedrift.policies.rules.facts import addon_numbers, admitted, oldest_apiserver
 from kubedrift.versions import MinorVersion
 
@@ -132,7 +140,7 @@ def _oldest(addons: list[Addon]) -> Addon:
     return min(addons, key=order)
 
 
-class AddonIncompatible:
+class AddonIncompatible(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-incompatible",
         title="Add-on not known to work with the cluster's Kubernetes minor",
@@ -149,9 +157,6 @@ class AddonIncompatible:
         family=_FAMILY,
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -205,7 +210,7 @@ class AddonIncompatible:
         )
 
 
-class AddonBehindPlan:
+class AddonBehindPlan(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-behind-plan",
         title="Add-on version outside the plan's constraint",
@@ -217,9 +222,6 @@ class AddonBehindPlan:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -270,7 +272,7 @@ class AddonBehindPlan:
         )
 
 
-class AddonMissing:
+class AddonMissing(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-missing",
         title="Required add-on not installed",
@@ -282,9 +284,6 @@ class AddonMissing:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -319,7 +318,7 @@ class AddonMissing:
             )
 
 
-class AddonNotRunning:
+class AddonNotRunning(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-not-running",
         title="Add-on declared at one version but running another",
@@ -332,9 +331,6 @@ class AddonNotRunning:
         family=_FAMILY,
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime

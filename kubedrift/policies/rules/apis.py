@@ -15,12 +15,19 @@ from typing import ClassVar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, DeprecatedApiUse
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    Draft,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
 from kubedrift.policies.rules.facts import oldest_apiserver, target_facts
 from kubedrift.versions import InvalidVersion, KubeVersion, MinorVersion
 
 
-class RemovedApiInUse:
+class RemovedApiInUse(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="removed-api-in-use",
         title="API removed in the next upgrade step still in use",
@@ -33,9 +40,6 @@ class RemovedApiInUse:
         family="apis",
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime

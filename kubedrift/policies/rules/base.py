@@ -107,6 +107,13 @@ class Rule(Protocol):
     ) -> Iterable[Finding]: ...
 
 
+class ContextRule:
+    """Holds the evaluation's `RuleContext`: the constructor every built-in rule shares."""
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+
+
 # A finding without its cluster: (rule id, component, severity, summary, observed, expected,
 # remedy). Rules compute drafts once per shape; `stamp` makes them one cluster's findings.
 Draft = tuple[str, str, Severity, str, str | None, str | None, Remedy | None]

@@ -16,8 +16,8 @@ from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
 from kubedrift.policies.rules.base import (
+    ContextRule,
     Draft,
-    RuleContext,
     RuleInfo,
     draft,
     make_remedy,
@@ -40,7 +40,7 @@ COMPONENT = "control-plane"
 _FAMILY = "control_plane"
 
 
-class ControlPlaneMinorLag:
+class ControlPlaneMinorLag(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="control-plane-minor-lag",
         title="Control plane minor version behind the target",
@@ -53,9 +53,6 @@ class ControlPlaneMinorLag:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -109,7 +106,7 @@ class ControlPlaneMinorLag:
         return made, goal, f"upgrade the control plane to {goal}, one minor per step"
 
 
-class ControlPlanePatchLag:
+class ControlPlanePatchLag(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="control-plane-patch-lag",
         title="Control plane patch release behind the newest of its minor",
@@ -123,9 +120,6 @@ class ControlPlanePatchLag:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -208,7 +202,7 @@ class ControlPlanePatchLag:
         return None, "no offered versions were collected and the calendar lists no patch"
 
 
-class ControlPlaneAhead:
+class ControlPlaneAhead(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="control-plane-ahead",
         title="Control plane newer than the target",
@@ -220,9 +214,6 @@ class ControlPlaneAhead:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -252,7 +243,7 @@ class ControlPlaneAhead:
         )
 
 
-class TargetNotOffered:
+class TargetNotOffered(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="target-not-offered",
         title="Provider does not offer the target version",
@@ -264,9 +255,6 @@ class TargetNotOffered:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime

@@ -15,7 +15,12 @@ from typing import ClassVar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import RuleContext, RuleInfo, make_finding, make_remedy
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    RuleInfo,
+    make_finding,
+    make_remedy,
+)
 from kubedrift.policies.rules.facts import parsed
 
 _FAMILY = "meta"
@@ -50,7 +55,7 @@ WAIVER_EXPIRING = RuleInfo(
 ENGINE_RULES = (CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING)
 
 
-class VersionUnknown:
+class VersionUnknown(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="version-unknown",
         title="Version could not be determined",
@@ -63,9 +68,6 @@ class VersionUnknown:
         family=_FAMILY,
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime

@@ -15,14 +15,21 @@ from typing import ClassVar
 from kubedrift.model.findings import Finding, Severity, UpgradeStep
 from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    Draft,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
 from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, plural
 from kubedrift.versions import KubeVersion
 
 _FAMILY = "node_pools"
 
 
-class NodePoolBehind:
+class NodePoolBehind(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="node-pool-behind",
         title="Node pool behind its control plane",
@@ -35,9 +42,6 @@ class NodePoolBehind:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -88,7 +92,7 @@ class NodePoolBehind:
             )
 
 
-class NodePoolMixedVersions:
+class NodePoolMixedVersions(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="node-pool-mixed-versions",
         title="Nodes of one pool at different kubelet versions",
@@ -101,9 +105,6 @@ class NodePoolMixedVersions:
         ),
         family=_FAMILY,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime

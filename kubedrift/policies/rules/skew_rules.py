@@ -17,7 +17,15 @@ from typing import ClassVar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import Target
-from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    Draft,
+    RuleContext,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
 from kubedrift.policies.rules.facts import parsed, server_key
 from kubedrift.policies.skew import SkewStatus, SkewVerdict, check
 from kubedrift.versions import KubeVersion
@@ -86,7 +94,7 @@ def _remedy_text(verdict: SkewVerdict) -> str:
     return f"upgrade {verdict.component.value} towards {violation.against.minor_version}"
 
 
-class SkewKubelet:
+class SkewKubelet(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-kubelet",
         title="kubelet outside the version skew policy",
@@ -99,9 +107,6 @@ class SkewKubelet:
         family=_FAMILY,
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -122,7 +127,7 @@ class SkewKubelet:
             yield _draft(self.info, f"node-pool/{pool.id}", worst, expected)
 
 
-class SkewKubeProxy:
+class SkewKubeProxy(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-kube-proxy",
         title="kube-proxy outside the version skew policy",
@@ -135,9 +140,6 @@ class SkewKubeProxy:
         family=_FAMILY,
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -184,7 +186,7 @@ def _addon_kube_proxy(cluster: ClusterInventory) -> KubeVersion | None:
     return None
 
 
-class SkewControlPlaneComponents:
+class SkewControlPlaneComponents(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-control-plane-components",
         title="Controller manager, scheduler or cloud controller manager outside the skew policy",
@@ -198,9 +200,6 @@ class SkewControlPlaneComponents:
     )
 
     _COMPONENTS = ("kube-controller-manager", "kube-scheduler", "cloud-controller-manager")
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
@@ -230,7 +229,7 @@ class SkewControlPlaneComponents:
             yield _draft(self.info, component, verdict, expected)
 
 
-class SkewApiserverHa:
+class SkewApiserverHa(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-apiserver-ha",
         title="HA API servers at mixed versions",
@@ -244,9 +243,6 @@ class SkewApiserverHa:
         family=_FAMILY,
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime

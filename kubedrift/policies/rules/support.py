@@ -18,7 +18,14 @@ from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportDate, SupportWindow
-from kubedrift.policies.rules.base import Draft, RuleContext, RuleInfo, draft, make_remedy, stamp
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    Draft,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
 from kubedrift.policies.rules.facts import oldest_apiserver
 from kubedrift.policies.rules.remedy import freeze
 from kubedrift.versions import KubeVersion, MinorVersion
@@ -26,7 +33,7 @@ from kubedrift.versions import KubeVersion, MinorVersion
 COMPONENT = "control-plane"
 
 
-class EndOfSupport:
+class EndOfSupport(ContextRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="end-of-support",
         title="Kubernetes minor past or near its end of support",
@@ -40,9 +47,6 @@ class EndOfSupport:
         family="support",
         needs_target=False,
     )
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
 
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
