@@ -49,6 +49,8 @@ def slack() -> Iterator[SlackFakeServer]:
         yield server
 
 
+# ~5 s: four scans of the whole simulated fleet and their deliveries, on real PostgreSQL.
+@pytest.mark.slow
 def test_two_daemons_on_one_postgres_exactly_one_sends(
     tmp_path: Path, postgres: PostgresServer, sim: SimulatedFleet, slack: SlackFakeServer
 ) -> None:
