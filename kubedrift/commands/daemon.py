@@ -35,6 +35,13 @@ def register(subparsers: Any) -> None:
         "--once", action="store_true", help="scan every source once, save, and exit"
     )
     parser.add_argument(
+        "--drain-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --once: how long to keep sending the outbox before exiting (default 30)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=("debug", "info", "warning", "error")
     )
     parser.set_defaults(run=run_daemon)
@@ -74,7 +81,14 @@ def run_daemon(args: argparse.Namespace) -> int:
         if args.once:
             report = daemon.run_once()
             failed = any(isinstance(f, CollectionFailed) for f in report.failures)
-            return int(ExitCode.INCOMPLETE) if failed else 0
+            left = daemon.flush_outbox(args.drain_timeout)
+            if left:
+                log.warning(
+                    "%d notification(s) not delivered; they stay in the outbox for the next run",
+                    left,
+                    extra={"pending": left},
+                )
+            return int(ExitCode.INCOMPLETE) if failed or left else 0
         stop = threading.Event()
 
         def on_signal(number: int, frame: FrameType | None) -> None:

@@ -156,6 +156,23 @@ class Daemon:
         """Send what the outbox holds (leader only); the scheduler's outbox job."""
         return self.dispatcher.drain()
 
+    def flush_outbox(self, timeout: float) -> int:
+        """`--once`: drain until nothing is due or `timeout` s have passed; returns the rows
+        still pending (failed ones wait for their back-off, and stay for the next run).
+
+        The timeout is checked between drains: a drain under way finishes, each send bounded
+        by its notifier's own timeout."""
+        from kubedrift.store import OutboxStatus
+
+        if not self.dispatcher.notifiers:
+            return 0
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not any(report.claimed for report in self.drain_outbox()):
+                break
+        stats = self.store.outbox_stats()
+        return sum(stat.count for stat in stats if stat.status is OutboxStatus.PENDING)
+
     def __enter__(self) -> Daemon:
         return self
 
