@@ -28,6 +28,14 @@ LOCALES: tuple[Locale, ...] = ("en", "zh-CN")
 MessageKind = Literal["cluster", "digest", "source"]
 
 
+class Mentions(Frozen):
+    """Whom a message `@`-mentions (chat accounts, resolved from the owners it concerns)."""
+
+    mobiles: tuple[str, ...] = ()
+    user_ids: tuple[str, ...] = ()
+    all: bool = False
+
+
 class Message(Frozen):
     """One chat message, rendered for one locale, independent of the chat service.
 
@@ -48,6 +56,7 @@ class Message(Frozen):
     link_label: str | None = None
     clusters: tuple[str, ...] = ()
     owner: str | None = None
+    mentions: Mentions | None = None
     event_ids: tuple[str, ...] = Field(min_length=1)
 
     def text(self) -> str:

@@ -64,7 +64,8 @@ def sign(secret: str, timestamp_ms: int) -> str:
 
 
 def markdown(message: Message, keyword: str | None = None) -> dict[str, Any]:
-    """The robot's markdown body: a heading, the context, one paragraph per line, the link."""
+    """The robot's markdown body: a heading, the context, one paragraph per line, the link,
+    and the `@` mentions (in the text and in `at`)."""
     title = message.title
     if keyword and keyword not in title:
         title = f"{keyword} {title}"
@@ -75,7 +76,21 @@ def markdown(message: Message, keyword: str | None = None) -> dict[str, Any]:
     parts.extend(f"- {line}" if not line.startswith("↳") else f"　{line}" for line in message.lines)
     if message.link:
         parts.append(f"[{message.link_label or message.link}]({message.link})")
-    return {"msgtype": "markdown", "markdown": {"title": title, "text": "\n\n".join(parts)}}
+    body: dict[str, Any] = {"msgtype": "markdown"}
+    mentions = message.mentions
+    if mentions is not None:
+        # The robot only notifies an account listed in `at` whose `@handle` is also in the
+        # markdown text; `isAtAll` needs no handle.
+        handles = [*mentions.mobiles, *mentions.user_ids]
+        if handles:
+            parts.append(" ".join(f"@{handle}" for handle in handles))
+        body["at"] = {
+            "atMobiles": list(mentions.mobiles),
+            "atUserIds": list(mentions.user_ids),
+            "isAtAll": mentions.all,
+        }
+    body["markdown"] = {"title": title, "text": "\n\n".join(parts)}
+    return body
 
 
 class DingTalkNotifier:

@@ -13,6 +13,8 @@ routes:
   default:                     # events no rule and no owner entry took
     sinks: [slack-platform]
     min_severity: medium
+  mentions:                    # owner -> DingTalk accounts to @ for its problems
+    team-payments-sre: {mobiles: ["13800000000"], min_severity: high}
 ```
 
 An owner is the `owner` of the plan group a cluster belongs to. `owners` entries behave as
@@ -38,10 +40,13 @@ from kubedrift.model.findings import Severity
 from kubedrift.model.plan_fields import Globs, LabelValues
 from kubedrift.notifiers.base import Locale, Message, NotifierConfig, event_severity
 from kubedrift.notifiers.context import ClusterInfo, NotifyContext
+from kubedrift.notifiers.mentions import Mention, mentions_for
 from kubedrift.notifiers.render import DIGEST_AFTER, render
 
 # One sink name or a list, like the plan's globs and label values.
 Sinks = Globs
+# The name `notify test --route` and reminders give the `default` delivery.
+DEFAULT_ROUTE = "default"
 
 
 class Delivery(Frozen):
@@ -106,11 +111,21 @@ class Routes(Frozen):
     rules: tuple[Rule, ...] = ()
     owners: dict[str, Sinks] = Field(default_factory=dict, description="owner -> sink name(s)")
     default: Delivery | None = None
+    mentions: dict[str, Mention] = Field(
+        default_factory=dict, description="owner -> DingTalk accounts to @ for its problems"
+    )
 
     def sink_names(self) -> set[str]:
         names = {s for r in self.rules for s in r.sinks}
         names |= {s for sinks in self.owners.values() for s in sinks}
         return names | set(self.default.sinks if self.default else ())
+
+    def named(self) -> dict[str, Delivery]:
+        """Every route by name: `rules`, the `owners` shorthand (`owner:NAME`), `default`."""
+        found: dict[str, Delivery] = {rule.name: rule for rule in self.all_rules()}
+        if self.default is not None:
+            found.setdefault(DEFAULT_ROUTE, self.default)
+        return found
 
     def all_rules(self) -> tuple[Rule, ...]:
         """`rules`, then one rule per `owners` entry (inheriting the default's settings)."""
@@ -197,8 +212,11 @@ def compose(
     """One cycle's events -> the messages to send, per sink, grouped and rendered."""
     outgoing: list[Outgoing] = []
     for destination, chosen in sorted(route(events, context, routes, sinks).items()):
-        for message in render(
+        for rendered in render(
             chosen, context, destination.locale, digest_after=destination.digest_after
         ):
+            told = set(rendered.event_ids)
+            mentions = mentions_for((e for e in chosen if e.id in told), context, routes.mentions)
+            message = rendered.model_copy(update={"mentions": mentions}) if mentions else rendered
             outgoing.append(Outgoing(destination.sink, message))
     return outgoing

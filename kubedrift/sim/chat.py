@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -162,6 +163,27 @@ class SlackFakeServer(FakeServer):
         return _text(503, "service unavailable")  # server_error, and a timeout's late answer
 
 
+def _mentioned(at: object, text: str) -> frozenset[str] | None:
+    """Whom a message's `at` notifies, or None when `at` is malformed."""
+    if at is None:
+        return frozenset()
+    if not isinstance(at, dict):
+        return None
+    mobiles, user_ids = at.get("atMobiles", []), at.get("atUserIds", [])
+    everyone = at.get("isAtAll", False)
+    handles = (
+        [*mobiles, *user_ids] if isinstance(mobiles, list) and isinstance(user_ids, list) else None
+    )
+    if handles is None or not all(isinstance(h, str) for h in handles):
+        return None
+    if not isinstance(everyone, bool):
+        return None
+    # A handle counts only as a whole `@token` in the text: "@138" does not notify "1380".
+    named = set(re.findall(r"@([^\s@]+)", text))
+    found = {h for h in handles if h in named}
+    return frozenset(found | ({"all"} if everyone else set()))
+
+
 class DingTalkFakeServer(FakeServer):
     """`POST /robot/send?access_token=...[&timestamp=...&sign=...]`, DingTalk's custom robot.
 
@@ -185,6 +207,9 @@ class DingTalkFakeServer(FakeServer):
         self.robots = dict(robots)
         self.keyword, self.per_minute, self.quota, self.clock = keyword, per_minute, quota, clock
         self.messages: list[dict[str, Any]] = []
+        # Per accepted message, whom the robot notified: "all", or the mobiles and user ids
+        # listed in `at` that the text also `@`-names (others are listed but not notified).
+        self.mentions: list[frozenset[str]] = []
         self._sent: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
@@ -205,6 +230,9 @@ class DingTalkFakeServer(FakeServer):
             return _json(200, {"errcode": 40035, "errmsg": "缺少参数 json"})
         if self.keyword and self.keyword not in f"{title}{text}":
             return _json(200, {"errcode": 310000, "errmsg": "keywords not in content"})
+        mentioned = _mentioned(body.get("at"), text)
+        if mentioned is None:
+            return _json(200, {"errcode": 40035, "errmsg": "缺少参数 at"})
         with self._lock:
             if self.quota is not None and self.quota <= 0:
                 return _json(200, {"errcode": 90030, "errmsg": "webhook over limit"})
@@ -219,6 +247,7 @@ class DingTalkFakeServer(FakeServer):
             if self.quota is not None:
                 self.quota -= 1
             self.messages.append({"token": token, **body})
+            self.mentions.append(mentioned)
         return _json(200, {"errcode": 0, "errmsg": "ok"})
 
     def _signature_problem(self, request: Request, secret: str) -> str | None:

@@ -9,14 +9,15 @@ import json
 import logging
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from kubedrift.errors import DeliveryError
-from kubedrift.notifiers.base import Message, message_key
-from kubedrift.notifiers.dingtalk import DingTalkConfig, DingTalkNotifier, sign
+from kubedrift.notifiers.base import Mentions, Message, message_key
+from kubedrift.notifiers.dingtalk import DingTalkConfig, DingTalkNotifier, markdown, sign
 from kubedrift.notifiers.registry import NOTIFIERS
 from kubedrift.notifiers.slack import SlackConfig, SlackNotifier
 from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
@@ -274,6 +275,46 @@ def test_dingtalk_delivers_signed_markdown(robot: tuple[DingTalkFakeServer, Cloc
     )
     assert json.loads(request.body)["markdown"]["text"] == text  # UTF-8, not \\u escapes
     assert "【高】".encode() in request.body
+
+
+def test_dingtalk_mentions_owners_by_mobile_and_user_id(
+    robot: tuple[DingTalkFakeServer, Clock],
+) -> None:
+    server, clock = robot
+    mentions = Mentions(mobiles=("13800000000",), user_ids=("manager4711",))
+    _ding(server, clock).send(_message(mentions=mentions))
+    (sent,) = server.messages
+    assert sent["at"] == {
+        "atMobiles": ["13800000000"],
+        "atUserIds": ["manager4711"],
+        "isAtAll": False,
+    }
+    assert sent["markdown"]["text"].endswith("\n\n@13800000000 @manager4711")
+    # The robot notified both: each is in `at` and named by `@handle` in the text.
+    assert server.mentions == [frozenset({"13800000000", "manager4711"})]
+
+
+def test_dingtalk_at_all_and_no_mentions(robot: tuple[DingTalkFakeServer, Clock]) -> None:
+    server, clock = robot
+    _ding(server, clock).send(_message(mentions=Mentions(all=True)))
+    _ding(server, clock).send(_message())
+    assert server.messages[0]["at"]["isAtAll"] is True
+    assert "at" not in server.messages[1]
+    assert server.mentions == [frozenset({"all"}), frozenset()]
+
+
+def test_fake_robot_notifies_only_handles_named_in_the_text(
+    robot: tuple[DingTalkFakeServer, Clock],
+) -> None:
+    # What the real robot does with an `at` list whose handles the text lacks: nothing.
+    server, clock = robot
+    body = markdown(_message(), "kubedrift") | {"at": {"atMobiles": ["13900000000"]}}
+    url = _ding(server, clock)._url()
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=2) as response:
+        assert json.loads(response.read())["errcode"] == 0
+    assert server.mentions == [frozenset()]
 
 
 def test_dingtalk_whole_webhook_url_in_the_variable(
