@@ -47,7 +47,11 @@ class Response:
 
 @dataclass
 class Fault:
-    """A scripted failure. `operation` / `target` narrow it; `times=None` means forever."""
+    """A scripted failure. `operation` / `target` narrow it; `times=None` means forever.
+
+    `skip` lets that many matching requests through first: a listing that fails on its
+    second page is `skip=1`.
+    """
 
     kind: FaultKind
     operation: str | None = None
@@ -55,6 +59,7 @@ class Fault:
     times: int | None = 1
     retry_after: float | None = None
     hang_seconds: float = 5.0
+    skip: int = 0
 
     def matches(self, operation: str, target: str | None) -> bool:
         if self.operation is not None and self.operation != operation:
@@ -81,6 +86,9 @@ class FaultPlan:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(operation, target):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        return None
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times <= 0:
