@@ -1,9 +1,15 @@
 """What every enforcer takes and returns, the `Enforcer` protocol, and the registry.
 
-A `ChangeRequest` is one proposed step of one cluster's upgrade path. Its `key` is derived
-from the cluster, the component and the *target* version of the drift, not from the step:
-while a cluster walks 1.28 -> 1.29 -> 1.30 towards 1.30, every proposal for its control plane
-has the same key, so the same pull request is updated instead of a second one opened.
+Both kinds of enforcer (Terraform pull requests, upgrade tickets) take the same thing, a
+`ClusterDrift` (one cluster, its target, its findings and planned path), and answer with
+`Proposal`s. `propose(drift)` opens or updates what the drift needs; `resolve(drift)` closes,
+with a comment saying why, whatever is still open for a cluster that reached its target.
+
+A `ChangeRequest` is one proposed step of one cluster's upgrade path. Its `key` is the
+cluster and the component only, never a version: while a cluster walks 1.28 -> 1.29 -> 1.30,
+and when the plan's target or the provider's newest patch moves, every proposal for its
+control plane has the same key and branch, so the one pull request is updated instead of a
+second one opened.
 """
 
 from __future__ import annotations
@@ -14,10 +20,13 @@ from typing import ClassVar, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from kubedrift.model.base import Frozen
-from kubedrift.model.findings import FindingKey, UpgradeStep
-from kubedrift.model.inventory import ClusterRef
+from kubedrift.model.findings import Finding, FindingKey, UpgradeStep
+from kubedrift.model.inventory import ClusterInventory, ClusterRef
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.registry import Registry
+from kubedrift.versions import MinorVersion
+
+ProposalKind = Literal["pull_request", "ticket"]
 
 ChangeStatus = Literal[
     "opened",  # a new pull request (counts against the per-run cap)
@@ -53,14 +62,13 @@ class ChangeRequest(Frozen):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def key(self) -> str:
-        """Stable identity of the proposal: cluster key, component and target version."""
-        return f"{self.cluster.key}|{self.component}|{self.target_version}"
+        """Stable identity of the proposal: cluster key and component (see the module doc)."""
+        return f"{self.cluster.key}|{self.component}"
 
     @property
     def branch_suffix(self) -> str:
-        """`<cluster>/<component>/<target>` with each part safe for a git ref."""
-        parts = (self.cluster.key, self.component, self.target_version)
-        return "/".join(slug(p) for p in parts)
+        """`<cluster>/<component>` with each part safe for a git ref."""
+        return f"{cluster_branch(self.cluster)}/{slug(self.component)}"
 
     @classmethod
     def next_step(
@@ -90,6 +98,11 @@ class ChangeRequest(Frozen):
         )
 
 
+def cluster_branch(cluster: ClusterRef) -> str:
+    """The part of every proposal branch of `cluster` that names it."""
+    return slug(cluster.key)
+
+
 class ChangeRef(Frozen):
     """Where a proposal lives (or would live) and what this call did to it."""
 
@@ -113,20 +126,72 @@ class EnforcerConfig(BaseModel):
     max_new_per_run: int = Field(default=5, ge=0)
 
 
+def upgrade_worthy(finding: Finding) -> bool:
+    """An unwaived finding above info whose remedy is an upgrade."""
+    return (
+        not finding.waived
+        and finding.severity.rank > 0
+        and finding.remedy is not None
+        and bool(finding.remedy.steps)
+    )
+
+
+class ClusterDrift(Frozen):
+    """One cluster the plan gives a target minor, and what the run found about it.
+
+    `path` is None when nothing upgrade-worthy is open: then there is nothing to propose.
+    """
+
+    inventory: ClusterInventory
+    target: MinorVersion
+    findings: tuple[Finding, ...] = ()
+    path: UpgradePath | None = None
+
+    @property
+    def drifted(self) -> bool:
+        return self.path is not None
+
+    @property
+    def cluster(self) -> ClusterRef:
+        return self.inventory.ref
+
+
+class Proposal(Frozen):
+    """What one enforcer did (or would do) to one proposal: a pull request or a ticket.
+
+    `status` is a `ChangeStatus` or a ticket status, or "skipped" (nothing proposable, `detail`
+    says why); `detail` holds the diff or the ticket on a dry run, else a short message.
+    """
+
+    key: str
+    kind: ProposalKind
+    status: str
+    url: str | None = None
+    detail: str | None = None
+
+
 @runtime_checkable
 class Enforcer(Protocol):
-    """Turns a `ChangeRequest` into a proposal; idempotent on `change.key`; never applies."""
+    """Turns drift into proposals; idempotent on their keys; never applies anything."""
 
     Config: ClassVar[type[EnforcerConfig]]
-
-    def propose(self, change: ChangeRequest) -> ChangeRef: ...
+    kind: ClassVar[ProposalKind]
 
     def new_run(self) -> None:
-        """Start a run: the per-run cap counts from here."""
+        """Start a run: the per-run cap on new proposals counts from here."""
+
+    def propose(self, drift: ClusterDrift) -> Proposal:
+        """Open, update or reopen the proposal `drift` needs (raises `KubedriftError`)."""
+
+    def resolve(self, drift: ClusterDrift) -> list[Proposal]:
+        """Close, with a comment, what is still open for a cluster that no longer drifts."""
 
 
 ENFORCERS: Registry[object] = Registry(
     "enforcers",
-    {"terraform_pr": "kubedrift.enforcers.terraform_pr:TerraformPrEnforcer"},
+    {
+        "terraform_pr": "kubedrift.enforcers.terraform_pr:TerraformPrEnforcer",
+        "ticket": "kubedrift.enforcers.tickets:TicketEnforcer",
+    },
     extras={"terraform_pr": "terraform"},
 )

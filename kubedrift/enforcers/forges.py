@@ -1,9 +1,11 @@
 """Pull requests on GitHub and merge requests on GitLab, through their REST APIs (stdlib HTTP).
 
 One open request per branch: `find` looks it up by its head / source branch, `create` opens
-it, `update` changes its title and description. The token is sent in a header and never
-appears in a message or log; HTTP failures become `DeliveryError`, retryable for 429/5xx and
-network errors, not for 4xx (a wrong token or project will not fix itself).
+it, `update` changes its title and description; `open_under(prefix)` lists the open ones
+whose branch starts with `prefix` (a cluster's proposals), `comment` and `close` retire one.
+The token is sent in a header and never appears in a message or log; HTTP failures become
+`DeliveryError`, retryable for 429/5xx and network errors, not for 4xx (a wrong token or
+project will not fix itself).
 """
 
 from __future__ import annotations
@@ -35,6 +37,28 @@ class Forge(Protocol):
     def create(self, branch: str, base: str, title: str, body: str) -> PullRequest: ...
 
     def update(self, pr: PullRequest, title: str, body: str) -> PullRequest: ...
+
+    def open_under(self, prefix: str) -> list[PullRequest]: ...
+
+    def comment(self, pr: PullRequest, text: str) -> None: ...
+
+    def close(self, pr: PullRequest) -> None: ...
+
+
+# Both APIs page at 100 at most; a fleet's open proposals fit in a few pages.
+_PAGE = 100
+_MAX_PAGES = 20
+
+
+def _paged(fetch: Any) -> list[Any]:
+    """Every item of a listing, `fetch(page)` returning one page (1-based)."""
+    items: list[Any] = []
+    for page in range(1, _MAX_PAGES + 1):
+        found = fetch(page) or []
+        items.extend(found)
+        if len(found) < _PAGE:
+            break
+    return items
 
 
 @dataclass
@@ -108,6 +132,23 @@ class GitHub:
         path = f"/repos/{self.owner}/{self.name}/pulls/{pr.number}"
         return self._pr(self._http.call("PATCH", path, {"title": title, "body": body}))
 
+    def open_under(self, prefix: str) -> list[PullRequest]:
+        def page(n: int) -> Any:
+            query = urlencode({"state": "open", "per_page": _PAGE, "page": n})
+            return self._http.call("GET", f"/repos/{self.owner}/{self.name}/pulls?{query}")
+
+        found = [self._pr(raw) for raw in _paged(page)]
+        return [pr for pr in found if pr.branch.startswith(prefix)]
+
+    def comment(self, pr: PullRequest, text: str) -> None:
+        # A pull request's conversation is its issue's: comments go through the issues API.
+        path = f"/repos/{self.owner}/{self.name}/issues/{pr.number}/comments"
+        self._http.call("POST", path, {"body": text})
+
+    def close(self, pr: PullRequest) -> None:
+        path = f"/repos/{self.owner}/{self.name}/pulls/{pr.number}"
+        self._http.call("PATCH", path, {"state": "closed"})
+
 
 class GitLab:
     """`project` is its numeric id or `group/name` path; `api` ends in `/api/v4`."""
@@ -142,6 +183,20 @@ class GitLab:
     def update(self, pr: PullRequest, title: str, body: str) -> PullRequest:
         payload = {"title": title, "description": body}
         return self._mr(self._http.call("PUT", f"{self._base}/{pr.number}", payload))
+
+    def open_under(self, prefix: str) -> list[PullRequest]:
+        def page(n: int) -> Any:
+            query = urlencode({"state": "opened", "per_page": _PAGE, "page": n})
+            return self._http.call("GET", f"{self._base}?{query}")
+
+        found = [self._mr(raw) for raw in _paged(page)]
+        return [mr for mr in found if mr.branch.startswith(prefix)]
+
+    def comment(self, pr: PullRequest, text: str) -> None:
+        self._http.call("POST", f"{self._base}/{pr.number}/notes", {"body": text})
+
+    def close(self, pr: PullRequest) -> None:
+        self._http.call("PUT", f"{self._base}/{pr.number}", {"state_event": "close"})
 
 
 def make_forge(kind: ForgeType, project: str, token: str, api: str | None) -> Forge:

@@ -96,6 +96,9 @@ class GitHubIssues:
         payload = {"state": "open" if is_open else "closed"}
         return self._issue(self._http.call("PATCH", f"{self._base}/{issue.id}", payload))
 
+    def comment(self, issue: Issue, text: str) -> None:
+        self._http.call("POST", f"{self._base}/{issue.id}/comments", {"body": text})
+
 
 class GitLabIssues:
     """Issues of one project (numeric id or `group/name`); `api` ends in `/api/v4`."""
@@ -141,3 +144,6 @@ class GitLabIssues:
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
         payload = {"state_event": "reopen" if is_open else "close"}
         return self._issue(self._http.call("PUT", f"{self._base}/{issue.id}", payload))
+
+    def comment(self, issue: Issue, text: str) -> None:
+        self._http.call("POST", f"{self._base}/{issue.id}/notes", {"body": text})

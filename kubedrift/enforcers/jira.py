@@ -117,6 +117,11 @@ class JiraIssues:
         self._http.call("PUT", path, {"fields": {"summary": title, "description": body}})
         return Issue(issue.id, issue.url, title, body, issue.open)
 
+    def comment(self, issue: Issue, text: str) -> None:
+        # API v2 takes a comment in wiki markup, like the description.
+        path = f"/issue/{quote(issue.id)}/comment"
+        self._http.call("POST", path, {"body": markdown_to_jira(text)})
+
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
         path = f"/issue/{quote(issue.id)}/transitions"
         listed = (self._http.call("GET", path) or {}).get("transitions") or []

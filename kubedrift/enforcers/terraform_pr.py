@@ -1,12 +1,17 @@
 """The Terraform PR enforcer: the next upgrade step, as a pull request against the IaC repo.
 
-For one `ChangeRequest`: start a branch from the remote's base, find the literal that pins
-the component (`hcl_edit`), splice in the step's version, `terraform fmt` (and `validate`
-when asked), commit, push only if the remote branch differs, and open or update the one
-pull / merge request of that branch. The branch is named from the change's key (cluster,
-component, target), so repeated runs and later steps of the same drift reuse it. New pull
-requests are capped per run; updates are not. Nothing here can apply: `terraform.Terraform`
-refuses every sub-command but fmt / validate / init / version.
+For one `ChangeRequest` (`propose_step`): start a branch from the remote's base, find the
+literal that pins the component (`hcl_edit`), splice in the step's version, `terraform fmt`
+(and `validate` when asked), commit, push only if the remote branch differs, and open or
+update the one pull / merge request of that branch. The branch is named from the change's
+key (cluster and component), so repeated runs, later steps and a moved target of the same
+drift reuse it. New pull requests are capped per run; updates are not.
+
+`propose(drift)` proposes the next step of a drifted cluster's path and closes, with a
+comment, the cluster's other open pull requests (a step of another component that is no
+longer next); `resolve(drift)` closes every open pull request of a cluster that reached its
+target. Nothing here can apply: `terraform.Terraform` refuses every sub-command but
+fmt / validate / init / version (and `plan`, which never writes: see `terraform.py`).
 """
 
 from __future__ import annotations
@@ -19,16 +24,29 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kubedrift.enforcers.base import ChangeRef, ChangeRequest, EnforcerConfig
-from kubedrift.enforcers.forges import Forge, ForgeType, make_forge
+from kubedrift.enforcers.base import (
+    ChangeRef,
+    ChangeRequest,
+    ClusterDrift,
+    EnforcerConfig,
+    Proposal,
+    ProposalKind,
+    cluster_branch,
+    upgrade_worthy,
+)
+from kubedrift.enforcers.comments import resolved_note, superseded_note
+from kubedrift.enforcers.forges import Forge, ForgeType, PullRequest, make_forge
 from kubedrift.enforcers.git_repo import Author, GitRepo
 from kubedrift.enforcers.hcl_edit import Located, locate, splice, verify
 from kubedrift.enforcers.hcl_tree import HclEditError, Workspace
 from kubedrift.enforcers.terraform import Terraform
 from kubedrift.errors import ConfigurationError
+from kubedrift.model.inventory import ClusterRef
+from kubedrift.notifiers.base import Locale
 
 log = logging.getLogger(__name__)
 _MINOR = re.compile(r"^v?(\d+)\.(\d+)")
+_KEY_TRAILER = re.compile(r"^Kubedrift-Key: (.+)$", re.MULTILINE)
 
 
 class RootConfig(BaseModel):
@@ -64,10 +82,12 @@ class TerraformPrConfig(EnforcerConfig):
     validate_config: bool = Field(default=False, alias="validate")
     author_name: str = "kubedrift"
     author_email: str = "kubedrift@localhost"
+    locale: Locale = "en"  # of the comments left on pull requests kubedrift closes
 
 
 class TerraformPrEnforcer:
     Config: ClassVar[type[EnforcerConfig]] = TerraformPrConfig
+    kind: ClassVar[ProposalKind] = "pull_request"
 
     def __init__(
         self,
@@ -90,7 +110,68 @@ class TerraformPrEnforcer:
     def new_run(self) -> None:
         self.opened_this_run = 0
 
-    def propose(self, change: ChangeRequest) -> ChangeRef:
+    def propose(self, drift: ClusterDrift) -> Proposal:
+        """The next step of the drifted cluster's path as a pull request; see the module doc."""
+        cluster = drift.cluster
+        if drift.path is None:
+            return Proposal(key=cluster.key, kind="pull_request", status="skipped")
+        worthy = [f for f in drift.findings if upgrade_worthy(f)]
+        change = ChangeRequest.next_step(cluster, drift.path, worthy[0].key if worthy else None)
+        if change is None:
+            why = "; ".join(drift.path.blocked_by) or "the next step is blocked or manual"
+            return Proposal(key=cluster.key, kind="pull_request", status="skipped", detail=why)
+        done = self.propose_step(change)
+        if done.url is not None and done.branch is not None:
+            self._supersede(change, done.branch, done.url)
+        detail = done.diff if done.status == "dry_run" else done.message
+        return Proposal(
+            key=change.key, kind="pull_request", status=done.status, url=done.url, detail=detail
+        )
+
+    def resolve(self, drift: ClusterDrift) -> list[Proposal]:
+        """Close, with a comment, every open pull request of a cluster at its target."""
+        cluster = drift.cluster
+        note = resolved_note(
+            self.config.locale,
+            "pull_request",
+            name=cluster.name,
+            key=cluster.key,
+            target=str(drift.target),
+        )
+        return [self._close(pr, note) for pr in self._open_of(drift.cluster)]
+
+    def _open_of(self, cluster: ClusterRef) -> list[PullRequest]:
+        if self.forge is None:
+            return []
+        return self.forge.open_under(f"{self.config.branch_prefix}/{cluster_branch(cluster)}/")
+
+    def _supersede(self, change: ChangeRequest, branch: str, url: str) -> None:
+        cluster = change.cluster
+        for pr in self._open_of(cluster):
+            if pr.branch == branch:
+                continue
+            note = superseded_note(
+                self.config.locale,
+                "pull_request",
+                name=cluster.name,
+                key=cluster.key,
+                component=change.component,
+                url=url,
+            )
+            self._close(pr, note)
+
+    def _close(self, pr: PullRequest, note: str) -> Proposal:
+        trailer = _KEY_TRAILER.search(pr.body)
+        key = trailer.group(1).strip() if trailer else pr.branch
+        if self.config.dry_run or self.forge is None:
+            return Proposal(key=key, kind="pull_request", status="dry_run", url=pr.url, detail=note)
+        self.forge.comment(pr, note)
+        self.forge.close(pr)
+        log.info("pull request closed", extra={"branch": pr.branch, "number": pr.number})
+        return Proposal(key=key, kind="pull_request", status="closed", url=pr.url)
+
+    def propose_step(self, change: ChangeRequest) -> ChangeRef:
+        """Open or update the pull request proposing `change`; idempotent on `change.key`."""
         branch = f"{self.config.branch_prefix}/{change.branch_suffix}"
         self.repo.prepare(branch)
         root, located, address = self._locate(change)

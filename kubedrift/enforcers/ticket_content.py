@@ -133,7 +133,7 @@ def build_ticket(
         )
     cp_steps = [s for s in path.steps if s.action == "upgrade_control_plane"]
     return Ticket(
-        key=ticket_key(inventory, path.target),
+        key=ticket_key(inventory.ref),
         cluster=inventory.ref,
         managed=inventory.provider in MANAGED_PROVIDERS,
         current=path.current,

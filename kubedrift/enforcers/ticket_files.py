@@ -1,7 +1,9 @@
 """The Markdown file sink of the upgrade-ticket enforcer: a directory, one file per ticket.
 
 For teams without an issue tracker, or to review tickets in git: open tickets sit in the
-directory, closed ones move to `closed/`, so `ls` shows what is pending.
+directory, closed ones move to `closed/`, so `ls` shows what is pending. Comments (why a
+ticket was closed) go to a file of the same name in `comments/`, so the ticket's own text
+stays what kubedrift compares on the next run.
 """
 
 from __future__ import annotations
@@ -64,6 +66,12 @@ class FileSink:
         path = live if issue.open else closed
         self._write(path, key, title, body)
         return self._read(path, issue.open)
+
+    def comment(self, issue: Issue, text: str) -> None:
+        log = self.directory / "comments" / issue.id
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{text.rstrip()}\n\n")
 
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
         live, closed = self._paths(self._key_of(issue))

@@ -12,7 +12,6 @@ from kubedrift.model.base import Frozen
 from kubedrift.model.findings import Severity
 from kubedrift.model.inventory import ClusterRef
 from kubedrift.model.upgrade_parts import NodeStrategy
-from kubedrift.versions import MinorVersion
 
 CheckStatus = Literal["pass", "fail", "to_check"]
 StepKind = Literal["control_plane", "node_pool", "addon", "manual"]
@@ -130,6 +129,7 @@ class Ticket(Frozen):
         return tuple(c for c in self.checks if c.status == "fail")
 
 
-def ticket_key(cluster: ClusterRef, target: MinorVersion | str) -> str:
-    """`ack/cn-hangzhou/c1|upgrade|1.31`: one ticket per cluster and target minor."""
-    return f"{cluster.key}|upgrade|{target}"
+def ticket_key(cluster: ClusterRef) -> str:
+    """`ack/cn-hangzhou/c1|upgrade`: one ticket per cluster, whatever its target; when the
+    plan's target moves the ticket is updated, not a second one opened."""
+    return f"{cluster.key}|upgrade"

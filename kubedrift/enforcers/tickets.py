@@ -3,8 +3,11 @@
 `upsert(ticket)` renders the ticket in the configured language and files it in one sink —
 GitHub issues, GitLab issues, Jira, or a directory of Markdown files — creating it once,
 editing it only when its title or body changed, reopening it when the drift came back;
-`close(key)` closes it when the drift resolved. The sink is the record (found by a label or
-a file name derived from the key), so restarts and repeated runs never open a second ticket.
+`close(key, note)` closes it, with `note` as a comment, when the drift resolved. The key is
+the cluster's (`ticket_key`), so a moved target updates the ticket instead of opening a
+second one. The sink is the record (found by a label or a file name derived from the key),
+so restarts and repeated runs never open a second ticket. `propose(drift)` and `resolve(drift)`,
+the `Enforcer` protocol, are these two.
 New tickets are capped per run (`new_run()` starts one); edits are not. Tokens are read
 from the variables the settings name and never logged. Like every enforcer, it proposes:
 nothing here touches a cluster.
@@ -19,11 +22,13 @@ from typing import ClassVar, Literal, Protocol
 
 from pydantic import Field, model_validator
 
-from kubedrift.enforcers.base import EnforcerConfig
+from kubedrift.enforcers.base import ClusterDrift, EnforcerConfig, Proposal, ProposalKind
+from kubedrift.enforcers.comments import resolved_note
 from kubedrift.enforcers.issues import GitHubIssues, GitLabIssues, Issue
 from kubedrift.enforcers.jira import JiraIssues
+from kubedrift.enforcers.ticket_content import build_ticket
 from kubedrift.enforcers.ticket_files import FileSink
-from kubedrift.enforcers.ticket_model import Ticket
+from kubedrift.enforcers.ticket_model import Ticket, ticket_key
 from kubedrift.enforcers.ticket_render import render_ticket
 from kubedrift.errors import ConfigurationError
 from kubedrift.model.base import Frozen
@@ -98,6 +103,8 @@ class Sink(Protocol):
 
     def set_open(self, issue: Issue, is_open: bool) -> Issue: ...
 
+    def comment(self, issue: Issue, text: str) -> None: ...
+
 
 def _secret(name: str | None) -> str:
     value = os.environ.get(name or "")
@@ -134,6 +141,7 @@ class TicketEnforcer:
     """Files `Ticket`s in one sink; idempotent on the ticket key (see the module docstring)."""
 
     Config: ClassVar[type[EnforcerConfig]] = TicketsConfig
+    kind: ClassVar[ProposalKind] = "ticket"
 
     def __init__(self, config: TicketsConfig, *, sink: Sink | None = None) -> None:
         self.config = config
@@ -142,6 +150,27 @@ class TicketEnforcer:
 
     def new_run(self) -> None:
         self.opened_this_run = 0
+
+    def propose(self, drift: ClusterDrift) -> Proposal:
+        """The drifted cluster's ticket, kept current (`upsert`)."""
+        if drift.path is None:
+            return Proposal(key=ticket_key(drift.cluster), kind="ticket", status="skipped")
+        done = self.upsert(build_ticket(drift.inventory, drift.path, drift.findings))
+        body = f"{done.title}\n\n{done.body}" if done.status == "dry_run" and done.body else None
+        return Proposal(key=done.key, kind="ticket", status=done.status, url=done.url, detail=body)
+
+    def resolve(self, drift: ClusterDrift) -> list[Proposal]:
+        """Close the cluster's ticket with a comment saying it reached its target."""
+        cluster = drift.cluster
+        note = resolved_note(
+            self.config.locale,
+            "ticket",
+            name=cluster.name,
+            key=cluster.key,
+            target=str(drift.target),
+        )
+        done = self.close(ticket_key(cluster), note)
+        return [Proposal(key=done.key, kind="ticket", status=done.status, url=done.url)]
 
     def upsert(self, ticket: Ticket) -> TicketRef:
         """Create, edit or reopen the ticket of `ticket.key` so the sink holds this one."""
@@ -174,8 +203,9 @@ class TicketEnforcer:
         self._log(ticket.key, "opened", issue.id)
         return ref.model_copy(update={"status": "opened", "id": issue.id, "url": issue.url})
 
-    def close(self, key: str) -> TicketRef:
-        """Close the ticket of `key`: its drift resolved. Absent or closed: nothing to do."""
+    def close(self, key: str, note: str | None = None) -> TicketRef:
+        """Close the ticket of `key` (commenting `note`): its drift resolved. Absent or
+        closed: nothing to do."""
         existing = self.sink.find(key)
         if existing is None:
             return TicketRef(key=key, status="absent")
@@ -184,6 +214,8 @@ class TicketEnforcer:
             return ref
         if self.config.dry_run:
             return ref.model_copy(update={"status": "dry_run"})
+        if note:
+            self.sink.comment(existing, note)
         self.sink.set_open(existing, False)
         self._log(key, "closed", existing.id)
         return ref.model_copy(update={"status": "closed"})

@@ -1,7 +1,8 @@
 """Fake GitHub and GitLab REST servers for the Terraform PR enforcer's tests.
 
-They keep pull / merge requests in memory and answer the four calls the enforcer makes:
-list open ones by head / source branch, create, update, and (for tests) read them all. Each
+They keep pull / merge requests in memory and answer the calls the enforcer makes: list
+open ones (by head / source branch, or all of them page by page), create, update (title,
+body, state), comment, and (for tests) read them all. Each
 checks its auth header (`Authorization: Bearer`, `PRIVATE-TOKEN`) and refuses a second open
 request for the same branch with 422 / 409 as the real services do, so a duplicate is a
 failure the test sees, not a silent extra row.
@@ -28,6 +29,17 @@ class FakePr:
     state: str
     updates: int = 0
     history: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+_NUMBER = re.compile(r"/(\d+)(?=/|$)")
+
+
+def _page(items: list[FakePr], query: dict[str, str]) -> list[FakePr]:
+    """One page of a listing, as both services page: `page` from 1, `per_page` items."""
+    size = int(query.get("per_page", "20"))
+    start = (int(query.get("page", "1")) - 1) * size
+    return items[start : start + size]
 
 
 def json_response(status: int, payload: object) -> Response:
@@ -91,21 +103,31 @@ class _ForgeServer(RestServer):
         body: dict[str, Any] = json.loads(request.body) if request.body else {}
         with self._lock:
             if operation == "list":
-                return json_response(200, [self.render(p) for p in self.select(request.query)])
+                listed = _page(self.select(request.query), request.query)
+                return json_response(200, [self.render(p) for p in listed])
             if operation == "create":
                 return self.create(body)
+            number = int(_NUMBER.findall(request.path)[-1]) if operation != "unknown" else 0
+            found = [p for p in self.prs if p.number == number]
+            if not found:
+                return json_response(404, {"message": "Not Found"})
+            pr = found[0]
+            if operation == "comment":
+                pr.comments.append(str(body.get("body", "")))
+                return json_response(201, {"id": len(pr.comments), "body": pr.comments[-1]})
             if operation == "update":
-                number = int(request.path.rstrip("/").rsplit("/", 1)[1])
-                found = [p for p in self.prs if p.number == number]
-                if not found:
-                    return json_response(404, {"message": "Not Found"})
-                pr = found[0]
+                if self.closes(body):
+                    pr.state = "closed"
+                    return json_response(200, self.render(pr))
                 pr.title = body.get("title", pr.title)
                 pr.body = body.get(self.body_field, pr.body)
                 pr.updates += 1
                 pr.history.append(pr.title)
                 return json_response(200, self.render(pr))
         return json_response(404, {"message": "Not Found"})
+
+    def closes(self, body: dict[str, Any]) -> bool:
+        raise NotImplementedError
 
     body_field = "body"
 
@@ -139,7 +161,15 @@ class FakeGitHub(GitHubAuth, _ForgeServer):
             ("GET", re.compile(base), "list"),
             ("POST", re.compile(base), "create"),
             ("PATCH", re.compile(base + r"/\d+"), "update"),
+            (
+                "POST",
+                re.compile(re.escape(f"/repos/{repository}/issues") + r"/\d+/comments"),
+                "comment",
+            ),
         )
+
+    def closes(self, body: dict[str, Any]) -> bool:
+        return body.get("state") == "closed"
 
     def select(self, query: dict[str, str]) -> list[FakePr]:
         head = query.get("head", "")
@@ -185,7 +215,11 @@ class FakeGitLab(GitLabAuth, _ForgeServer):
             ("GET", re.compile(base), "list"),
             ("POST", re.compile(base), "create"),
             ("PUT", re.compile(base + r"/\d+"), "update"),
+            ("POST", re.compile(base + r"/\d+/notes"), "comment"),
         )
+
+    def closes(self, body: dict[str, Any]) -> bool:
+        return body.get("state_event") == "close"
 
     def select(self, query: dict[str, str]) -> list[FakePr]:
         branch = query.get("source_branch")

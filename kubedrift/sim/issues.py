@@ -2,7 +2,7 @@
 
 They keep issues in memory and answer what the enforcer calls: list by label (GitHub
 `state=open|closed|all`, GitLab `state=opened|closed` or both when absent), create, edit,
-open / close. Each checks its auth header. `issues` is every issue ever created, so a test
+open / close, comment. Each checks its auth header. `issues` is every issue ever created, so a test
 sees a duplicate as a second row, and `FakeIssue.updates` counts edits.
 """
 
@@ -26,6 +26,7 @@ class FakeIssue:
     open: bool = True
     updates: int = 0
     state_changes: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
 
 
 class _IssueServer(RestServer):
@@ -65,11 +66,14 @@ class _IssueServer(RestServer):
                 if not body.get("title"):
                     return json_response(422, {"message": "title is missing"})
                 return json_response(201, self.render(self.create(body)))
-            if operation == "edit":
-                number = int(request.path.rstrip("/").rsplit("/", 1)[1])
+            if operation in ("edit", "comment"):
+                number = int(re.findall(r"/(\d+)(?=/|$)", request.path)[-1])
                 found = [i for i in self.issues if i.number == number]
                 if not found:
                     return json_response(404, {"message": "Not Found"})
+                if operation == "comment":
+                    found[0].comments.append(str(body.get("body", "")))
+                    return json_response(201, {"id": len(found[0].comments)})
                 self.edit(found[0], body)
                 return json_response(200, self.render(found[0]))
         return json_response(404, {"message": "Not Found"})
@@ -100,6 +104,7 @@ class FakeGitHubIssues(GitHubAuth, _IssueServer):
             ("GET", re.compile(base), "list"),
             ("POST", re.compile(base), "create"),
             ("PATCH", re.compile(base + r"/\d+"), "edit"),
+            ("POST", re.compile(base + r"/\d+/comments"), "comment"),
         )
 
     def state_filter(self, query: dict[str, str]) -> bool | None:
@@ -141,6 +146,7 @@ class FakeGitLabIssues(GitLabAuth, _IssueServer):
             ("GET", re.compile(base), "list"),
             ("POST", re.compile(base), "create"),
             ("PUT", re.compile(base + r"/\d+"), "edit"),
+            ("POST", re.compile(base + r"/\d+/notes"), "comment"),
         )
 
     def state_filter(self, query: dict[str, str]) -> bool | None:

@@ -2,7 +2,7 @@
 
 Serves one project: JQL search by project and label (`project = "X" AND labels = "Y"`, the
 only form the enforcer sends; anything else is a 400 as a real parser would give for what it
-cannot read), create, edit, and a small workflow: To Do -> In Progress -> Done, with Reopen
+cannot read), create, edit, comment, and a small workflow: To Do -> In Progress -> Done, with Reopen
 from Done. It checks Basic (user + token) or Bearer auth, refuses labels with spaces (Jira
 does) and unknown transitions, and keeps every issue ever created in `issues`.
 """
@@ -13,7 +13,7 @@ import base64
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kubedrift.sim.forge import json_response
@@ -43,6 +43,7 @@ class FakeJiraIssue:
     issue_type: str
     status: str = "To Do"
     updates: int = 0
+    comments: list[str] = field(default_factory=list)
 
     @property
     def open(self) -> bool:
@@ -67,6 +68,10 @@ class FakeJira(FakeServer):
             return "search", None
         if path == "/rest/api/2/issue" and method == "POST":
             return "create", None
+        if (match := re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)/comment", path)) and (
+            method == "POST"
+        ):
+            return "comment", match[1]
         if match := re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)/transitions", path):
             return ("transitions" if method == "GET" else "transition"), match[1]
         if (match := re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)", path)) and method == "PUT":
@@ -122,6 +127,11 @@ class FakeJira(FakeServer):
             issue = next((i for i in self.issues if i.key == target), None)
             if issue is None:
                 return json_response(404, {"errorMessages": ["Issue does not exist"]})
+            if operation == "comment":
+                if not isinstance(body.get("body"), str) or not body["body"]:
+                    return json_response(400, {"errors": {"comment": "Comment body is empty."}})
+                issue.comments.append(body["body"])
+                return json_response(201, {"id": str(len(issue.comments)), "body": body["body"]})
             if operation == "edit":
                 fields = body.get("fields") or {}
                 issue.summary = fields.get("summary", issue.summary)

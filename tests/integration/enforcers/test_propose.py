@@ -121,17 +121,17 @@ def test_a_run_proposes_one_pr_and_one_ticket_per_drifted_cluster_and_a_rerun_no
     out = capsys.readouterr().out
 
     assert sorted(pr.branch for pr in github.prs) == [
-        "kubedrift/eks-us-east-1-payments/control-plane/1.30.4",
-        "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane/1.30.0",
+        "kubedrift/eks-us-east-1-payments/control-plane",
+        "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane",
     ]
     assert branches(remote) == sorted(["main", *(pr.branch for pr in github.prs)])
-    tke_branch = "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane/1.30.0"
+    tke_branch = "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane"
     tke_main = git(remote, "show", f"{tke_branch}:tke/main.tf")
     assert 'cluster_version                  = "1.29.3" # bumped by kubedrift PRs' in tke_main
     assert git(remote, "show", "main:tke/main.tf").count('"1.28.3"') == 1
     assert tickets(setup) == [
-        "eks-us-east-1-payments--upgrade--1.30.md",
-        "tke-ap-shanghai-cls-7xk2p9ab--upgrade--1.30.md",
+        "eks-us-east-1-payments--upgrade.md",
+        "tke-ap-shanghai-cls-7xk2p9ab--upgrade.md",
     ]
     assert out.count("pull_request opened") == 2 and out.count("ticket opened") == 2
     # The cluster at its target gets no pull request; its (absent) ticket is closed.
@@ -169,9 +169,9 @@ def test_cluster_limits_the_run_to_one_cluster(
     out = capsys.readouterr().out
 
     assert [pr.branch for pr in github.prs] == [
-        "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane/1.30.0"
+        "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane"
     ]
-    assert tickets(setup) == ["tke-ap-shanghai-cls-7xk2p9ab--upgrade--1.30.md"]
+    assert tickets(setup) == ["tke-ap-shanghai-cls-7xk2p9ab--upgrade.md"]
     assert "payments" not in out and "ack-prod" not in out
 
 
@@ -181,3 +181,50 @@ def test_an_unknown_cluster_is_a_usage_error(
     assert propose(setup, "--cluster", "nope") == 2
     assert "no such cluster" in capsys.readouterr().err
     assert github.prs == []
+
+
+def write_inventory(setup: Path, *clusters: ClusterInventory) -> None:
+    document = InventoryDocument(collected_at=NOW, clusters=clusters)
+    (setup.parent / "inventory.json").write_text(document.model_dump_json(), encoding="utf-8")
+
+
+def test_a_moved_target_updates_the_pr_and_a_resolved_drift_closes_it_with_a_comment(
+    setup: Path, remote: Path, github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_inventory(setup, TKE)
+    assert propose(setup) == 0
+    (pr,) = github.prs
+    assert "towards 1.30.0" in pr.title
+    capsys.readouterr()
+
+    # The provider now offers a newer 1.30 patch: the drift ends elsewhere, same proposal.
+    offered = (parse_version("1.29.3"), parse_version("1.30.2"))
+    plane = TKE.control_plane.model_copy(
+        update={"upgradable_versions": offered, "available_versions": offered}
+    )
+    newer = TKE.model_copy(update={"control_plane": plane})
+    write_inventory(setup, newer)
+    assert propose(setup) == 0
+    assert "pull_request updated" in capsys.readouterr().out
+    assert len(github.prs) == 1 and pr.updates == 1 and "towards 1.30.2" in pr.title
+    assert tickets(setup) == ["tke-ap-shanghai-cls-7xk2p9ab--upgrade.md"]
+
+    # The cluster reached 1.30 (upgraded by hand): the PR and the ticket are closed with why.
+    done = newer.model_copy(update={"control_plane": ControlPlane(version=parse_version("1.30.2"))})
+    write_inventory(setup, done)
+    assert propose(setup) == 0
+    out = capsys.readouterr().out
+    assert "pull_request closed" in out and "ticket closed" in out
+    assert pr.state == "closed" and len(pr.comments) == 1
+    assert "no longer drifts from its target 1.30" in pr.comments[0]
+    assert tickets(setup) == []
+    closed = setup.parent / "tickets" / "closed" / "tke-ap-shanghai-cls-7xk2p9ab--upgrade.md"
+    assert closed.exists()
+    comment = setup.parent / "tickets" / "comments" / "tke-ap-shanghai-cls-7xk2p9ab--upgrade.md"
+    assert "closing this ticket" in comment.read_text(encoding="utf-8")
+
+    # A third run finds nothing open: nothing is written.
+    assert propose(setup) == 0
+    again = capsys.readouterr().out
+    assert "ticket unchanged" in again and "pull_request" not in again
+    assert len(pr.comments) == 1

@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from kubedrift.enforcers.base import ClusterDrift, Enforcer
 from kubedrift.enforcers.issues import ticket_label
 from kubedrift.enforcers.ticket_model import Ticket
 from kubedrift.enforcers.tickets import TicketEnforcer, TicketsConfig
 from kubedrift.errors import ConfigurationError, DeliveryError
+from kubedrift.policies.upgrade_path import plan_upgrade
 from kubedrift.sim.issues import FakeGitHubIssues, FakeGitLabIssues
 from kubedrift.sim.jira import FakeJira
 from kubedrift.sim.server import Fault
-from tests.unit.enforcers.ticket_cases import ack_prod, ticket
+from kubedrift.versions import MinorVersion
+from tests.unit.enforcers.ticket_cases import ack_prod, path_and_findings, ticket
 
 TOKEN = "s3cr3t-token-value"
 
@@ -30,6 +33,8 @@ class Tracker:
     make: Callable[..., TicketEnforcer]
     # (title, body, is_open, edits) of every ticket ever created, oldest first
     rows: Callable[[], list[tuple[str, str, bool, int]]]
+    # the comments on every ticket ever created, oldest first
+    comments: Callable[[], list[list[str]]]
 
 
 @pytest.fixture(params=["github", "gitlab", "jira", "file"])
@@ -53,7 +58,11 @@ def tracker(
         def make_file(**kw: object) -> TicketEnforcer:
             return TicketEnforcer(TicketsConfig(sink="file", directory=directory, **kw))
 
-        yield Tracker(make_file, file_rows)
+        def file_comments() -> list[list[str]]:
+            logs = sorted((directory / "comments").glob("*.md"))
+            return [[c for c in f.read_text(encoding="utf-8").split("\n\n") if c] for f in logs]
+
+        yield Tracker(make_file, file_rows, file_comments)
         return
     if kind == "github":
         server: FakeGitHubIssues | FakeGitLabIssues | FakeJira = FakeGitHubIssues(token=TOKEN)
@@ -76,7 +85,10 @@ def tracker(
                 return [(i.summary, i.description, i.open, i.updates) for i in server.issues]
             return [(i.title, i.body, i.open, i.updates) for i in server.issues]
 
-        yield Tracker(make, rows)
+        def comments() -> list[list[str]]:
+            return [list(i.comments) for i in server.issues]
+
+        yield Tracker(make, rows, comments)
 
 
 def test_one_ticket_per_drift_across_runs(tracker: Tracker) -> None:
@@ -115,10 +127,49 @@ def test_close_when_resolved_and_reopen_when_back(tracker: Tracker) -> None:
     assert enforcer.close(t.key).status == "closed"
     assert [r[2] for r in tracker.rows()] == [False]
     assert enforcer.close(t.key).status == "unchanged"
-    assert enforcer.close("ack/cn-hangzhou/other|upgrade|1.30").status == "absent"
+    assert enforcer.close("ack/cn-hangzhou/other|upgrade").status == "absent"
     back = enforcer.upsert(t)
     assert back.status == "reopened"
     assert [r[2] for r in tracker.rows()] == [True]
+
+
+def test_the_protocol_files_the_drift_and_closes_it_with_a_comment(tracker: Tracker) -> None:
+    enforcer = tracker.make()
+    inventory = ack_prod()
+    path, findings = path_and_findings(inventory)
+    drift = ClusterDrift(
+        inventory=inventory, target=MinorVersion(1, 30), findings=tuple(findings), path=path
+    )
+    assert isinstance(enforcer, Enforcer)
+    enforcer.new_run()
+    opened = enforcer.propose(drift)
+    assert (opened.kind, opened.status, opened.key) == ("ticket", "opened", ticket().key)
+
+    # The plan's target moved on to 1.31: the one ticket of the cluster is updated.
+    moved = drift.model_copy(
+        update={"target": MinorVersion(1, 31), "path": plan_upgrade(inventory, MinorVersion(1, 31))}
+    )
+    assert enforcer.propose(moved).status == "updated"
+    assert len(tracker.rows()) == 1 and "1.31" in tracker.rows()[0][0]
+
+    (closed,) = enforcer.resolve(moved.model_copy(update={"path": None, "findings": ()}))
+    assert closed.status == "closed"
+    assert [r[2] for r in tracker.rows()] == [False]
+    (comments,) = tracker.comments()
+    assert len(comments) == 1
+    assert "ack-prod" in comments[0] and "1.31" in comments[0] and "closing" in comments[0]
+    # Resolving again writes nothing more.
+    assert [p.status for p in enforcer.resolve(moved)] == ["unchanged"]
+    assert [len(c) for c in tracker.comments()] == [1]
+
+
+def test_the_closing_comment_is_in_the_configured_language(tracker: Tracker) -> None:
+    enforcer = tracker.make(locale="zh-CN")
+    inventory = ack_prod()
+    enforcer.upsert(ticket(inventory))
+    enforcer.resolve(ClusterDrift(inventory=inventory, target=MinorVersion(1, 30)))
+    (comments,) = tracker.comments()
+    assert "已达到目标版本 1.30" in comments[0]
 
 
 def test_per_run_cap_counts_new_tickets_only(tracker: Tracker) -> None:
@@ -197,7 +248,7 @@ def test_file_sink_layout(tmp_path: Path) -> None:
     t = ticket()
     enforcer.upsert(t)
     [live] = tmp_path.glob("*.md")
-    assert live.name == "ack-cn-hangzhou-c8d3f0a1b2--upgrade--1.30.md"
+    assert live.name == "ack-cn-hangzhou-c8d3f0a1b2--upgrade.md"
     assert live.read_text(encoding="utf-8").startswith(f"<!-- kubedrift-ticket: {t.key} -->\n# ")
     enforcer.close(t.key)
     assert not live.exists() and (tmp_path / "closed" / live.name).exists()

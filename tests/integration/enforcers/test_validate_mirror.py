@@ -47,7 +47,7 @@ def test_edited_eks_config_validates_with_the_mirrored_provider(
             "validate": True,
         }
     )
-    ref = TerraformPrEnforcer(cfg, terraform=tf).propose(change(EKS, "1.30.2", frm="1.29"))
+    ref = TerraformPrEnforcer(cfg, terraform=tf).propose_step(change(EKS, "1.30.2", frm="1.29"))
     assert ref.status == "opened"
     assert [argv[0] for argv in tf.history] == ["fmt", "fmt", "init", "validate"]
     assert 'default     = "1.30"' in git(remote, "show", f"{ref.branch}:eks/variables.tf")
