@@ -11,6 +11,8 @@ COLLECTORS: Registry[object] = Registry(
         "tke": "kubedrift.collectors.tke:TkeCollector",
         "kubeconfig": "kubedrift.collectors.kube:KubeconfigCollector",
         "incluster": "kubedrift.collectors.kube:InClusterCollector",
+        "swarm": "kubedrift.collectors.swarm:SwarmCollector",
+        "mesos": "kubedrift.collectors.mesos:MesosCollector",
         "simulated": "kubedrift.sim.collector:SimulatedCollector",
     },
     extras={
@@ -18,6 +20,8 @@ COLLECTORS: Registry[object] = Registry(
         "tke": "tke",
         "kubeconfig": "k8s",
         "incluster": "k8s",
-        "simulated": "ack,tke,k8s",
+        "swarm": "swarm",
+        "mesos": "mesos",
+        "simulated": "ack,tke,k8s,swarm,mesos",
     },
 )

@@ -96,11 +96,14 @@ def _key(provider: object, region: object, cluster_id: object) -> str:
 
 
 class ComponentVersion(Frozen):
-    """A control-plane component instance (one API server of an HA set, a scheduler...)."""
+    """A control-plane component instance (one API server of an HA set, a scheduler, a Swarm
+    manager, a Mesos master). `leader` is set where the platform elects one (Swarm raft leader,
+    leading Mesos master); None when it has no leader or it is not known."""
 
     component: str = Field(min_length=1)
     version: KubeVersion | None
     instance: str | None = None
+    leader: bool | None = None
 
 
 class ControlPlane(Frozen):

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kubedrift.model.base import Frozen
+from kubedrift.sim.fleet_platforms import SimMesos, SimSwarm
 
 SimProvider = Literal["ack", "tke", "kubeconfig"]
 
@@ -124,10 +125,13 @@ class Fleet(Frozen):
     catalog: dict[SimProvider, dict[str, tuple[SimOfferedVersion, ...]]] = Field(
         default_factory=dict, description="provider -> region -> offered versions"
     )
+    swarms: tuple[SimSwarm, ...] = Field(default=(), description="Docker Swarm clusters")
+    mesos: tuple[SimMesos, ...] = Field(default=(), description="Apache Mesos clusters")
 
     @model_validator(mode="after")
     def _check(self) -> Fleet:
         keys = [c.key for c in self.clusters]
+        keys += [s.key for s in self.swarms] + [m.key for m in self.mesos]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"duplicate cluster keys: {', '.join(duplicates)}")

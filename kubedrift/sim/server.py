@@ -9,6 +9,9 @@ failures) so that collectors meet in tests what they will meet in the field.
 
 from __future__ import annotations
 
+import socket
+import socketserver
+import ssl
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -127,13 +130,25 @@ class FakeServer(ABC):
         port: int = 0,
         latency: float = 0.0,
         rate_limit: int | None = None,
+        tls: ssl.SSLContext | None = None,
+        unix_socket: str | None = None,
     ) -> None:
         self.faults = FaultPlan()
         self.latency = latency
         self.limit = SlidingWindowLimit(rate_limit) if rate_limit else None
         self.requests: list[Request] = []
         self._requests_lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        self.tls = tls
+        self.unix_socket = unix_socket
+        self._httpd: ThreadingHTTPServer | _UnixHTTPServer
+        if unix_socket is not None:
+            self._httpd = _UnixHTTPServer(unix_socket, self._handler_class())
+        else:
+            self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+        if tls is not None:
+            # The handshake runs in accept(): a client whose certificate the context
+            # refuses is dropped there, as a real daemon with --tlsverify drops it.
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -156,7 +171,11 @@ class FakeServer(ABC):
     # -- lifecycle ------------------------------------------------------------------------
     @property
     def port(self) -> int:
-        return int(self._httpd.server_address[1])
+        if self.unix_socket is not None:
+            raise RuntimeError(f"{self.name} listens on the unix socket {self.unix_socket}")
+        address = self._httpd.server_address
+        assert isinstance(address, tuple)
+        return int(address[1])
 
     @property
     def host(self) -> str:
@@ -164,7 +183,9 @@ class FakeServer(ABC):
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}"
+        if self.unix_socket is not None:
+            return f"unix://{self.unix_socket}"
+        return f"{'https' if self.tls is not None else 'http'}://{self.host}"
 
     def start(self) -> FakeServer:
         # A short poll interval makes stop() quick (the default waits up to 0.5 s).
@@ -236,7 +257,7 @@ class FakeServer(ABC):
             protocol_version = "HTTP/1.1"
             # Headers and body leave in two writes: with Nagle on, the body waits for the
             # client's delayed ACK (~40 ms a call on Linux), which no real API has.
-            disable_nagle_algorithm = True
+            disable_nagle_algorithm = server.unix_socket is None  # TCP only
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -271,3 +292,14 @@ class FakeServer(ABC):
                 return
 
         return Handler
+
+
+class _UnixHTTPServer(socketserver.ThreadingUnixStreamServer):
+    """An HTTP server on a unix socket (the Docker daemon's default transport)."""
+
+    daemon_threads = True
+
+    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
+        # BaseHTTPRequestHandler expects an (address, port) pair; a unix peer has none.
+        connection, _ = self.socket.accept()
+        return connection, ("local", 0)

@@ -40,7 +40,7 @@ def test_sources_are_validated_by_their_own_collector() -> None:
         (
             "sources:\n  - name: a\n    type: akc\n",
             "kubedrift.yaml:3:11: sources[0].type: expected one of ack, incluster, kubeconfig,"
-            " simulated, tke, found 'akc'",
+            " mesos, simulated, swarm, tke, found 'akc'",
         ),
         (
             "sources:\n  - {name: a, type: tke, regions: [ap-guangzhou], secret_key: abc}\n",
