@@ -107,12 +107,13 @@ class Daemon:
                 on_cycle=self.status.record,
             )
             # The store-backed metrics (docs/metrics.md), read at scrape time and served at
-            # /metrics from the daemon's registry, beside the cycle counters.
+            # /metrics after the daemon's registry, as text: `exposition` keeps the text of
+            # the families only a saved cycle changes.
             from kubedrift.metrics import StoreCollector
 
-            self.status.registry.register(
-                StoreCollector(self.store, self.plans.current, self.cycles.calendar, clock=clock)
-            )
+            self.status.store_metrics = StoreCollector(
+                self.store, self.plans.current, self.cycles.calendar, clock=clock
+            ).exposition
         except BaseException:
             self._stack.close()
             raise

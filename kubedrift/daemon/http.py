@@ -71,6 +71,8 @@ def create_app(
 
     def metrics(request: Request) -> Response:
         body = generate_latest(REGISTRY) + generate_latest(status.registry)
+        if status.store_metrics is not None:
+            body += status.store_metrics()
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     def clusters(request: Request) -> Response:

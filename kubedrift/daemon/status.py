@@ -9,7 +9,7 @@ registry. The store-backed metrics proper are `kubedrift.metrics`' job.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
@@ -36,6 +36,9 @@ class DaemonStatus:
             registry=self.registry,
         )
         self._any_cycle = False
+        # The store-backed metrics' text (`StoreCollector.exposition`), served after the
+        # registry; None until the daemon wires them.
+        self.store_metrics: Callable[[], bytes] | None = None
 
     @property
     def first_cycle_done(self) -> bool:

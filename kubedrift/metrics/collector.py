@@ -1,16 +1,19 @@
 """`StoreCollector`: the Prometheus families, read from the store at every scrape.
 
 Every `collect()` reads the present clusters, the open findings, the sources' health and the
-outbox counts (`kubedrift.store.metrics_read`) and builds the families afresh: a cluster
-that leaves the store leaves `/metrics` at the next scrape. Per-cluster families have one
-series per cluster; findings are counted by severity, rule and waiver, never per cluster x
-rule x component.
+outbox counts (`kubedrift.store.metrics_read`): a cluster that leaves the store leaves
+`/metrics` at the next scrape. The per-cluster families change only when a cycle is saved
+(the store revision moves) or the plan changes, so they are kept between scrapes and built
+again only then; the time left to end of support is taken at every scrape's `now`.
+Per-cluster families have one series per cluster; findings are counted by severity, rule
+and waiver, never per cluster x rule x component.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -19,10 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.metrics.figures import FLAGGING, ClusterFigures, cluster_figures
+from kubedrift.metrics.text import FleetText, remaining_family, render
 from kubedrift.model.plan import VersionPlan
 from kubedrift.model.reconcile import SourceState
 from kubedrift.store import OutboxStat, OutboxStatus, Store, StoreError
-from kubedrift.store.metrics_read import FindingCount, read_metrics_view
+from kubedrift.store.metrics_read import FindingCount, FleetView, read_metrics_view
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,7 @@ class StoreCollector(Collector):
         self.plan = plan
         self.calendar = calendar
         self.clock = clock
+        self._cached: _Fleet | None = None
 
     def describe(self) -> Iterable[Metric]:
         # Nothing at registration: prometheus_client would otherwise call collect() (a
@@ -54,28 +59,76 @@ class StoreCollector(Collector):
         return ()
 
     def collect(self) -> Iterable[Metric]:
+        scrape = self._scrape()
+        yield scrape.up
+        if scrape.fleet is None:
+            return
+        yield from scrape.fleet.fixed
+        yield remaining_family(scrape.fleet.ends, scrape.now)
+        yield from scrape.rest
+
+    def exposition(self) -> bytes:
+        """What `generate_latest` writes for this collector alone, byte for byte, with the
+        fixed per-cluster families written once per store revision (`metrics.text`)."""
+        scrape = self._scrape()
+        if scrape.fleet is None:
+            return render([scrape.up])
+        fleet = scrape.fleet
+        if fleet.text is None:
+            fleet.text = FleetText(fleet.fixed, fleet.ends)
+        parts = (fleet.text.fixed, fleet.text.remaining(scrape.now), render(scrape.rest))
+        return render([scrape.up]) + b"".join(parts)
+
+    def _scrape(self) -> _Scrape:
         up = GaugeMetricFamily(
             "kubedrift_store_up",
             "1 when this scrape could read the store; 0 when it could not, and then no other "
             "store-backed kubedrift metric is exported.",
         )
+        cached = self._cached
         try:
             now = self.clock()
-            view = read_metrics_view(self.store, FLAGGING)
+            view = read_metrics_view(self.store, FLAGGING, cached.view if cached else None)
         except (StoreError, SQLAlchemyError) as exc:
             # A scrape still answers: an unreadable store is a figure an alert can match,
             # not a 500 that looks like the daemon being down.
             log.warning("metrics: cannot read the store", extra={"error": str(exc)})
             up.add_metric([], 0.0)
-            yield up
-            return
+            return _Scrape(up, None, (), 0.0)
         up.add_metric([], 1.0)
-        yield up
-        figures = cluster_figures(view.clusters, view.flagged, self.plan(), self.calendar, now)
-        yield from _cluster_families(figures)
-        yield _finding_family(view.findings)
-        yield from _source_families(view.sources)
-        yield from _outbox_families(view.outbox, now)
+        plan = self.plan()
+        if cached is None or cached.view is not view.fleet or cached.plan is not plan:
+            # A saved cycle or a new plan: figure the fleet again. Otherwise the families of
+            # the last scrape are still exact, and only the time left to end of support moves.
+            figures = cluster_figures(view.clusters, view.flagged, plan, self.calendar, now)
+            cached = self._cached = _Fleet(
+                view.fleet,
+                plan,
+                (*_cluster_families(figures), _finding_family(view.findings)),
+                tuple((f.key, f.support_ends_at) for f in figures if f.support_ends_at is not None),
+            )
+        rest = (*_source_families(view.sources), *_outbox_families(view.outbox, view.resent, now))
+        return _Scrape(up, cached, rest, now.timestamp())
+
+
+@dataclass
+class _Fleet:
+    """What one store revision and plan determine, kept between scrapes."""
+
+    view: FleetView
+    plan: VersionPlan | None
+    fixed: tuple[Metric, ...]
+    # (cluster key, Unix time its support ends): the one figure a scrape's `now` moves.
+    ends: tuple[tuple[str, float], ...]
+    text: FleetText | None = None  # written at the first `exposition()`
+
+
+@dataclass(frozen=True)
+class _Scrape:
+    up: Metric
+    fleet: _Fleet | None  # None: the store could not be read
+    rest: tuple[Metric, ...]
+    now: float
 
 
 def _cluster_families(figures: Sequence[ClusterFigures]) -> Iterator[Metric]:
@@ -91,12 +144,6 @@ def _cluster_families(figures: Sequence[ClusterFigures]) -> Iterator[Metric]:
         "ahead); absent when the cluster has no group, no known version or no minor count.",
         labels=["cluster"],
     )
-    remaining = GaugeMetricFamily(
-        "kubedrift_cluster_support_remaining_seconds",
-        "Seconds until the control plane's minor reaches end of standard support (negative "
-        "once past); absent when neither provider metadata nor the calendar dates it.",
-        labels=["cluster"],
-    )
     compliant = GaugeMetricFamily(
         "kubedrift_cluster_compliant",
         "1 when the cluster has no open, unwaived finding of low severity or above, else 0.",
@@ -106,10 +153,8 @@ def _cluster_families(figures: Sequence[ClusterFigures]) -> Iterator[Metric]:
         info.add_metric([f.key, f.name, f.provider, f.region, f.version, f.group], 1.0)
         if f.minors_behind is not None:
             behind.add_metric([f.key], float(f.minors_behind))
-        if f.support_remaining_seconds is not None:
-            remaining.add_metric([f.key], f.support_remaining_seconds)
         compliant.add_metric([f.key], 1.0 if f.compliant else 0.0)
-    yield from (info, behind, remaining, compliant)
+    yield from (info, behind, compliant)
 
 
 def _finding_family(counts: Iterable[FindingCount]) -> Metric:
@@ -142,7 +187,9 @@ def _source_families(sources: Iterable[SourceState]) -> Iterator[Metric]:
     yield from (success, failures)
 
 
-def _outbox_families(stats: Iterable[OutboxStat], now: datetime) -> Iterator[Metric]:
+def _outbox_families(
+    stats: Iterable[OutboxStat], resent: Mapping[str, int], now: datetime
+) -> Iterator[Metric]:
     by_sink: dict[str, dict[OutboxStatus, OutboxStat]] = {}
     for stat in stats:
         by_sink.setdefault(stat.sink, {})[stat.status] = stat
@@ -162,7 +209,15 @@ def _outbox_families(stats: Iterable[OutboxStat], now: datetime) -> Iterator[Met
         "Age of the sink's oldest pending notification (0 when none is pending).",
         labels=["sink"],
     )
+    duplicates = GaugeMetricFamily(
+        "kubedrift_notifications_possibly_duplicated",
+        "Delivered outbox rows (until pruned) an earlier attempt of which ended unrecorded "
+        "(the daemon died, or its claim ran out, mid-delivery): the sink may show them twice, "
+        "unless it could look back first (Slack bot mode checks the channel history).",
+        labels=["sink"],
+    )
     for sink, mine in sorted(by_sink.items()):
+        duplicates.add_metric([sink], float(resent.get(sink, 0)))
         # Every outcome per sink, 0 when none: sums and alerts see a 0, not a gap, once a
         # sink's rows are all delivered or pruned.
         for status in OutboxStatus:
@@ -172,4 +227,4 @@ def _outbox_families(stats: Iterable[OutboxStat], now: datetime) -> Iterator[Met
         depth.add_metric([sink], float(pending.count if pending else 0))
         oldest = pending.oldest_created_at if pending else None
         age.add_metric([sink], max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
-    yield from (notifications, depth, age)
+    yield from (notifications, depth, age, duplicates)

@@ -43,7 +43,9 @@ class ClusterFigures:
     version: str
     group: str
     minors_behind: int | None
-    support_remaining_seconds: float | None
+    # Unix time standard support of the control plane's minor ends (the scrape subtracts
+    # its `now`: the only figure that moves between cycles).
+    support_ends_at: float | None
     compliant: bool
 
 
@@ -57,7 +59,6 @@ def cluster_figures(
     """Figures of `clusters`, in their order; `flagged` are the keys of clusters with an open,
     unwaived finding at `FLAGGING` severities."""
     context = RuleContext(calendar=calendar, compat=load_compat(), now=now, plan_paths=False)
-    now_ts = now.timestamp()
     # Fleets repeat shapes: one lag per (target, version) and one end date per (provider,
     # calendar, minor) serve every cluster alike.
     lags: dict[tuple[int, str], int | None] = {}
@@ -67,7 +68,7 @@ def cluster_figures(
         group = plan.group_for(cluster) if plan is not None else None
         current = _oldest_apiserver(cluster)
         lag: int | None = None
-        remaining: float | None = None
+        ends_at: float | None = None
         if current is not None:
             if group is not None:
                 lag_key = (id(group.target), current.raw)
@@ -77,7 +78,7 @@ def cluster_figures(
             target = group.target if group is not None else NO_TARGET
             end = _end_of_support(calendar, cluster, current, target, ends)
             if end is not None:
-                remaining = datetime.combine(end, time(), UTC).timestamp() - now_ts
+                ends_at = datetime.combine(end, time(), UTC).timestamp()
         out.append(
             ClusterFigures(
                 key=cluster.key,
@@ -87,7 +88,7 @@ def cluster_figures(
                 version=cluster.version or "",
                 group=group.name if group is not None else "",
                 minors_behind=lag,
-                support_remaining_seconds=remaining,
+                support_ends_at=ends_at,
                 compliant=cluster.key not in flagged,
             )
         )

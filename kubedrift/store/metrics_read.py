@@ -7,6 +7,11 @@ for only what the metrics show: each present cluster's identity and control-plan
 unwaived finding at the given severities, and open findings counted by severity, rule and
 waiver (aggregated in SQL). Sources and outbox counts are small and reuse the store's own
 queries. One transaction: one consistent view on PostgreSQL.
+
+Clusters and findings change only when a cycle is saved, which bumps the store revision in
+its transaction: a caller that keeps the `FleetView` of its last read passes it back, and
+while the revision is the same only the revision, sources and outbox are read (the outbox
+changes with every drain, so it is always read).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from kubedrift.model.findings import Severity
 from kubedrift.model.reconcile import SourceState
@@ -26,7 +31,12 @@ from kubedrift.store.engine import reading
 from kubedrift.store.records import OutboxStat
 from kubedrift.store.repo import Store
 from kubedrift.store.save import current_snapshot_ids
-from kubedrift.store.tables import ClusterRow, DriftStateRow, InventorySnapshotRow
+from kubedrift.store.tables import (
+    ClusterRow,
+    DriftStateRow,
+    InventorySnapshotRow,
+    StoreRevisionRow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +65,63 @@ class FindingCount:
 
 
 @dataclass(frozen=True, slots=True)
-class MetricsView:
-    """Everything one scrape shows."""
+class FleetView:
+    """What only a saved cycle changes: the present clusters, the flagged ones and the open
+    findings, as of store revision `revision` (see `StoreRevisionRow`)."""
 
+    revision: int
     clusters: tuple[ClusterFacts, ...]
     # Clusters with an open, unwaived finding at one of the counted severities.
     flagged: frozenset[str]
     findings: tuple[FindingCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsView:
+    """Everything one scrape shows."""
+
+    fleet: FleetView
     sources: tuple[SourceState, ...]
     outbox: tuple[OutboxStat, ...]
+    # Delivered rows per sink whose message may have gone out twice (`outbox_repo.resent`).
+    resent: Mapping[str, int]
+
+    @property
+    def clusters(self) -> tuple[ClusterFacts, ...]:
+        return self.fleet.clusters
+
+    @property
+    def flagged(self) -> frozenset[str]:
+        return self.fleet.flagged
+
+    @property
+    def findings(self) -> tuple[FindingCount, ...]:
+        return self.fleet.findings
 
 
-def read_metrics_view(store: Store, flagging: Collection[Severity]) -> MetricsView:
-    """What the metrics show; `flagging` are the severities that make a cluster flagged."""
+def read_metrics_view(
+    store: Store, flagging: Collection[Severity], known: FleetView | None = None
+) -> MetricsView:
+    """What the metrics show; `flagging` are the severities that make a cluster flagged.
+
+    `known` is the fleet part of an earlier read: reused, without reading the clusters and
+    findings again, while the store revision is the one it was read at."""
+    with reading(store.engine) as connection:
+        revision = connection.execute(
+            select(StoreRevisionRow.revision).where(StoreRevisionRow.id == 1)
+        ).scalar_one_or_none()
+        revision = revision or 0
+        if known is not None and known.revision == revision:
+            fleet = known
+        else:
+            fleet = _read_fleet(connection, flagging, revision)
+        outbox = outbox_repo.stats(connection)
+        resent = outbox_repo.resent(connection)
+    sources = tuple(store.source_states().values())
+    return MetricsView(fleet, sources, outbox, resent)
+
+
+def _read_fleet(connection: Connection, flagging: Collection[Severity], revision: int) -> FleetView:
     document = InventorySnapshotRow.document
     clusters_query = (
         select(
@@ -104,11 +158,9 @@ def read_metrics_view(store: Store, flagging: Collection[Severity]) -> MetricsVi
         .where(open_rows)
         .group_by(DriftStateRow.severity, DriftStateRow.rule, waived)
     )
-    with reading(store.engine) as connection:
-        rows = connection.execute(clusters_query).all()
-        flagged = frozenset(connection.execute(flagged_query).scalars())
-        counts = connection.execute(findings_query).all()
-        outbox = outbox_repo.stats(connection)
+    rows = connection.execute(clusters_query).all()
+    flagged = frozenset(connection.execute(flagged_query).scalars())
+    counts = connection.execute(findings_query).all()
     supports: dict[str, SupportWindow] = {}
     clusters = tuple(
         ClusterFacts(
@@ -128,8 +180,7 @@ def read_metrics_view(store: Store, flagging: Collection[Severity]) -> MetricsVi
         FindingCount(severity=Severity(severity), rule=rule, waived=bool(w), count=count)
         for severity, rule, w, count in counts
     )
-    sources = tuple(store.source_states().values())
-    return MetricsView(clusters, flagged, findings, sources, outbox)
+    return FleetView(revision, clusters, flagged, findings)
 
 
 def _apiservers(components: list[dict[str, Any]] | None) -> tuple[str, ...]:

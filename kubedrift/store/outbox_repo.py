@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, literal_column, select, update
 
 from kubedrift.store.records import OutboxItem, OutboxStat
 from kubedrift.store.save import event_from
@@ -134,6 +134,29 @@ def stats(connection: Connection) -> tuple[OutboxStat, ...]:
         )
         for sink, status, count, oldest in rows
     )
+
+
+def resent(connection: Connection) -> dict[str, int]:
+    """Delivered rows per sink claimed more often than their attempts were recorded: an
+    attempt ended unrecorded (the worker died, or its lease ran out, mid-delivery), so the
+    sink may have received the row's message twice unless its notifier looked back first."""
+    recorded = (
+        select(func.count())
+        .where(DeliveryRow.outbox_id == OutboxRow.id)
+        .correlate(OutboxRow)
+        .scalar_subquery()
+    )
+    rows = connection.execute(
+        select(OutboxRow.sink, func.count())
+        .where(
+            # A literal, not a parameter: so the partial index `ix_outbox_retried` applies.
+            OutboxRow.attempts > literal_column("1"),
+            OutboxRow.status == OutboxStatus.DELIVERED.value,
+            OutboxRow.attempts > recorded,
+        )
+        .group_by(OutboxRow.sink)
+    ).all()
+    return {str(sink): int(count) for sink, count in rows}
 
 
 def prune(connection: Connection, before: datetime) -> int:

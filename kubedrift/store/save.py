@@ -29,6 +29,7 @@ from kubedrift.store.tables import (
     OutboxRow,
     OutboxStatus,
     SourceRow,
+    StoreRevisionRow,
 )
 
 # Which sinks an event goes to: the same list for all, or decided per event (routes).
@@ -50,7 +51,21 @@ def save_cycle(
     added = _save_inventories(connection, collected)
     opened = _save_states(connection, result.states, result.resolved)
     events, outbox = _save_events(connection, result.events, sinks, now)
+    _bump_revision(connection, now)
     return CycleSaved(events=events, outbox=outbox, inventories=added, opened=opened)
+
+
+def _bump_revision(connection: Connection, now: datetime) -> None:
+    """Every saved cycle moves the store revision (see `StoreRevisionRow`)."""
+    bumped = connection.execute(
+        update(StoreRevisionRow)
+        .where(StoreRevisionRow.id == 1)
+        .values(revision=StoreRevisionRow.revision + 1, changed_at=now)
+    ).rowcount
+    if not bumped:  # the row the migration writes was deleted by hand
+        _insert_ignoring(
+            connection, StoreRevisionRow, [{"id": 1, "revision": 1, "changed_at": now}]
+        )
 
 
 def _insert_ignoring(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> int:

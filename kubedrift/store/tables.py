@@ -178,6 +178,16 @@ class OutboxRow(Base):
     __table_args__ = (
         UniqueConstraint("event_id", "sink"),
         Index("ix_outbox_due", "sink", "status", "next_attempt_at"),
+        # Covers the metrics' count and oldest age per sink and status (migration 0002).
+        Index("ix_outbox_sink_status_created", "sink", "status", "created_at"),
+        # The rows claimed more than once: few, read at every scrape (`outbox_repo.resent`).
+        Index(
+            "ix_outbox_retried",
+            "sink",
+            "status",
+            sqlite_where=text("attempts > 1"),
+            postgresql_where=text("attempts > 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -199,7 +209,9 @@ class DeliveryRow(Base):
     __tablename__ = "deliveries"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    outbox_id: Mapped[int] = mapped_column(Id, ForeignKey("outbox.id", ondelete="CASCADE"))
+    outbox_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("outbox.id", ondelete="CASCADE"), index=True
+    )
     attempt: Mapped[int]
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
@@ -220,3 +232,18 @@ class ProposedChangeRow(Base):
     state: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class StoreRevisionRow(Base):
+    """One row (`id` 1): a number every saved cycle increments.
+
+    Clusters, inventories, drift states and events change only in `save_cycle`, which bumps
+    it in the same transaction; so what a reader derives from them is current while the
+    revision is the same (the metrics cache their per-cluster part on it).
+    """
+
+    __tablename__ = "store_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime | None]
