@@ -28,6 +28,7 @@ from kubedrift.errors import Problem, SettingsError
 from kubedrift.notifiers import config as notifier_config
 from kubedrift.notifiers.base import NotifierConfig
 from kubedrift.notifiers.routing import Routes
+from kubedrift.report.config import ReportSettings
 from kubedrift.yamldoc import YamlDocument, load_document, parse_model, read_text
 
 _WHAT = "kubedrift settings with a list of 'sources'"
@@ -57,6 +58,9 @@ class Settings(BaseModel):
     http: HttpSettings = Field(default_factory=HttpSettings)
     dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
     leader: LeaderSettings = Field(default_factory=LeaderSettings)
+    report: ReportSettings | None = Field(
+        default=None, description="the weekly report's schedule and sinks; see docs/report.md"
+    )
     trigger_token_env: str | None = Field(
         default=None,
         description="the environment variable holding the bearer token of POST /v1/trigger",

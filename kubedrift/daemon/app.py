@@ -33,6 +33,8 @@ from kubedrift.settings import Settings
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from kubedrift.daemon.scheduler import ReportJobs
+    from kubedrift.daemon.weekly import WeeklyReports
     from kubedrift.store.save import Sinks
 
 log = logging.getLogger(__name__)
@@ -114,6 +116,7 @@ class Daemon:
             self.status.store_metrics = StoreCollector(
                 self.store, self.plans.current, self.cycles.calendar, clock=clock
             ).exposition
+            self.reports = self._weekly_reports(settings, environ, clock, is_leader)
         except BaseException:
             self._stack.close()
             raise
@@ -151,6 +154,27 @@ class Daemon:
             clock=clock,
             policy=policy,
             is_leader=is_leader,
+        )
+
+    def _weekly_reports(
+        self,
+        settings: Settings,
+        environ: Mapping[str, str],
+        clock: Clock,
+        is_leader: Callable[[], bool],
+    ) -> WeeklyReports | None:
+        if settings.report is None:
+            return None
+        from kubedrift.daemon.weekly import WeeklyReports
+
+        return WeeklyReports(
+            settings.report,
+            self.store,
+            plan=self.plans.current,
+            calendar=self.cycles.calendar,
+            clock=clock,
+            is_leader=is_leader,
+            environ=environ,
         )
 
     def drain_outbox(self) -> list[DrainReport]:
@@ -217,7 +241,24 @@ class Daemon:
             report = self.cycles.scan(None if source is None else [source])
             return list(report.sources)
 
-        return create_app(self.store, self.status, trigger or scan_now, token=self.token)
+        weekly = self.reports.html if self.reports is not None else None
+        return create_app(
+            self.store, self.status, trigger or scan_now, token=self.token, weekly=weekly
+        )
+
+    def _report_jobs(self) -> ReportJobs | None:
+        from kubedrift.daemon.scheduler import ReportJobs
+
+        if self.reports is None:
+            return None
+        report = self.reports.settings
+        return ReportJobs(
+            run=self.reports.run,
+            retry=self.reports.retry,
+            crontab=report.schedule,
+            timezone=report.timezone,
+            retry_interval=report.retry_interval,
+        )
 
     def serve(self, stop: threading.Event, *, on_ready: Callable[[], None] | None = None) -> bool:
         """Scheduler + HTTP until `stop` is set; True when every running job finished."""
@@ -233,6 +274,7 @@ class Daemon:
             on_error=self._job_failed,
             drain_outbox=self.drain_outbox if self.dispatcher.notifiers else None,
             drain_interval=self.settings.dispatch.interval,
+            report=self._report_jobs(),
         )
         host, port = self.settings.http.host_port
         config = uvicorn.Config(

@@ -14,14 +14,14 @@ import hmac
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from kubedrift.daemon.status import DaemonStatus
@@ -47,6 +47,8 @@ class ApiStore(Protocol):
 
 # `trigger(source or None)` -> the sources whose scan was started; KeyError: unknown source.
 Trigger = Callable[[str | None], Sequence[str]]
+# `weekly(first day or None for the newest, locale)` -> the report page, None: no such week.
+WeeklyPage = Callable[[date | None, str], str | None]
 
 
 def _problem(status: int, message: str, **headers: str) -> JSONResponse:
@@ -54,7 +56,12 @@ def _problem(status: int, message: str, **headers: str) -> JSONResponse:
 
 
 def create_app(
-    store: ApiStore, status: DaemonStatus, trigger: Trigger, *, token: str | None
+    store: ApiStore,
+    status: DaemonStatus,
+    trigger: Trigger,
+    *,
+    token: str | None,
+    weekly: WeeklyPage | None = None,
 ) -> Starlette:
     """The daemon's ASGI app."""
 
@@ -161,8 +168,25 @@ def create_app(
         log.info("scan triggered over HTTP", extra={"source": source or "*"})
         return JSONResponse({"triggered": list(started)}, status_code=202)
 
+    def weekly_report(request: Request) -> Response:
+        week = request.path_params["week"]
+        locale = request.query_params.get("locale", "en")
+        if weekly is None:
+            return _problem(404, "the weekly report is not configured (settings: report)")
+        if locale not in ("en", "zh-CN"):
+            return _problem(400, f"unknown locale {locale!r}: expected en or zh-CN")
+        try:
+            first_day = None if week == "latest" else date.fromisoformat(week)
+        except ValueError:
+            return _problem(400, f"expected latest or a date like 2026-11-16, found {week!r}")
+        page = weekly(first_day, locale)
+        if page is None:
+            return _problem(404, f"no weekly report recorded for {week}")
+        return HTMLResponse(page)
+
     return Starlette(
         routes=[
+            Route("/v1/reports/weekly/{week}", weekly_report),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

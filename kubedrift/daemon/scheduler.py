@@ -5,7 +5,8 @@ the settings at every start (with the outbox drain, `OUTBOX_JOB`): the schedule 
 configuration, so nothing needs persisting (and a persistent job store would pickle
 references to our callables). Each source job has its interval and jitter, `coalesce=True`
 (runs missed while the daemon was busy or asleep collapse into one), `max_instances=1` (a
-slow source is never collected twice at once) and a misfire grace. A trigger
+slow source is never collected twice at once) and a misfire grace. The weekly report
+(`ReportJobs`) runs on a `CronTrigger` in its own time zone, with a retry job beside it. A trigger
 (`POST /v1/trigger`) moves a job's next run to now, so it obeys the same rules. `stop()`
 lets running jobs finish, within a bound.
 """
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from kubedrift.daemon.config import ScheduleSettings
@@ -30,6 +32,28 @@ log = logging.getLogger(__name__)
 
 PLAN_JOB = "plan-watch"
 OUTBOX_JOB = "outbox"
+REPORT_JOB = "weekly-report"
+REPORT_RETRY_JOB = "weekly-report-retry"
+# The weekly report may start late by this much (the daemon restarting at 09:00) and still run.
+REPORT_MISFIRE_GRACE = 6 * 3600
+
+
+def cron_trigger(crontab: str, timezone: str) -> CronTrigger:
+    """A crontab (`minute hour day month weekday`) read in `timezone`; ValueError if bad."""
+    from zoneinfo import ZoneInfo
+
+    return CronTrigger.from_crontab(crontab, timezone=ZoneInfo(timezone))
+
+
+@dataclass(frozen=True)
+class ReportJobs:
+    """The weekly report's send (`run`, on the crontab) and its retry (`retry`, on an interval)."""
+
+    run: Callable[[], object]
+    retry: Callable[[], object]
+    crontab: str
+    timezone: str
+    retry_interval: float
 
 
 def source_job(name: str) -> str:
@@ -47,6 +71,7 @@ class JobInfo:
     max_instances: int
     misfire_grace: float | None
     next_run: datetime | None
+    crontab: str | None = None
 
 
 class Scheduler:
@@ -63,16 +88,18 @@ class Scheduler:
         first_run: datetime | None = None,
         drain_outbox: Callable[[], object] | None = None,
         drain_interval: float = 10.0,
+        report: ReportJobs | None = None,
     ) -> None:
         self._on_error = on_error
         self._active = 0
         self._idle = threading.Condition()
         self._sources = tuple(sources)
+        self._report_crontab: str | None = None
         self._scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
-            # One thread per source, one for the plan watch, one for the outbox: no job
-            # waits for a thread.
-            executors={"default": ThreadPoolExecutor(len(self._sources) + 2)},
+            # One thread per source, one for the plan watch, one for the outbox, two for the
+            # report: no job waits for a thread.
+            executors={"default": ThreadPoolExecutor(len(self._sources) + 4)},
             timezone=UTC,
         )
         # Given per job rather than as scheduler defaults: defaults are applied only once
@@ -114,6 +141,27 @@ class Scheduler:
                 next_run_time=start,
                 **rules,
             )
+        if report is not None:
+            self._add_report(report, rules, start)
+
+    def _add_report(self, report: ReportJobs, rules: dict[str, int], start: datetime) -> None:
+        self._report_crontab = report.crontab
+        self._scheduler.add_job(
+            self._tracked(REPORT_JOB, report.run),
+            cron_trigger(report.crontab, report.timezone),
+            id=REPORT_JOB,
+            name="send the weekly report",
+            **(rules | {"misfire_grace_time": REPORT_MISFIRE_GRACE}),
+        )
+        # Retries what failed; also picks up a send a crash interrupted, from the start.
+        self._scheduler.add_job(
+            self._tracked(REPORT_RETRY_JOB, report.retry),
+            IntervalTrigger(seconds=report.retry_interval, timezone=UTC),
+            id=REPORT_RETRY_JOB,
+            name="retry failed weekly report sends",
+            next_run_time=start,
+            **rules,
+        )
 
     def _tracked(self, job: str, func: Callable[..., object], *args: object) -> Callable[[], None]:
         def run() -> None:
@@ -143,6 +191,20 @@ class Scheduler:
         out = []
         for job in self._scheduler.get_jobs():
             trigger = job.trigger
+            if isinstance(trigger, CronTrigger):
+                out.append(
+                    JobInfo(
+                        id=job.id,
+                        interval=0.0,
+                        jitter=float(trigger.jitter or 0),
+                        coalesce=job.coalesce,
+                        max_instances=job.max_instances,
+                        misfire_grace=job.misfire_grace_time,
+                        next_run=getattr(job, "next_run_time", None),
+                        crontab=self._report_crontab,
+                    )
+                )
+                continue
             out.append(
                 JobInfo(
                     id=job.id,

@@ -252,3 +252,56 @@ class SlackNotifier:
             retryable=retryable,
             retry_after=_retry_after(response.headers) if retryable else None,
         )
+
+
+def upload_file(
+    *,
+    sink: str,
+    token: str,
+    channel: str,
+    filename: str,
+    content: bytes,
+    title: str,
+    comment: str,
+    timeout: float,
+    base_url: str | None = None,
+) -> None:
+    """Share a file in `channel` with `comment` through `files_upload_v2` (the weekly report).
+
+    slack-sdk runs the three steps: files.getUploadURLExternal, a POST of the bytes to the
+    URL it returns, files.completeUploadExternal. Failures raise `DeliveryError` like `send`.
+    """
+    client = WebClient(
+        token=token,
+        base_url=base_url or WebClient.BASE_URL,
+        timeout=math.ceil(timeout),
+        logger=_sdk_log,
+        retry_handlers=[],
+    )
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+            initial_comment=comment,
+        )
+    except SlackApiError as exc:
+        status = exc.response.status_code
+        data = exc.response.data
+        error = str(data.get("error", "")) if isinstance(data, dict) else ""
+        retryable = status == 429 or status >= 500 or error in _TRANSIENT
+        after = _retry_after(exc.response.headers) if retryable else None
+        raise DeliveryError(
+            f"{sink}: HTTP {status} {error}".rstrip(), retryable=retryable, retry_after=after
+        ) from None
+    except SlackClientError as exc:
+        raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
+    except urllib.error.HTTPError as exc:
+        # The upload step (a POST to the URL Slack gave) answered an error status.
+        exc.close()
+        retryable = exc.code == 429 or exc.code >= 500
+        raise DeliveryError(f"{sink}: upload HTTP {exc.code}", retryable=retryable) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise DeliveryError(f"{sink}: {reason}", retryable=True) from None

@@ -86,6 +86,13 @@ EN: dict[str, str] = {
     "unit.hours": "{h}h",
     "dash": "\u2013",
     "list_sep": ", ",
+    "summary.up": "up {points} points",
+    "summary.down": "down {points} points",
+    "summary.flat": "unchanged",
+    "summary.open": "Open drift: {n} finding(s) in {clusters} cluster(s)",
+    "summary.top": "Oldest open drift",
+    "summary.link": "Full report",
+    "summary.attached": "The full report is attached.",
 }
 
 ZH_CN: dict[str, str] = {
@@ -163,6 +170,13 @@ ZH_CN: dict[str, str] = {
     "unit.hours": "{h}小时",
     "dash": "\u2013",
     "list_sep": "、",
+    "summary.up": "上升 {points} 个百分点",
+    "summary.down": "下降 {points} 个百分点",
+    "summary.flat": "持平",
+    "summary.open": "未解决漂移：{clusters} 个集群共 {n} 项",
+    "summary.top": "最久未解决的漂移",
+    "summary.link": "查看完整报告",
+    "summary.attached": "完整报告见附件。",
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {"en": EN, "zh-CN": ZH_CN}

@@ -247,3 +247,26 @@ class StoreRevisionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     changed_at: Mapped[datetime | None]
+
+
+class ReportDeliveryRow(Base):
+    """One report of one period to one sink: pending until delivered, or dead after failing
+    too long. (period, sink) is unique, which makes the weekly job idempotent per week."""
+
+    __tablename__ = "report_deliveries"
+    __table_args__ = (
+        UniqueConstraint("period", "sink"),
+        Index("ix_report_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(64))
+    sink: Mapped[str] = mapped_column(String(200))
+    since: Mapped[datetime]
+    until: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

@@ -1,0 +1,167 @@
+"""The daemon's weekly report job: render last week's report from the store and deliver it to
+every `report.sinks` entry, once per week, on the leader only.
+
+`run()` is the crontab's job: it records a pending delivery per sink for the week that just
+ended (idempotent: a restart in the same week finds them recorded and sends nothing twice),
+then sends what is due. `retry()` (the retry job, also run at start) sends pending deliveries
+whose next attempt has come: a failure is logged and tried again with a growing delay; a
+permanent failure, or one lasting past `give_up_after`, marks the delivery dead and is logged
+as an error. Nothing is dropped silently. The week is the last whole Monday-to-Sunday week
+in `report.timezone` before the job runs, whatever the crontab's day.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from kubedrift.calendar import ReleaseCalendar
+from kubedrift.errors import DeliveryError
+from kubedrift.model.plan import VersionPlan
+from kubedrift.report.config import ReportSettings
+from kubedrift.report.deliver import ReportSender, build_senders
+from kubedrift.report.document import WeeklyDocument, period_of
+from kubedrift.store.repo import Store
+from kubedrift.store.reports_repo import ReportDeliveries, ReportDelivery
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one attempt did: `outcome` is delivered, retry or dead."""
+
+    period: str
+    sink: str
+    outcome: str
+    error: str | None = None
+
+
+class WeeklyReports:
+    """Everything the weekly job needs, wired by the daemon from the settings."""
+
+    def __init__(
+        self,
+        settings: ReportSettings,
+        store: Store,
+        *,
+        plan: Callable[[], VersionPlan | None],
+        calendar: ReleaseCalendar,
+        clock: Callable[[], datetime],
+        is_leader: Callable[[], bool],
+        environ: Mapping[str, str],
+        senders: Mapping[str, ReportSender] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.deliveries = ReportDeliveries(store)
+        self._store, self._plan, self._calendar = store, plan, calendar
+        self._clock, self._is_leader = clock, is_leader
+        self.senders = dict(senders) if senders is not None else build_senders(settings, environ)
+
+    def week_of(self, moment: datetime) -> tuple[date, datetime, datetime]:
+        """(first day, since, until) of the last whole week (Monday to Sunday, local) before
+        `moment`: the same week whichever day of the next week the job runs."""
+        zone = self.settings.zone
+        today = moment.astimezone(zone).date()
+        last = today - timedelta(days=today.weekday())  # this week's Monday: `until`
+        first = last - timedelta(days=7)
+        since = datetime.combine(first, time(), tzinfo=zone)
+        until = datetime.combine(last, time(), tzinfo=zone)
+        return first, since, until
+
+    def run(self) -> list[Sent]:
+        """The crontab's job: record this week's deliveries, then send what is due."""
+        if not self._is_leader():
+            return []
+        now = self._clock()
+        first, since, until = self.week_of(now)
+        added = self.deliveries.schedule(period_of(first), since, until, self.senders, now)
+        if not added:
+            log.info("weekly report already recorded", extra={"period": period_of(first)})
+        return self.retry()
+
+    def retry(self) -> list[Sent]:
+        """Send every pending delivery whose next attempt is due (leader only)."""
+        if not self._is_leader():
+            return []
+        now = self._clock()
+        sent: list[Sent] = []
+        documents: dict[str, WeeklyDocument] = {}
+        for delivery in self.deliveries.due(now):
+            if delivery.period not in documents:
+                documents[delivery.period] = self.document(delivery.since, delivery.until, now)
+            sent.append(self._attempt(delivery, documents[delivery.period], now))
+        return sent
+
+    def document(self, since: datetime, until: datetime, now: datetime) -> WeeklyDocument:
+        """The report of [since, until), rendered lazily by whoever sends it."""
+        from kubedrift.report.data import build_weekly_report
+        from kubedrift.report.rows import read_rows
+
+        rows = read_rows(self._store, since, until)
+        report = build_weekly_report(
+            rows, since=since, until=until, now=now, plan=self._plan(), calendar=self._calendar
+        )
+        return WeeklyDocument(
+            report,
+            since.astimezone(self.settings.zone).date(),
+            prefer_pdf=self.settings.format == "pdf",
+            public_url=self.settings.public_url,
+        )
+
+    def html(self, first_day: date | None, locale: str) -> str | None:
+        """The page of the week starting `first_day` (None: the newest recorded), or None
+        when no such week was recorded."""
+        if first_day is None:
+            found = self.deliveries.latest()
+        else:
+            rows = self.deliveries.of_period(period_of(first_day))
+            found = rows[0] if rows else None
+        if found is None:
+            return None
+        return self.document(found.since, found.until, self._clock()).html(locale)
+
+    def _attempt(self, delivery: ReportDelivery, document: WeeklyDocument, now: datetime) -> Sent:
+        fields = {"period": delivery.period, "sink": delivery.sink}
+        sender = self.senders.get(delivery.sink)
+        try:
+            if sender is None:
+                raise DeliveryError("the sink is no longer in report.sinks", retryable=False)
+            sender.send(document)
+        except DeliveryError as exc:
+            return self._failed(delivery, now, str(exc), exc.retryable, exc.retry_after)
+        except Exception as exc:  # the per-delivery boundary: one sink never stops the others
+            log.exception("weekly report send crashed", extra=fields)
+            return self._failed(delivery, now, f"{type(exc).__name__}: {exc}", True, None)
+        self.deliveries.delivered(delivery.id, now)
+        log.info("weekly report delivered", extra=fields)
+        return Sent(delivery.period, delivery.sink, "delivered")
+
+    def _failed(
+        self,
+        delivery: ReportDelivery,
+        now: datetime,
+        error: str,
+        retryable: bool,
+        retry_after: float | None,
+    ) -> Sent:
+        fields = {"period": delivery.period, "sink": delivery.sink, "error": error}
+        give_up = delivery.created_at + timedelta(seconds=self.settings.give_up_after)
+        retry_at = None
+        if retryable:
+            backoff = timedelta(seconds=self.settings.retry_interval) * 2**delivery.attempts
+            wait = max(min(backoff, MAX_RETRY_DELAY), timedelta(seconds=retry_after or 0))
+            if now + wait <= give_up:
+                retry_at = now + wait
+        self.deliveries.failed(delivery.id, now, error, retry_at=retry_at)
+        if retry_at is None:
+            log.error("weekly report not delivered; giving up", extra=fields)
+            return Sent(delivery.period, delivery.sink, "dead", error)
+        log.warning(
+            "weekly report send failed; will retry", extra=fields | {"at": retry_at.isoformat()}
+        )
+        return Sent(delivery.period, delivery.sink, "retry", error)
