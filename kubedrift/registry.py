@@ -44,6 +44,7 @@ class Registry(Generic[P]):
     ) -> None:
         self.family = family
         self._paths = dict(builtins)
+        self._builtins = tuple(sorted(builtins))
         self._base = base
         self._extras = dict(extras or {})
         self._loaded: dict[str, type[P]] = {}
@@ -52,6 +53,10 @@ class Registry(Generic[P]):
     def names(self) -> list[str]:
         self._read_entry_points()
         return sorted(self._paths)
+
+    def builtin_names(self) -> list[str]:
+        """The plugins kubedrift itself ships, without any entry-point plugin."""
+        return list(self._builtins)
 
     def __contains__(self, name: object) -> bool:
         self._read_entry_points()

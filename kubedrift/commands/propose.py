@@ -12,6 +12,7 @@ file or argument, 3 when some proposal failed (the others are still made).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -77,7 +78,7 @@ def run_propose(args: argparse.Namespace) -> int:
     if args.inventory is not None:
         inventories = list(read_inventory(args.inventory).clusters)
     else:
-        store = Store(args.store or settings.store.url)
+        store = Store(args.store or settings.store.resolve_url(os.environ))
         inventories = list(store.latest_inventories().values())
     try:
         if args.cluster is not None and not any(

@@ -72,9 +72,10 @@ class Daemon:
             environ.get(settings.trigger_token_env) or None if settings.trigger_token_env else None
         )
         self._stack = ExitStack()
+        store_url = settings.store.resolve_url(environ)
         if leader is None:
             leader = (
-                make_leader(settings.leader, settings.store.url, environ)
+                make_leader(settings.leader, store_url, environ)
                 if is_leader is always
                 else Predicate(is_leader)
             )
@@ -84,7 +85,7 @@ class Daemon:
             self.plans = PlanWatcher(
                 settings.plan, debounce=settings.schedule.plan_debounce, clock=monotonic
             )
-            self.store = Store(settings.store.url, upgrade=True)
+            self.store = Store(store_url, upgrade=True)
             self._stack.callback(self.store.close)
             # Stopped before the store closes (callbacks run last in, first out): a leader
             # gives its lock or Lease up as the daemon stops, for a successor to take over.

@@ -8,9 +8,12 @@ Plain pydantic models, imported by `kubedrift.settings`; durations are written a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from kubedrift.errors import Problem, SettingsError
 
 DEFAULT_STORE_URL = "sqlite:///kubedrift.sqlite"
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -37,12 +40,41 @@ class _Model(BaseModel):
 
 
 class StoreSettings(_Model):
+    """`store:`: where the daemon keeps inventories, drift states, events and the outbox."""
+
     url: str = Field(
         default=DEFAULT_STORE_URL,
         min_length=1,
         description="SQLAlchemy URL: sqlite:///FILE (relative to the working directory) or "
         "postgresql://...",
     )
+    url_env: str | None = Field(
+        default=None,
+        min_length=1,
+        description="environment variable holding the whole URL instead (it may carry a "
+        "password); libpq's PGHOST/PGPASSWORD/... also apply to a postgresql:// url",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> StoreSettings:
+        if self.url_env is not None and "url" in self.model_fields_set:
+            raise ValueError("expected url or url_env, not both")
+        return self
+
+    def resolve_url(self, environ: Mapping[str, str]) -> str:
+        """The store URL, read from `url_env` when it is set."""
+        if self.url_env is None:
+            return self.url
+        value = environ.get(self.url_env, "").strip()
+        if not value:
+            problem = Problem(
+                "settings",
+                "store.url_env",
+                f"expected the environment variable {self.url_env} to hold the store URL; "
+                "it is not set",
+            )
+            raise SettingsError([problem])
+        return value
 
 
 class SourceSchedule(_Model):
