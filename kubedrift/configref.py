@@ -126,6 +126,14 @@ def default_text(field: FieldInfo) -> str:
     return f"`{json.dumps(dumped, ensure_ascii=False)}`"
 
 
+def _implied_description(key: str, field: FieldInfo) -> str:
+    """The discriminator of a plugin section explains itself; other fields need their own."""
+    choices = typing.get_args(_unwrap(field.annotation))
+    if key == "type" and typing.get_origin(_unwrap(field.annotation)) is typing.Literal:
+        return f"`{choices[0]}` selects the fields of this table" if len(choices) == 1 else ""
+    return ""
+
+
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
@@ -146,7 +154,7 @@ def model_tables(model: type[BaseModel], path: str, level: int) -> Iterator[str]
         key = field.alias or name
         nested = nested_models(field.annotation)
         polymorphic = not path and key in _POLYMORPHIC
-        described = field.description or ""
+        described = field.description or _implied_description(key, field)
         if polymorphic:
             described = f"{described} (fields by `type:` below)".strip()
         elif nested:

@@ -39,7 +39,9 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    sources: tuple[CollectorConfig, ...] = Field(min_length=1)
+    sources: tuple[CollectorConfig, ...] = Field(
+        min_length=1, description="where clusters are found: cloud accounts, kubeconfigs"
+    )
     plan: Path | None = Field(
         default=None, description="the version plan file, relative to the settings file"
     )
@@ -53,11 +55,21 @@ class Settings(BaseModel):
         "docs/enforcers.md",
     )
     # The daemon's settings (docs/daemon.md); other commands ignore them.
-    store: StoreSettings = Field(default_factory=StoreSettings)
-    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
-    http: HttpSettings = Field(default_factory=HttpSettings)
-    dispatch: DispatchSettings = Field(default_factory=DispatchSettings)
-    leader: LeaderSettings = Field(default_factory=LeaderSettings)
+    store: StoreSettings = Field(
+        default_factory=StoreSettings, description="the daemon's database (docs/store.md)"
+    )
+    schedule: ScheduleSettings = Field(
+        default_factory=ScheduleSettings, description="when each source is scanned"
+    )
+    http: HttpSettings = Field(
+        default_factory=HttpSettings, description="the health, metrics and JSON API listener"
+    )
+    dispatch: DispatchSettings = Field(
+        default_factory=DispatchSettings, description="how the outbox of alerts is sent"
+    )
+    leader: LeaderSettings = Field(
+        default_factory=LeaderSettings, description="which replica collects, sends and enforces"
+    )
     report: ReportSettings | None = Field(
         default=None, description="the weekly report's schedule and sinks; see docs/report.md"
     )

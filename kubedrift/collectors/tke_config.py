@@ -15,8 +15,16 @@ class TkeConfig(CollectorConfig):
     are tried in turn."""
 
     type: Literal["tke"] = "tke"
-    secret_id_env: str = Field(default="TENCENTCLOUD_SECRET_ID", min_length=1)
-    secret_key_env: str = Field(default="TENCENTCLOUD_SECRET_KEY", min_length=1)
+    secret_id_env: str = Field(
+        default="TENCENTCLOUD_SECRET_ID",
+        min_length=1,
+        description="environment variable holding the SecretId",
+    )
+    secret_key_env: str = Field(
+        default="TENCENTCLOUD_SECRET_KEY",
+        min_length=1,
+        description="environment variable holding the SecretKey",
+    )
     token_env: str | None = Field(
         default="TENCENTCLOUD_SESSION_TOKEN", description="optional STS token variable"
     )

@@ -80,8 +80,12 @@ class StoreSettings(_Model):
 class SourceSchedule(_Model):
     """One source's own cadence; unset fields fall back to the global schedule."""
 
-    interval: Seconds | None = Field(default=None, gt=0)
-    jitter: Seconds | None = Field(default=None, ge=0)
+    interval: Seconds | None = Field(
+        default=None, gt=0, description="this source's time between scans"
+    )
+    jitter: Seconds | None = Field(
+        default=None, ge=0, description="this source's random delay added to each scan"
+    )
 
 
 class ScheduleSettings(_Model):
@@ -150,7 +154,9 @@ class LeaderSettings(_Model):
         description="auto: a Kubernetes Lease in a cluster, a PostgreSQL advisory lock with a "
         "PostgreSQL store, none (always leader) otherwise",
     )
-    lease_name: str = Field(default="kubedrift-leader", min_length=1)
+    lease_name: str = Field(
+        default="kubedrift-leader", min_length=1, description="the Kubernetes Lease's name"
+    )
     namespace: str | None = Field(
         default=None, description="the Lease's namespace (default: the pod's own)"
     )
@@ -158,9 +164,15 @@ class LeaderSettings(_Model):
         default=None, description="kubeconfig for the Lease outside a cluster (mode kubernetes)"
     )
     identity: str | None = Field(default=None, description="this replica's name (default: pod)")
-    lease_duration: Seconds = Field(default=15.0, ge=1)
-    renew_deadline: Seconds = Field(default=10.0, ge=1)
-    retry_period: Seconds = Field(default=2.0, gt=0)
+    lease_duration: Seconds = Field(
+        default=15.0, ge=1, description="how long others wait before taking an unrenewed lead"
+    )
+    renew_deadline: Seconds = Field(
+        default=10.0, ge=1, description="a leader that could not renew for this long steps down"
+    )
+    retry_period: Seconds = Field(
+        default=2.0, gt=0, description="time between tries to take or renew the lead"
+    )
     lock_key: int = Field(
         default=0x6B64_7269_6674, description="the PostgreSQL advisory lock key (bigint)"
     )

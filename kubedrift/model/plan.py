@@ -87,7 +87,7 @@ class AddonTarget(Frozen):
         default=(),
         description="Other names collectors report for the same add-on (terway-eniip).",
     )
-    description: str | None = None
+    description: str | None = Field(default=None, description="Free text for readers.")
 
     @cached_property
     def constraint(self) -> Constraint | None:
@@ -112,14 +112,26 @@ class NodePoolPolicy(Frozen):
 class Target(Frozen):
     """What a group of clusters should run."""
 
-    kubernetes: KubernetesTarget
+    kubernetes: KubernetesTarget = Field(
+        description="The Kubernetes version to run: a minor (1.31), an exact patch (1.31.4) or "
+        "a constraint (>=1.30 <1.32)."
+    )
     since: date | None = Field(
         default=None, description="When this target took effect; starts `allowed_lag.days`."
     )
-    allowed_lag: Lag = Field(default_factory=Lag)
-    end_of_support: SupportWindowPolicy = Field(default_factory=SupportWindowPolicy)
-    addons: dict[AddonName, AddonTarget] = Field(default_factory=dict)
-    node_pools: NodePoolPolicy = Field(default_factory=NodePoolPolicy)
+    allowed_lag: Lag = Field(
+        default_factory=Lag, description="How far behind the target a cluster may be."
+    )
+    end_of_support: SupportWindowPolicy = Field(
+        default_factory=SupportWindowPolicy,
+        description="When to warn before the running minor's end of support.",
+    )
+    addons: dict[AddonName, AddonTarget] = Field(
+        default_factory=dict, description="Add-on versions, by add-on name (coredns, terway)."
+    )
+    node_pools: NodePoolPolicy = Field(
+        default_factory=NodePoolPolicy, description="How node pools may trail and differ."
+    )
 
     @cached_property
     def minor(self) -> MinorVersion | None:
@@ -138,15 +150,15 @@ class Target(Frozen):
 class ClusterGroup(Frozen):
     """A set of clusters that share a target, an owner and a rollout wave."""
 
-    name: Name
-    description: str | None = None
+    name: Name = Field(description="Unique group name; findings and metrics carry it.")
+    description: str | None = Field(default=None, description="Free text for readers.")
     owner: str | None = Field(
         default=None, description="Team or contact responsible; used to route alerts."
     )
     selector: Selector = Field(
         default_factory=Selector, description="Which clusters; empty selects every cluster."
     )
-    target: Target
+    target: Target = Field(description="What the group's clusters should run.")
     wave: Name | None = Field(default=None, description="The rollout wave this group is in.")
 
 
@@ -158,7 +170,7 @@ Gate = Literal[
 class RolloutWave(Frozen):
     """One step of a fleet-wide rollout, e.g. staging, then canary, then production."""
 
-    name: Name
+    name: Name = Field(description="Unique wave name; groups name it in `wave`.")
     order: int | None = Field(
         default=None, ge=0, description="Position in the rollout; list order when omitted."
     )
@@ -172,7 +184,7 @@ class RolloutWave(Frozen):
         default=None, ge=1, description="Clusters upgraded at the same time within the wave."
     )
     not_before: date | None = Field(default=None, description="Do not start before this day.")
-    description: str | None = None
+    description: str | None = Field(default=None, description="Free text for readers.")
 
 
 class Waiver(Frozen):
@@ -184,10 +196,10 @@ class Waiver(Frozen):
     component: str | None = Field(
         default=None, description="Component glob (addon/coredns, node-pool/*); all if omitted."
     )
-    reason: str = Field(min_length=1)
+    reason: str = Field(min_length=1, description="Why the risk is accepted.")
     owner: str = Field(min_length=1, description="Who accepted the risk.")
     expires: date = Field(description="Last day the waiver holds (YYYY-MM-DD); required.")
-    ticket: str | None = None
+    ticket: str | None = Field(default=None, description="Tracking ticket or link.")
 
     def active_on(self, day: date) -> bool:
         """A waiver holds up to and including its expiry date."""
@@ -201,9 +213,13 @@ class VersionPlan(Frozen):
         description="Plan format version; this kubedrift reads 1.",
         json_schema_extra={"enum": list(SUPPORTED_VERSIONS)},
     )
-    groups: tuple[ClusterGroup, ...] = Field(min_length=1)
-    waves: tuple[RolloutWave, ...] = ()
-    waivers: tuple[Waiver, ...] = ()
+    groups: tuple[ClusterGroup, ...] = Field(
+        min_length=1, description="Cluster groups; a cluster belongs to the first that selects it."
+    )
+    waves: tuple[RolloutWave, ...] = Field(default=(), description="Rollout order of the groups.")
+    waivers: tuple[Waiver, ...] = Field(
+        default=(), description="Accepted exceptions, each with an expiry date."
+    )
 
     @field_validator("version", mode="before")
     @classmethod

@@ -53,7 +53,9 @@ def _within(glob: str, globs: tuple[str, ...]) -> bool:
 class Selector(Frozen):
     """Selects clusters by provider, region, name and labels."""
 
-    provider: Providers | None = None
+    provider: Providers | None = Field(
+        default=None, description="Provider(s); selfhosted also matches kubeconfig and incluster."
+    )
     region: Globs | None = Field(default=None, description="Region globs (cn-*, ap-guangzhou).")
     name: Globs | None = Field(default=None, description="Cluster name globs (prod-*).")
     labels: dict[str, LabelValues] = Field(
