@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -45,12 +45,23 @@ def cron_trigger(crontab: str, timezone: str) -> CronTrigger:
     return CronTrigger.from_crontab(crontab, timezone=ZoneInfo(timezone))
 
 
+def last_fire(trigger: CronTrigger, now: datetime, *, within: timedelta) -> datetime | None:
+    """The crontab's latest time at or before `now`, looking back `within` (None: none)."""
+    found = None
+    moment = trigger.get_next_fire_time(None, now - within)
+    while moment is not None and moment <= now:
+        found = moment
+        moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
+    return found
+
+
 @dataclass(frozen=True)
 class ReportJobs:
-    """The weekly report's send (`run`, on the crontab) and its retry (`retry`, on an interval)."""
+    """The weekly report's send (`run`, on the crontab) and its retry (`retry`, on an
+    interval, told the crontab's latest time so a missed one is caught up)."""
 
     run: Callable[[], object]
-    retry: Callable[[], object]
+    retry: Callable[[datetime | None], object]
     crontab: str
     timezone: str
     retry_interval: float
@@ -146,16 +157,23 @@ class Scheduler:
 
     def _add_report(self, report: ReportJobs, rules: dict[str, int], start: datetime) -> None:
         self._report_crontab = report.crontab
+        trigger = cron_trigger(report.crontab, report.timezone)
+
+        def retry() -> object:
+            # A week back: the week a missed crontab time belongs to is still the last one.
+            return report.retry(last_fire(trigger, datetime.now(UTC), within=timedelta(days=7)))
+
         self._scheduler.add_job(
             self._tracked(REPORT_JOB, report.run),
-            cron_trigger(report.crontab, report.timezone),
+            trigger,
             id=REPORT_JOB,
             name="send the weekly report",
             **(rules | {"misfire_grace_time": REPORT_MISFIRE_GRACE}),
         )
-        # Retries what failed; also picks up a send a crash interrupted, from the start.
+        # Retries what failed, from the start too: a send a crash interrupted, or a crontab
+        # time missed while the daemon was down, goes out after the restart.
         self._scheduler.add_job(
-            self._tracked(REPORT_RETRY_JOB, report.retry),
+            self._tracked(REPORT_RETRY_JOB, retry),
             IntervalTrigger(seconds=report.retry_interval, timezone=UTC),
             id=REPORT_RETRY_JOB,
             name="retry failed weekly report sends",

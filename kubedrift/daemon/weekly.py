@@ -3,8 +3,9 @@ every `report.sinks` entry, once per week, on the leader only.
 
 `run()` is the crontab's job: it records a pending delivery per sink for the week that just
 ended (idempotent: a restart in the same week finds them recorded and sends nothing twice),
-then sends what is due. `retry()` (the retry job, also run at start) sends pending deliveries
-whose next attempt has come: a failure is logged and tried again with a growing delay; a
+then sends what is due. `retry(fired_at)` (the retry job, also run at start) records the week
+of the crontab's latest time if nobody did (a missed crontab time), and sends pending
+deliveries whose next attempt has come: a failure is logged and tried again with a growing delay; a
 permanent failure, or one lasting past `give_up_after`, marks the delivery dead and is logged
 as an error. Nothing is dropped silently. The week is the last whole Monday-to-Sunday week
 in `report.timezone` before the job runs, whatever the crontab's day.
@@ -13,6 +14,7 @@ in `report.timezone` before the job runs, whatever the crontab's day.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -61,6 +63,7 @@ class WeeklyReports:
         self._store, self._plan, self._calendar = store, plan, calendar
         self._clock, self._is_leader = clock, is_leader
         self.senders = dict(senders) if senders is not None else build_senders(settings, environ)
+        self._sending = threading.Lock()
 
     def week_of(self, moment: datetime) -> tuple[date, datetime, datetime]:
         """(first day, since, until) of the last whole week (Monday to Sunday, local) before
@@ -75,27 +78,36 @@ class WeeklyReports:
 
     def run(self) -> list[Sent]:
         """The crontab's job: record this week's deliveries, then send what is due."""
-        if not self._is_leader():
-            return []
-        now = self._clock()
-        first, since, until = self.week_of(now)
-        added = self.deliveries.schedule(period_of(first), since, until, self.senders, now)
-        if not added:
-            log.info("weekly report already recorded", extra={"period": period_of(first)})
-        return self.retry()
+        return self.retry(fired_at=self._clock())
 
-    def retry(self) -> list[Sent]:
-        """Send every pending delivery whose next attempt is due (leader only)."""
+    def retry(self, fired_at: datetime | None = None) -> list[Sent]:
+        """Record the week of `fired_at` (the crontab's latest time, if it has passed) unless
+        it is recorded, then send every pending delivery whose next attempt is due.
+
+        The retry job passes the crontab's latest time too: a week whose crontab time was
+        missed (the daemon down, another replica leading then) is sent late, not never.
+        """
         if not self._is_leader():
             return []
-        now = self._clock()
-        sent: list[Sent] = []
-        documents: dict[str, WeeklyDocument] = {}
-        for delivery in self.deliveries.due(now):
-            if delivery.period not in documents:
-                documents[delivery.period] = self.document(delivery.since, delivery.until, now)
-            sent.append(self._attempt(delivery, documents[delivery.period], now))
-        return sent
+        # The crontab job and the retry job may start together: one sends at a time.
+        with self._sending:
+            now = self._clock()
+            if fired_at is not None:
+                self._record_week(fired_at, now)
+            sent: list[Sent] = []
+            documents: dict[str, WeeklyDocument] = {}
+            for delivery in self.deliveries.due(now):
+                if delivery.period not in documents:
+                    documents[delivery.period] = self.document(delivery.since, delivery.until, now)
+                sent.append(self._attempt(delivery, documents[delivery.period], now))
+            return sent
+
+    def _record_week(self, fired_at: datetime, now: datetime) -> None:
+        first, since, until = self.week_of(fired_at)
+        if self.deliveries.of_period(period_of(first)):
+            return
+        self.deliveries.schedule(period_of(first), since, until, self.senders, now)
+        log.info("weekly report recorded", extra={"period": period_of(first)})
 
     def document(self, since: datetime, until: datetime, now: datetime) -> WeeklyDocument:
         """The report of [since, until), rendered lazily by whoever sends it."""

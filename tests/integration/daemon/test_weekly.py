@@ -16,9 +16,17 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
+from kubedrift.commands.daemon import _secrets
 from kubedrift.daemon.app import Daemon
 from kubedrift.daemon.config import ScheduleSettings
-from kubedrift.daemon.scheduler import REPORT_JOB, REPORT_RETRY_JOB, ReportJobs, Scheduler
+from kubedrift.daemon.scheduler import (
+    REPORT_JOB,
+    REPORT_RETRY_JOB,
+    ReportJobs,
+    Scheduler,
+    cron_trigger,
+    last_fire,
+)
 from kubedrift.errors import SettingsError
 from kubedrift.settings import load_settings, parse_settings
 from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
@@ -183,13 +191,45 @@ def test_a_permanent_failure_is_given_up_loudly_and_kept_in_the_store(
         assert ding.status is OutboxStatus.DEAD and "310000" in (ding.last_error or "")
 
 
+def test_a_missed_crontab_time_is_caught_up_by_the_retry_job(
+    tmp_path: Path, slack: SlackFakeServer, robot: DingTalkFakeServer
+) -> None:
+    # The daemon was down at Monday 09:00 and starts on Wednesday: the retry job, told the
+    # crontab's latest time, records that week and sends it; later runs find it recorded.
+    clock = Clock(SENT + timedelta(days=2))
+    with _daemon(_settings(tmp_path, slack, robot), clock) as daemon:
+        assert daemon.reports is not None
+        assert daemon.reports.retry() == []  # no crontab time known: nothing to catch up
+        caught_up = daemon.reports.retry(fired_at=SENT)
+        assert sorted(s.outcome for s in caught_up) == ["delivered", "delivered"]
+        assert {d.period for d in caught_up} == {PERIOD}
+        assert daemon.reports.retry(fired_at=SENT) == [] and daemon.reports.run() == []
+    assert len(slack.shared) == 1 and len(robot.messages) == 1
+
+
+def test_the_crontab_latest_time_is_found_in_its_zone() -> None:
+    monday_nine = cron_trigger("0 9 * * mon", "Asia/Shanghai")
+    wednesday = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    found = last_fire(monday_nine, wednesday, within=timedelta(days=7))
+    assert found == datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    assert last_fire(monday_nine, wednesday, within=timedelta(days=1)) is None
+    assert last_fire(monday_nine, SENT, within=timedelta(days=7)) == SENT  # exactly at it
+
+
+def test_the_report_sinks_secrets_are_masked_in_the_daemon_logs(
+    tmp_path: Path, slack: SlackFakeServer, robot: DingTalkFakeServer
+) -> None:
+    settings = load_settings(_settings(tmp_path, slack, robot))
+    assert set(_secrets(settings, ENV)) == {"xoxb-test", DING_TOKEN, DING_SECRET}
+
+
 def test_only_the_leader_sends(
     tmp_path: Path, slack: SlackFakeServer, robot: DingTalkFakeServer
 ) -> None:
     path = _settings(tmp_path, slack, robot)
     with _daemon(path, Clock(SENT), is_leader=lambda: False) as follower:
         assert follower.reports is not None
-        assert follower.reports.run() == [] and follower.reports.retry() == []
+        assert follower.reports.run() == [] and follower.reports.retry(SENT) == []
         assert follower.reports.deliveries.of_period(PERIOD) == ()
     assert slack.calls() == [] and robot.calls() == []
 
@@ -219,7 +259,7 @@ def test_the_scheduler_runs_the_report_on_its_crontab_in_its_zone() -> None:
     ran: list[str] = []
     report = ReportJobs(
         run=lambda: ran.append("run"),
-        retry=lambda: ran.append("retry"),
+        retry=lambda fired_at: ran.append(f"retry {fired_at}"),
         crontab="0 9 * * mon",
         timezone="Asia/Shanghai",
         retry_interval=600,

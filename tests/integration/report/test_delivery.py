@@ -279,9 +279,8 @@ def test_email_over_starttls_verifies_the_server(report: WeeklyReport, tmp_path:
         with pytest.raises(DeliveryError, match="not trusted") as refused:
             untrusted.send(_document(report))
         assert not refused.value.retryable
-        _mail_sender(controller.port, starttls=True, ca_file=str(pki.ca_cert)).send(
-            _document(report)
-        )
+        trusted = _mail_sender(controller.port, starttls=True, ca_file=str(pki.ca_cert))
+        trusted.send(_document(report))
     finally:
         controller.stop()
     (envelope,) = inbox.envelopes
