@@ -122,6 +122,22 @@ def _retry_after(headers: Mapping[str, Any]) -> float | None:
     return None
 
 
+def _api_failure(sink: str, exc: SlackApiError) -> DeliveryError:
+    """A Web API error answer as a `DeliveryError`, retryable when Slack says it may pass."""
+    status = exc.response.status_code
+    data = exc.response.data
+    error = str(data.get("error", "")) if isinstance(data, dict) else ""
+    # slack-sdk reports a body it could not parse (a proxy's HTML page) as an error
+    # string: a gateway's hiccup, worth another try.
+    unreadable = error.startswith("Received a response in a non-JSON format")
+    retryable = status == 429 or status >= 500 or error in _TRANSIENT or unreadable
+    after = _retry_after(exc.response.headers) if retryable else None
+    said = "unreadable answer" if unreadable else error
+    return DeliveryError(
+        f"{sink}: HTTP {status} {said}".rstrip(), retryable=retryable, retry_after=after
+    )
+
+
 class SlackNotifier:
     Config: ClassVar[type[NotifierConfig]] = SlackConfig
 
@@ -167,18 +183,7 @@ class SlackNotifier:
                 metadata={"event_type": METADATA_EVENT, "event_payload": _payload(message)},
             )
         except SlackApiError as exc:
-            status = exc.response.status_code
-            data = exc.response.data
-            error = str(data.get("error", "")) if isinstance(data, dict) else ""
-            # slack-sdk reports a body it could not parse (a proxy's HTML page) as an error
-            # string: a gateway's hiccup, worth another try.
-            unreadable = error.startswith("Received a response in a non-JSON format")
-            retryable = status == 429 or status >= 500 or error in _TRANSIENT or unreadable
-            after = _retry_after(exc.response.headers) if retryable else None
-            said = "unreadable answer" if unreadable else error
-            raise DeliveryError(
-                f"{sink}: HTTP {status} {said}".rstrip(), retryable=retryable, retry_after=after
-            ) from None
+            raise _api_failure(sink, exc) from None
         except SlackClientError as exc:
             raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
 
@@ -287,14 +292,7 @@ def upload_file(
             initial_comment=comment,
         )
     except SlackApiError as exc:
-        status = exc.response.status_code
-        data = exc.response.data
-        error = str(data.get("error", "")) if isinstance(data, dict) else ""
-        retryable = status == 429 or status >= 500 or error in _TRANSIENT
-        after = _retry_after(exc.response.headers) if retryable else None
-        raise DeliveryError(
-            f"{sink}: HTTP {status} {error}".rstrip(), retryable=retryable, retry_after=after
-        ) from None
+        raise _api_failure(sink, exc) from None
     except SlackClientError as exc:
         raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
     except urllib.error.HTTPError as exc:
