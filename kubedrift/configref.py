@@ -76,9 +76,18 @@ def nested_models(annotation: object) -> list[tuple[type[BaseModel], str]]:
         for model, suffix in nested_models(args[-1]) if args else []:
             found.append((model, ".<name>" + suffix))
     elif origin in (typing.Union, types.UnionType):
-        for arg in args:
-            found += nested_models(arg)
+        members = [nested for arg in args for nested in nested_models(arg)]
+        if len(members) > 1:  # a union told apart by `type:` (report.sinks): a table each
+            members = [(model, suffix + _type_suffix(model)) for model, suffix in members]
+        found += members
     return found
+
+
+def _type_suffix(model: type[BaseModel]) -> str:
+    field = model.model_fields.get("type")
+    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+        return ""
+    return f" type: {typing.get_args(field.annotation)[0]}"
 
 
 def type_text(annotation: object) -> str:

@@ -79,8 +79,8 @@ class EmailReportSink(_Sink):
     """An HTML email with the report attached, through an SMTP server."""
 
     type: Literal["email"]
-    host: str = Field(min_length=1)
-    port: int = Field(default=587, ge=1, le=65535)
+    host: str = Field(min_length=1, description="the SMTP server")
+    port: int = Field(default=587, ge=1, le=65535, description="587 (submission) by default")
     starttls: bool = Field(default=True, description="upgrade the connection with STARTTLS")
     ca_file: str | None = Field(
         default=None, description="PEM file of CAs to verify the server by (default: system's)"
