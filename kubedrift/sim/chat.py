@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from kubedrift.sim import slack_files
 from kubedrift.sim.server import FakeServer, Fault, Request, Response
 
 _JSON = {"Content-Type": "application/json; charset=utf-8"}
@@ -36,13 +37,7 @@ def _text(status: int, body: str, headers: Mapping[str, str] | None = None) -> R
     return Response(status, body.encode(), {**_TEXT, **(headers or {})})
 
 
-_UPLOAD_PATH = "/upload/v1/"
-_METHODS = (
-    "chat.postMessage",
-    "conversations.history",
-    "files.getUploadURLExternal",
-    "files.completeUploadExternal",
-)
+_METHODS = ("chat.postMessage", "conversations.history", *slack_files.METHODS)
 
 
 def _form(request: Request) -> dict[str, str]:
@@ -70,10 +65,8 @@ def _block_problem(body: Mapping[str, Any]) -> str | None:
 
 class SlackFakeServer(FakeServer):
     """`POST /api/chat.postMessage` (bot token) and `POST /services/...` (incoming webhooks);
-    file uploads as `files_upload_v2` makes them: `files.getUploadURLExternal` (filename and
-    length), a POST of exactly that many bytes to the URL it returned, then
-    `files.completeUploadExternal` sharing the uploaded files in a channel (by id).
-    Shared files land in `shared` with their bytes."""
+    file uploads as `files_upload_v2` makes them (`sim/slack_files.py`; shared files land in
+    `files.shared` with their bytes)."""
 
     name = "slack"
 
@@ -90,16 +83,13 @@ class SlackFakeServer(FakeServer):
         self.messages: list[dict[str, Any]] = []
         # (channel, ts, body) of each message posted by token: conversations.history.
         self.history: list[tuple[str, str, dict[str, Any]]] = []
-        # file id -> {"filename", "length", "content" (None until uploaded)}
-        self.uploads: dict[str, dict[str, Any]] = {}
-        self.shared: list[dict[str, Any]] = []
-        self._uploads_lock = threading.Lock()
+        self.files = slack_files.FileUploads()
 
     def operation_of(self, request: Request) -> tuple[str, str | None]:
         if request.path.startswith("/services/"):
             return "webhook", None
-        if request.path.startswith(_UPLOAD_PATH):
-            return "upload", request.path.removeprefix(_UPLOAD_PATH)
+        if request.path.startswith(slack_files.UPLOAD_PATH):
+            return "upload", request.path.removeprefix(slack_files.UPLOAD_PATH)
         return request.path.removeprefix("/api/"), self._channel(request)
 
     def rate_limit_key(self, request: Request) -> str:
@@ -129,7 +119,7 @@ class SlackFakeServer(FakeServer):
             self.messages.append({"webhook": request.path, **body})
             return _text(200, "ok")
         if operation == "upload":
-            return self._receive_upload(request)
+            return self.files.receive(request)
         if operation not in _METHODS:
             return _json(404, {"ok": False, "error": "unknown_method"})
         auth = request.header("authorization") or ""
@@ -138,9 +128,9 @@ class SlackFakeServer(FakeServer):
         if operation == "conversations.history":
             return self._history(request)
         if operation == "files.getUploadURLExternal":
-            return self._upload_url(_form(request))
+            return self.files.upload_url(_form(request), self.url)
         if operation == "files.completeUploadExternal":
-            return self._complete_upload(_form(request))
+            return self.files.complete(_form(request), self.channels)
         if not isinstance(body, dict):
             return _json(200, {"ok": False, "error": "invalid_json"})
         if body.get("channel") not in self.channels:
@@ -151,53 +141,6 @@ class SlackFakeServer(FakeServer):
         self.messages.append(body)
         self.history.append((body["channel"], ts, body))
         return _json(200, {"ok": True, "channel": body["channel"], "ts": ts})
-
-    def _upload_url(self, form: Mapping[str, str]) -> Response:
-        filename, length = form.get("filename", ""), form.get("length", "")
-        if not filename or not length.isdigit() or int(length) <= 0:
-            return _json(200, {"ok": False, "error": "invalid_arguments"})
-        with self._uploads_lock:
-            file_id = f"F{len(self.uploads) + 1:010d}"
-            self.uploads[file_id] = {"filename": filename, "length": int(length), "content": None}
-        url = f"{self.url}{_UPLOAD_PATH}{file_id}"
-        return _json(200, {"ok": True, "upload_url": url, "file_id": file_id})
-
-    def _receive_upload(self, request: Request) -> Response:
-        file_id = request.path.removeprefix(_UPLOAD_PATH)
-        with self._uploads_lock:
-            upload = self.uploads.get(file_id)
-            if request.method != "POST" or upload is None:
-                return _text(404, "not found")
-            if len(request.body) != upload["length"]:
-                # The length announced in step 1 is what Slack expects to receive.
-                return _text(400, f"expected {upload['length']} bytes")
-            upload["content"] = request.body
-        return _text(200, f"OK - {len(request.body)}")
-
-    def _complete_upload(self, form: Mapping[str, str]) -> Response:
-        try:
-            files = json.loads(form.get("files", ""))
-            ids = [str(f["id"]) for f in files]
-        except (ValueError, TypeError, KeyError):
-            return _json(200, {"ok": False, "error": "invalid_arguments"})
-        channel = form.get("channel_id")
-        if channel is not None and channel not in self.channels:
-            return _json(200, {"ok": False, "error": "channel_not_found"})
-        with self._uploads_lock:
-            if not ids or any(self.uploads.get(i, {}).get("content") is None for i in ids):
-                return _json(200, {"ok": False, "error": "file_not_found"})
-            done = [
-                {"id": f["id"], "title": f.get("title"), **self.uploads[str(f["id"])]}
-                for f in files
-            ]
-            self.shared.append(
-                {"channel": channel, "initial_comment": form.get("initial_comment"), "files": done}
-            )
-        answer = [
-            {"id": f["id"], "title": f["title"], "name": f["filename"], "size": f["length"]}
-            for f in done
-        ]
-        return _json(200, {"ok": True, "files": answer})
 
     def _history(self, request: Request) -> Response:
         """Newest first, `oldest` honoured, metadata only with `include_all_metadata`;

@@ -127,7 +127,7 @@ def test_the_week_is_sent_once_to_every_sink_even_across_a_restart(
             ("slack-weekly", "delivered"),
         ]
         assert daemon.reports.run() == []  # the crontab firing again the same week
-    (shared,) = slack.shared
+    (shared,) = slack.files.shared
     assert shared["files"][0]["filename"] == "kubedrift-weekly-2026-11-23-en.html"
     assert "Compliance this week" in shared["initial_comment"]  # the sink's own locale
     (ding,) = robot.messages
@@ -146,7 +146,7 @@ def test_the_week_is_sent_once_to_every_sink_even_across_a_restart(
         # The next week is a new period.
         clock.now = SENT + timedelta(days=7)
         assert len(restarted.reports.run()) == 2
-    assert len(slack.shared) == 2 and len(robot.messages) == 2
+    assert len(slack.files.shared) == 2 and len(robot.messages) == 2
 
 
 def test_a_failed_send_is_retried_after_its_delay_and_the_others_go_out(
@@ -166,7 +166,7 @@ def test_a_failed_send_is_retried_after_its_delay_and_the_others_go_out(
             d for d in daemon.reports.deliveries.of_period(PERIOD) if d.sink == "ding-weekly"
         )
         assert (ding.status, ding.attempts) == (OutboxStatus.DELIVERED, 2)
-    assert len(robot.messages) == 1 and len(slack.shared) == 1
+    assert len(robot.messages) == 1 and len(slack.files.shared) == 1
 
 
 def test_a_permanent_failure_is_given_up_loudly_and_kept_in_the_store(
@@ -204,7 +204,7 @@ def test_a_missed_crontab_time_is_caught_up_by_the_retry_job(
         assert sorted(s.outcome for s in caught_up) == ["delivered", "delivered"]
         assert {d.period for d in caught_up} == {PERIOD}
         assert daemon.reports.retry(fired_at=SENT) == [] and daemon.reports.run() == []
-    assert len(slack.shared) == 1 and len(robot.messages) == 1
+    assert len(slack.files.shared) == 1 and len(robot.messages) == 1
 
 
 def test_the_crontab_latest_time_is_found_in_its_zone() -> None:

@@ -73,7 +73,7 @@ def test_slack_uploads_the_pdf_in_three_steps_with_the_summary(
     assert steps[0] == "files.getUploadURLExternal"
     assert steps[1].startswith("/upload/v1/F")
     assert steps[2] == "files.completeUploadExternal"
-    (shared,) = slack.shared
+    (shared,) = slack.files.shared
     assert shared["channel"] == CHANNEL
     (file,) = shared["files"]
     assert file["filename"] == "kubedrift-weekly-2026-03-09-en.pdf"
@@ -89,12 +89,11 @@ def test_slack_upload_in_chinese_without_pdf_sends_the_html_page(
     slack: SlackFakeServer, report: WeeklyReport
 ) -> None:
     _slack_sender(slack, "zh-CN").send(_document(report))
-    (file,) = slack.shared[0]["files"]
+    (shared,) = slack.files.shared
+    (file,) = shared["files"]
     assert file["filename"].endswith("-zh-CN.html")
     assert "Kubernetes 版本合规周报" in file["content"].decode()
-    assert (
-        "本周合规率：60.7%（上周 50.0%、上升 10.7 个百分点）" in slack.shared[0]["initial_comment"]
-    )
+    assert "本周合规率：60.7%（上周 50.0%、上升 10.7 个百分点）" in shared["initial_comment"]
 
 
 def test_slack_failures_say_whether_to_retry(slack: SlackFakeServer, report: WeeklyReport) -> None:
@@ -110,9 +109,9 @@ def test_slack_failures_say_whether_to_retry(slack: SlackFakeServer, report: Wee
     with pytest.raises(DeliveryError, match="upload HTTP 503") as outage:
         _slack_sender(slack).send(document)
     assert outage.value.retryable
-    assert slack.shared == []  # nothing half-shared
+    assert slack.files.shared == []  # nothing half-shared
     _slack_sender(slack).send(document)
-    assert len(slack.shared) == 1
+    assert len(slack.files.shared) == 1
 
 
 @pytest.fixture
