@@ -6,6 +6,10 @@ or given up loudly; leader only; the page served over HTTP; the crontab in the s
 from __future__ import annotations
 
 import logging
+import socket
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -253,6 +257,51 @@ def test_the_daemon_serves_the_weekly_page(
         assert client.get("/v1/reports/weekly/2026-11-16").status_code == 404
         assert client.get("/v1/reports/weekly/yesterday").status_code == 400
         assert client.get("/v1/reports/weekly/latest?locale=fr").status_code == 400
+
+
+@pytest.mark.slow
+def test_the_serving_daemon_sends_a_missed_week_at_start_and_serves_it(
+    tmp_path: Path, slack: SlackFakeServer, robot: DingTalkFakeServer
+) -> None:
+    # The real scheduler and clock: the crontab's latest time has passed (it is weekly), so
+    # the retry job run at start records that week and sends it; the page is then served.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    path = _settings(tmp_path, slack, robot)
+    document = yaml.safe_load(path.read_text())
+    document |= {"http": {"listen": f"127.0.0.1:{port}"}, "schedule": {"jitter": 0}}
+    path.write_text(yaml.safe_dump(document, allow_unicode=True))
+    stop = threading.Event()
+    with Daemon(load_settings(path), environ=ENV) as daemon:
+        assert daemon.reports is not None
+        serving = threading.Thread(target=daemon.serve, args=(stop,), daemon=True)
+        serving.start()
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not (slack.files.shared and robot.messages):
+                time.sleep(0.2)
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/v1/reports/weekly/latest", timeout=30
+            ) as page:
+                html = page.read().decode()
+        finally:
+            stop.set()
+            serving.join(timeout=30)
+        fired = last_fire(
+            cron_trigger("0 9 * * mon", "Asia/Shanghai"),
+            datetime.now(UTC),
+            within=timedelta(days=7),
+        )
+        assert fired is not None
+        first, _since, _until = daemon.reports.week_of(fired)
+        recorded = daemon.reports.deliveries.of_period(f"weekly/{first.isoformat()}")
+    assert [(d.sink, d.status) for d in recorded] == [
+        ("ding-weekly", OutboxStatus.DELIVERED),
+        ("slack-weekly", OutboxStatus.DELIVERED),
+    ]
+    assert len(slack.files.shared) == 1 and len(robot.messages) == 1
+    assert "Kubernetes" in html and "<svg" in html
 
 
 def test_the_scheduler_runs_the_report_on_its_crontab_in_its_zone() -> None:
