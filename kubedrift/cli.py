@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kubedrift.commands.db",
     "kubedrift.commands.report",
     "kubedrift.commands.propose",
+    "kubedrift.commands.waves",
     "kubedrift.commands.notify",
 )
 

@@ -128,12 +128,7 @@ class EnforcerConfig(BaseModel):
 
 def upgrade_worthy(finding: Finding) -> bool:
     """An unwaived finding above info whose remedy is an upgrade."""
-    return (
-        not finding.waived
-        and finding.severity.rank > 0
-        and finding.remedy is not None
-        and bool(finding.remedy.steps)
-    )
+    return finding.upgrade_worthy
 
 
 class ClusterDrift(Frozen):

@@ -118,3 +118,13 @@ class Finding(Frozen):
     @property
     def waived(self) -> bool:
         return self.waived_by is not None
+
+    @property
+    def upgrade_worthy(self) -> bool:
+        """Unwaived, above info, and remedied by an upgrade: what enforcers act on."""
+        return (
+            not self.waived
+            and self.severity.rank > 0
+            and self.remedy is not None
+            and bool(self.remedy.steps)
+        )

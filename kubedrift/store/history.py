@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, func, or_, select
 
-from kubedrift.model.events import ResolveReason
+from kubedrift.model.events import EventType, ResolveReason
 from kubedrift.model.findings import FindingKey, Severity
 from kubedrift.store.records import ClusterSpan, DayCompliance, FindingInterval, History
-from kubedrift.store.tables import ClusterRow, DriftStateRow
+from kubedrift.store.tables import ClusterRow, DriftStateRow, EventRow
 
 
 def read(
@@ -106,3 +106,21 @@ def _day(
         compliant=len(present - noncompliant),
         open_findings=len(failing),
     )
+
+
+def last_version_changes(connection: Connection) -> dict[str, datetime]:
+    """Per cluster, when its latest `cluster.version_changed` event happened (wave soak)."""
+    rows = connection.execute(
+        select(EventRow.cluster, func.max(EventRow.at))
+        .where(EventRow.type == EventType.VERSION_CHANGED.value, EventRow.cluster.is_not(None))
+        .group_by(EventRow.cluster)
+    ).all()
+    return {str(cluster): _aware(at) for cluster, at in rows}
+
+
+def _aware(value: object) -> datetime:
+    # `max()` keeps the column's type, so the value is normally already an aware datetime.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -225,6 +225,11 @@ class Store:
         with reading(self.engine) as connection:
             return history.read(connection, since, until, min_severity)
 
+    def last_version_changes(self) -> dict[str, datetime]:
+        """Per cluster key, the time of its latest `cluster.version_changed` event."""
+        with reading(self.engine) as connection:
+            return history.last_version_changes(connection)
+
     def record_change(
         self,
         key: str,
