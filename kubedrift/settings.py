@@ -54,6 +54,10 @@ class Settings(BaseModel):
         description="proposers (terraform_pr, ticket) `kubedrift propose` runs; see "
         "docs/enforcers.md",
     )
+    enforcement: enforcer_config.EnforcementSettings = Field(
+        default_factory=enforcer_config.EnforcementSettings,
+        description="the daemon's enforcement step (off by default); see docs/enforcers.md",
+    )
     # The daemon's settings (docs/daemon.md); other commands ignore them.
     store: StoreSettings = Field(
         default_factory=StoreSettings, description="the daemon's database (docs/store.md)"

@@ -3,9 +3,11 @@
 Reads the settings (`--config`, whose `enforcers:` say where proposals go), the plan
 (`--plan` or the settings' `plan:`) and the inventory (`--inventory FILE`, or the store's
 latest inventories: `--store URL`, default the settings' `store.url`), evaluates at `--now`,
-and runs `kubedrift.enforcers.propose`: the next step as a pull request, the upgrade as a
-ticket, tickets of clusters with nothing upgrade-worthy closed. `--dry-run` prints the diffs
-and ticket bodies and writes nothing. Exit 0 when every enforcer did its part, 2 on a bad
+and runs `kubedrift.enforcers.propose.enforce` (as the daemon's enforcement step does): the
+next step as a pull request, the upgrade as a ticket, clusters whose rollout wave is not open
+held, pull requests and tickets of clusters with nothing upgrade-worthy closed. `--dry-run`
+prints the diffs and ticket bodies and writes nothing. Exit 0 when every enforcer did its
+part, 2 on a bad
 file or argument, 3 when some proposal failed (the others are still made).
 """
 
@@ -58,10 +60,9 @@ def run_propose(args: argparse.Namespace) -> int:
 
     from kubedrift.calendar import load_calendar
     from kubedrift.commands.evaluate import read_inventory
-    from kubedrift.enforcers import propose
-    from kubedrift.enforcers.config import enforcer_class
+    from kubedrift.daemon.enforce import build_enforcers, fresh_inventories
+    from kubedrift.enforcers.propose import enforce
     from kubedrift.errors import ConfigurationError, ExitCode
-    from kubedrift.policies.engine import evaluate
     from kubedrift.policies.planfile import load_plan
     from kubedrift.settings import load_settings
     from kubedrift.store import Store
@@ -75,23 +76,23 @@ def run_propose(args: argparse.Namespace) -> int:
     plan = load_plan(plan_file)
     now: datetime = args.now or datetime.now(UTC)
     store = None
+    finished: dict[str, datetime] = {}
     if args.inventory is not None:
         inventories = list(read_inventory(args.inventory).clusters)
     else:
         store = Store(args.store or settings.store.resolve_url(os.environ))
-        inventories = list(store.latest_inventories().values())
+        # Unknown is not resolved: stale clusters are neither proposed for nor closed.
+        inventories = fresh_inventories(store)
+        finished = store.last_version_changes()
     try:
         if args.cluster is not None and not any(
             args.cluster in (i.key, i.name) for i in inventories
         ):
             raise ConfigurationError(f"--cluster {args.cluster}: no such cluster in the inventory")
-        findings = evaluate(plan, inventories, now, load_calendar())
-        found = propose.candidates(plan, inventories, findings, cluster=args.cluster)
-        enforcers = []
-        for index, entry in enumerate(settings.enforcers):
-            config = entry.model_copy(update={"dry_run": True}) if args.dry_run else entry
-            name = f"{getattr(config, 'type', 'enforcer')}[{index}]"
-            enforcers.append((name, enforcer_class(config)(config)))
+        configs = [
+            entry.model_copy(update={"dry_run": True}) if args.dry_run else entry
+            for entry in settings.enforcers
+        ]
         record = None
         if store is not None and not args.dry_run:
             active = store
@@ -99,7 +100,17 @@ def run_propose(args: argparse.Namespace) -> int:
             def record(key: str, kind: str, state: str, url: str | None, cluster: str) -> None:
                 active.record_change(key, kind=kind, state=state, now=now, url=url, cluster=cluster)
 
-        result = propose.run(found, enforcers, record=record)
+        result = enforce(
+            plan,
+            inventories,
+            now,
+            load_calendar(),
+            build_enforcers(configs),
+            finished_at=finished,
+            waves=settings.enforcement.waves,
+            cluster=args.cluster,
+            record=record,
+        )
     finally:
         if store is not None:
             store.close()
@@ -114,6 +125,8 @@ def _print(result: RunResult, *, dry_run: bool) -> None:
         print(f"{line} ({outcome.key})")
         if outcome.status == "error":
             print(f"kubedrift: error: {outcome.cluster}: {outcome.detail}", file=sys.stderr)
+        elif outcome.status in ("held", "skipped") and outcome.detail:
+            print(f"  {outcome.detail}")
         elif dry_run and outcome.detail:
             print(outcome.detail.rstrip("\n"))
             print()

@@ -33,6 +33,8 @@ from kubedrift.settings import Settings
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from kubedrift.calendar import ReleaseCalendar
+    from kubedrift.daemon.enforce import EnforcementStep
     from kubedrift.daemon.scheduler import ReportJobs
     from kubedrift.daemon.weekly import WeeklyReports
     from kubedrift.store.save import Sinks
@@ -46,6 +48,29 @@ _HTTP_GRACE = 2
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _enforcement(
+    settings: Settings,
+    daemon: Daemon,
+    calendar: ReleaseCalendar,
+    clock: Clock,
+    is_leader: Callable[[], bool],
+) -> EnforcementStep | None:
+    if not settings.enforcement.enabled or not settings.enforcers:
+        return None
+    from kubedrift.daemon.enforce import EnforcementStep, build_enforcers
+
+    return EnforcementStep(
+        store=daemon.store,
+        enforcers=build_enforcers(settings.enforcers),
+        plan=daemon.plans.current,
+        calendar=calendar,
+        clock=clock,
+        is_leader=is_leader,
+        registry=daemon.status.registry,
+        waves=settings.enforcement.waves,
+    )
 
 
 class Daemon:
@@ -107,7 +132,7 @@ class Daemon:
                 is_leader=is_leader,
                 # One outbox row per (event, sink its routes name); see daemon/notify.py.
                 sinks=sinks if sinks is not None else (),
-                on_cycle=self.status.record,
+                on_cycle=self._after_cycle,
             )
             # The store-backed metrics (docs/metrics.md), read at scrape time and served at
             # /metrics after the daemon's registry, as text: `exposition` keeps the text of
@@ -118,6 +143,8 @@ class Daemon:
                 self.store, self.plans.current, self.cycles.calendar, clock=clock
             ).exposition
             self.reports = self._weekly_reports(settings, environ, clock, is_leader)
+            # The enforcement step (docs/enforcers.md): after each cycle, on the leader.
+            self.enforcement = _enforcement(settings, self, calendar, clock, is_leader)
         except BaseException:
             self._stack.close()
             raise
@@ -177,6 +204,11 @@ class Daemon:
             is_leader=is_leader,
             environ=environ,
         )
+
+    def _after_cycle(self, report: CycleReport) -> None:
+        self.status.record(report)
+        if self.enforcement is not None:
+            self.enforcement.after_cycle(report)
 
     def drain_outbox(self) -> list[DrainReport]:
         """Send what the outbox holds (leader only); the scheduler's outbox job."""

@@ -1,4 +1,5 @@
-"""The settings file's `enforcers:` section, as `kubedrift.settings` reads it.
+"""The settings file's `enforcers:` and `enforcement:` sections, as `kubedrift.settings` reads
+them.
 
 Each entry is validated by the settings model of the enforcer its `type:` names
 (`terraform_pr`, `ticket`), as a discriminated union of only the types the file uses, so only
@@ -12,7 +13,7 @@ import importlib
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kubedrift.enforcers.base import EnforcerConfig
 from kubedrift.errors import Problem
@@ -33,6 +34,21 @@ ENFORCER_TYPES: dict[str, tuple[str, str]] = {
 }
 _PATH_FIELDS = ("workdir", "directory")
 _models: dict[str, type[EnforcerConfig]] = {}
+
+
+class EnforcementSettings(BaseModel):
+    """`enforcement:`: whether the daemon runs the enforcers itself (docs/enforcers.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = Field(
+        default=False,
+        description="after each scan cycle, the leader proposes for drifted clusters and "
+        "closes what resolved (the same run as `kubedrift propose`)",
+    )
+    waves: bool = Field(
+        default=True, description="hold proposals of clusters whose rollout wave is not open"
+    )
 
 
 def _load(path: str) -> Any:

@@ -18,15 +18,19 @@ failure of one enforcer on one cluster is recorded in the outcome and the run go
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from kubedrift.calendar import ReleaseCalendar
 from kubedrift.enforcers.base import ClusterDrift, Enforcer, Proposal, upgrade_worthy
 from kubedrift.errors import KubedriftError
 from kubedrift.model.findings import Finding
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import VersionPlan
+from kubedrift.policies.engine import evaluate
 from kubedrift.policies.upgrade_path import plan_upgrade
+from kubedrift.policies.waves import wave_report
 
 # (key, kind, state, url, cluster key): what the store's `record_change` takes.
 Recorder = Callable[[str, str, str, "str | None", str], None]
@@ -34,7 +38,7 @@ Recorder = Callable[[str, str, str, "str | None", str], None]
 Gate = Callable[[str], "str | None"]
 _NOT_RECORDED = frozenset({"error", "dry_run", "absent", "skipped", "held"})
 
-__all__ = ["Outcome", "RunResult", "candidates", "run", "upgrade_worthy"]
+__all__ = ["Outcome", "RunResult", "candidates", "enforce", "run", "upgrade_worthy"]
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,29 @@ def _one(name: str, enforcer: Enforcer, drift: ClusterDrift, held: str | None) -
     except KubedriftError as exc:
         return [Outcome(cluster, name, enforcer.kind, cluster, "error", detail=str(exc))]
     return [Outcome(cluster, name, p.kind, p.key, p.status, p.url, p.detail) for p in done]
+
+
+def enforce(
+    plan: VersionPlan,
+    inventories: Sequence[ClusterInventory],
+    now: datetime,
+    calendar: ReleaseCalendar,
+    enforcers: Sequence[tuple[str, Enforcer]],
+    *,
+    finished_at: Mapping[str, datetime] | None = None,
+    waves: bool = True,
+    cluster: str | None = None,
+    record: Recorder | None = None,
+) -> RunResult:
+    """Evaluate, find the drifted clusters, gate them by wave, and `run` the enforcers.
+
+    What `kubedrift propose` and the daemon's enforcement step both do. `finished_at` (each
+    cluster's latest `cluster.version_changed`, from the store) times the waves' soak.
+    """
+    findings = evaluate(plan, inventories, now, calendar)
+    found = candidates(plan, inventories, findings, cluster=cluster)
+    gate = None
+    if waves and plan.waves:
+        report = wave_report(plan, inventories, findings, finished_at or {}, now)
+        gate = report.hold
+    return run(found, enforcers, record=record, gate=gate)
