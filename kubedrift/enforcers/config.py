@@ -43,7 +43,7 @@ class EnforcementSettings(BaseModel):
 
     enabled: bool = Field(
         default=False,
-        description="after each scan cycle, the leader proposes for drifted clusters and "
+        description="after each cycle, the leader proposes for drifted clusters and "
         "closes what resolved (the same run as `kubedrift propose`)",
     )
     waves: bool = Field(
