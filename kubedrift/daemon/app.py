@@ -182,6 +182,7 @@ class Daemon:
             clock=clock,
             policy=policy,
             is_leader=is_leader,
+            threads=self.store,  # follow-ups reply in their opening message's thread
         )
 
     def _weekly_reports(

@@ -10,7 +10,10 @@ as `notifiers.render` decides), then sends each message and records every row's 
   never sooner than the sink's `retry_after` (a 429's `Retry-After`, DingTalk's minute);
 - dead: a non-retryable error (bad token, channel gone, DingTalk quota spent), or still
   failing `dead_after` after the row was written. Dead rows stay for a human; metrics
-  count them from `Store.outbox_stats()`.
+  count them from `Store.outbox_stats()`;
+- held (before sending): every route giving the row's event to the sink is in its quiet
+  hours (`notifiers/quiet.py`), so the row waits, not counted as an attempt, until the
+  window ends.
 
 At least once, not twice: a worker killed between a send and its record leaves the row
 claimed until the lease ends; the next claim then sees `attempts > 1`. A message's key is
@@ -20,6 +23,8 @@ history for the key and event ids it attaches as message metadata) skips what al
 arrived, by event id (a part of a message's rows may have been recorded before the crash:
 the rest then groups into a message with another key) or by key. A sink
 that cannot look back (webhooks, DingTalk) gets the message again in that narrow window.
+Thread replies (`daemon/threads.py`) are not in a channel's history unless broadcast, so a
+reply interrupted that way may be posted twice.
 """
 
 from __future__ import annotations
@@ -27,15 +32,19 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from kubedrift.daemon.threads import ThreadBook, as_replies, remember, replies
 from kubedrift.errors import DeliveryError
-from kubedrift.notifiers.base import Message, Notifier, NotifierConfig
+from kubedrift.model.events import DriftEvent
+from kubedrift.model.threads import ChatThread
+from kubedrift.notifiers.base import Message, Notifier, NotifierConfig, Threading
 from kubedrift.notifiers.context import NotifyContext
+from kubedrift.notifiers.quiet import held_until
 from kubedrift.notifiers.render import render
-from kubedrift.notifiers.routing import Routes, compose
+from kubedrift.notifiers.routing import Routes, compose, deliveries
 from kubedrift.store.records import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -51,6 +60,7 @@ class OutboxStore(Protocol):
     def mark_failed(
         self, item: OutboxItem, now: datetime, *, error: str, retry_at: datetime | None
     ) -> bool: ...
+    def hold_outbox(self, item: OutboxItem, until: datetime) -> bool: ...
 
 
 @runtime_checkable
@@ -101,6 +111,7 @@ class DrainReport:
     lost: int = 0  # claims that ran out and were taken over before being recorded
     messages: int = 0
     recalled: int = 0  # rows or messages found already delivered and not sent again
+    held: int = 0  # rows put back until their routes' quiet hours end
 
 
 class Dispatcher:
@@ -117,11 +128,13 @@ class Dispatcher:
         clock: Callable[[], datetime],
         policy: DispatchPolicy | None = None,
         is_leader: Callable[[], bool] = lambda: True,
+        threads: ThreadBook | None = None,
     ) -> None:
         self.store, self.notifiers, self.configs = store, notifiers, configs
         self.routes, self.context, self.clock = routes, context, clock
         self.policy = policy or DispatchPolicy()
         self.is_leader = is_leader
+        self.threads = threads
 
     def drain(self) -> list[DrainReport]:
         """One pass over every sink (leader only)."""
@@ -133,11 +146,13 @@ class Dispatcher:
         now = self.clock()
         items = self.store.claim_outbox(sink, now, self.policy.batch, lease=self.policy.lease)
         report = DrainReport(sink, claimed=len(items))
+        items, held = self._hold_quiet(sink, items, now)
         by_cycle: dict[datetime, list[OutboxItem]] = defaultdict(list)
         for item in items:
             by_cycle[item.created_at].append(item)
         for created in sorted(by_cycle):
             report = self._batch(sink, by_cycle[created], report)
+        report = replace(report, held=held)
         if items:
             log.info(
                 "outbox drained for %s: %d delivered, %d retried, %d dead",
@@ -149,10 +164,49 @@ class Dispatcher:
             )
         return report
 
+    def _hold_quiet(
+        self, sink: str, items: list[OutboxItem], now: datetime
+    ) -> tuple[list[OutboxItem], int]:
+        """The rows to send now; the rest (all their routes to `sink` in quiet hours) are
+        put back until the window ends. Returns (ready, held)."""
+        if not items or not any(d.quiet_hours for d in self.routes.named().values()):
+            return items, 0
+        context = self.context(item.event.cluster for item in items if item.event.cluster)
+        ready: list[OutboxItem] = []
+        held = 0
+        for item in items:
+            taking = [d for d in deliveries(item.event, context, self.routes) if sink in d.sinks]
+            until = held_until(item.event, taking, now)
+            if until is None:
+                ready.append(item)
+            elif self.store.hold_outbox(item, until):
+                held += 1
+        if held:
+            log.info("held for quiet hours: %d", held, extra={"sink": sink})
+        return ready, held
+
     def messages(self, sink: str, items: Sequence[OutboxItem]) -> list[Message]:
-        """The messages telling `items` (one cycle's rows of `sink`), grouped as routed."""
+        """The messages telling `items` (one cycle's rows of `sink`), grouped as routed;
+        follow-ups of a finding whose opening message is known reply in its thread."""
         events = [item.event for item in items]
         context = self.context(e.cluster for e in events if e.cluster)
+        threaded = (
+            replies(self.threads, sink, events)
+            if self.threads is not None and isinstance(self.notifiers.get(sink), Threading)
+            else {}
+        )
+        routed = self._compose(sink, [e for e in events if e.id not in threaded], context)
+        by_thread: dict[ChatThread, list[DriftEvent]] = defaultdict(list)
+        for event in events:
+            if event.id in threaded:
+                by_thread[threaded[event.id]].append(event)
+        for thread, told in by_thread.items():
+            routed += as_replies(self._compose(sink, told, context), thread, told)
+        return routed
+
+    def _compose(
+        self, sink: str, events: Sequence[DriftEvent], context: NotifyContext
+    ) -> list[Message]:
         routed = [
             o.message for o in compose(events, context, self.routes, self.configs) if o.sink == sink
         ]
@@ -178,6 +232,7 @@ class Dispatcher:
             recalled = notifier.sent_since(min(item.created_at for item in items))
             keys, told = recalled or (frozenset(), frozenset())
         outcomes: dict[str, Outcome] = {}
+        by_id = {item.event.id: item.event for item in items}
         by_event: dict[str, list[Outcome]] = defaultdict(list)
         for item in items:
             if item.event.id in told:
@@ -194,8 +249,11 @@ class Dispatcher:
                 # The sink asked us to wait (or we lost leadership): the rest waits too.
                 outcomes[message.key] = held or Outcome("leadership lost", retryable=True)
                 continue
-            outcomes[message.key] = outcome = _send(notifier, sink, message)
+            outcome, thread = _send(notifier, sink, message)
+            outcomes[message.key] = outcome
             sent += 1
+            if outcome.error is None and thread is not None and self.threads is not None:
+                remember(self.threads, sink, message, thread, events=by_id, now=self.clock())
             if outcome.error is not None and outcome.retry_after is not None:
                 held = outcome
         if found:
@@ -239,15 +297,19 @@ class Dispatcher:
         return "retried"
 
 
-def _send(notifier: Notifier, sink: str, message: Message) -> Outcome:
+def _send(notifier: Notifier, sink: str, message: Message) -> tuple[Outcome, ChatThread | None]:
+    thread: ChatThread | None = None
     try:
-        notifier.send(message)
+        if isinstance(notifier, Threading):
+            thread = notifier.post(message)
+        else:
+            notifier.send(message)
     except DeliveryError as exc:
-        return Outcome(str(exc), retryable=exc.retryable, retry_after=exc.retry_after)
+        return Outcome(str(exc), retryable=exc.retryable, retry_after=exc.retry_after), None
     except Exception as exc:  # the per-delivery boundary: one bad sink stops nothing else
         log.exception("notifier raised", extra={"sink": sink, "key": message.key})
-        return Outcome(f"{type(exc).__name__}: {exc}", retryable=True)
-    return Outcome()
+        return Outcome(f"{type(exc).__name__}: {exc}", retryable=True), None
+    return Outcome(), thread
 
 
 def _lost(item: OutboxItem) -> str:

@@ -196,7 +196,8 @@ def _outbox_families(
     notifications = GaugeMetricFamily(
         "kubedrift_notifications",
         "Outbox rows by sink and outcome: pending (not delivered yet, retries included), "
-        "delivered (until pruned), dead (given up; kept until a human looks).",
+        "held (waiting out a route's quiet hours), delivered (until pruned), dead (given "
+        "up; kept until a human looks).",
         labels=["sink", "outcome"],
     )
     depth = GaugeMetricFamily(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import ClassVar, Literal, Protocol
+from typing import ClassVar, Literal, Protocol, runtime_checkable
 
 from pydantic import Field
 
@@ -19,6 +19,7 @@ from kubedrift.errors import DeliveryError
 from kubedrift.model.base import Frozen
 from kubedrift.model.events import DriftEvent, EventType
 from kubedrift.model.findings import Severity
+from kubedrift.model.threads import ChatThread
 
 Locale = Literal["en", "zh-CN"]
 LOCALES: tuple[Locale, ...] = ("en", "zh-CN")
@@ -57,6 +58,10 @@ class Message(Frozen):
     clusters: tuple[str, ...] = ()
     owner: str | None = None
     mentions: Mentions | None = None
+    # A follow-up (an escalation, a resolution) of the message in this thread: sinks that
+    # can thread reply there, `broadcast` also showing the reply in the channel.
+    reply_to: ChatThread | None = None
+    broadcast: bool = False
     event_ids: tuple[str, ...] = Field(min_length=1)
 
     def text(self) -> str:
@@ -109,6 +114,15 @@ class Notifier(Protocol):
 
     def send(self, message: Message) -> None:
         """Deliver one message; raise DeliveryError(retryable=..., retry_after=...)."""
+
+
+@runtime_checkable
+class Threading(Protocol):
+    """A notifier whose messages have a place replies can name (Slack by bot token)."""
+
+    def post(self, message: Message) -> ChatThread | None:
+        """Deliver like `send`; return the thread later follow-ups reply in (the message's
+        own place, or for a reply the thread it went to), None when it has none."""
 
 
 class NotifierFactory(Protocol):

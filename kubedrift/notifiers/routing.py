@@ -8,6 +8,7 @@ routes:
       min_severity: high
       sinks: [dingtalk-payments]
       locale: zh-CN
+      quiet_hours: {start: "22:00", end: "08:00", timezone: Asia/Shanghai}
   owners:                      # shorthand: an owner's events go to these sinks
     team-platform: slack-platform
   default:                     # events no rule and no owner entry took
@@ -41,6 +42,7 @@ from kubedrift.model.plan_fields import Globs, LabelValues
 from kubedrift.notifiers.base import Locale, Message, NotifierConfig, event_severity
 from kubedrift.notifiers.context import ClusterInfo, NotifyContext
 from kubedrift.notifiers.mentions import Mention, mentions_for
+from kubedrift.notifiers.quiet import QuietHours
 from kubedrift.notifiers.render import DIGEST_AFTER, render
 
 # One sink name or a list, like the plan's globs and label values.
@@ -60,6 +62,9 @@ class Delivery(Frozen):
     )
     digest_after: int = Field(
         default=DIGEST_AFTER, ge=0, le=20, description="more clusters than this: one digest"
+    )
+    quiet_hours: QuietHours | None = Field(
+        default=None, description="a daily window holding non-urgent messages until it ends"
     )
 
 
@@ -139,6 +144,7 @@ class Routes(Frozen):
                 min_severity=base.min_severity,
                 events=base.events,
                 digest_after=base.digest_after,
+                quiet_hours=base.quiet_hours,
             )
             for owner, sinks in self.owners.items()
         )
@@ -176,17 +182,8 @@ def route(
     rules = routes.all_rules()
     chosen: dict[Destination, list[DriftEvent]] = defaultdict(list)
     for event in events:
-        cluster = context.cluster(event.cluster) if event.cluster else None
-        taken: list[Delivery] = []
-        for rule in rules:
-            if rule.matches(event, cluster):
-                taken.append(rule)
-                if not rule.continue_:
-                    break
-        if not taken and routes.default is not None and _takes(routes.default, event):
-            taken.append(routes.default)
         seen: set[Destination] = set()
-        for delivery in taken:
+        for delivery in deliveries(event, context, routes, rules):
             for sink in delivery.sinks:
                 config = sinks.get(sink)
                 locale = delivery.locale or (config.default_locale if config else "en")
@@ -195,6 +192,26 @@ def route(
                     seen.add(destination)
                     chosen[destination].append(event)
     return dict(chosen)
+
+
+def deliveries(
+    event: DriftEvent,
+    context: NotifyContext,
+    routes: Routes,
+    rules: tuple[Rule, ...] | None = None,
+) -> list[Delivery]:
+    """The routes that take `event`: matching rules in order (up to the first without
+    `continue`), else the default when it takes it. `rules` is `routes.all_rules()`."""
+    cluster = context.cluster(event.cluster) if event.cluster else None
+    taken: list[Delivery] = []
+    for rule in routes.all_rules() if rules is None else rules:
+        if rule.matches(event, cluster):
+            taken.append(rule)
+            if not rule.continue_:
+                break
+    if not taken and routes.default is not None and _takes(routes.default, event):
+        taken.append(routes.default)
+    return taken
 
 
 @dataclass(frozen=True)

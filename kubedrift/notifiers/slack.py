@@ -1,5 +1,10 @@
 """Slack: Block Kit messages through slack-sdk, by bot token (`chat.postMessage`) or webhook.
 
+In bot-token mode a message's follow-ups (its finding's escalation or resolution, when the
+dispatcher knows the opening message's thread) reply in that thread (`thread_ts`; an
+escalation also in the channel, `reply_broadcast`). An incoming webhook cannot thread: its
+follow-ups are plain messages.
+
 No slack-sdk retry handler is installed, not even its default connection-error one: the
 outbox owns retries, so a 429 becomes `DeliveryError(retryable=True, retry_after=...)` from
 its `Retry-After`, and a send is attempted exactly as often as the outbox records.
@@ -25,6 +30,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from kubedrift.errors import DeliveryError
+from kubedrift.model.threads import ChatThread
 from kubedrift.notifiers.base import Message, NotifierConfig, required_env
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,8 @@ _sdk_log.setLevel(logging.INFO)
 # not_in_channel, invalid_blocks...) is fixed by a person, not by trying again.
 _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 _TRANSIENT |= {"request_timeout"}
+# A reply whose parent message is gone; told as a message of its own instead.
+_THREAD_GONE = frozenset({"thread_not_found", "invalid_thread_ts"})
 _SECTION_LIMIT = 3000  # characters in one section block
 _HEADER_LIMIT = 150
 # Message metadata naming the message's key and events, so the outbox can find out after a
@@ -111,6 +119,11 @@ def _payload(message: Message) -> dict[str, Any]:
     return payload
 
 
+def _error_of(exc: SlackApiError) -> str:
+    data = exc.response.data
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
+
+
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
     for name, value in headers.items():
         if name.lower() == "retry-after":
@@ -125,8 +138,7 @@ def _retry_after(headers: Mapping[str, Any]) -> float | None:
 def _api_failure(sink: str, exc: SlackApiError) -> DeliveryError:
     """A Web API error answer as a `DeliveryError`, retryable when Slack says it may pass."""
     status = exc.response.status_code
-    data = exc.response.data
-    error = str(data.get("error", "")) if isinstance(data, dict) else ""
+    error = _error_of(exc)
     # slack-sdk reports a body it could not parse (a proxy's HTML page) as an error
     # string: a gateway's hiccup, worth another try.
     unreadable = error.startswith("Received a response in a non-JSON format")
@@ -149,12 +161,18 @@ class SlackNotifier:
         self._timeout = math.ceil(config.timeout)
 
     def send(self, message: Message) -> None:
+        self.post(message)
+
+    def post(self, message: Message) -> ChatThread | None:
+        """Deliver; the thread follow-ups reply in (bot-token mode only: a webhook answers
+        "ok" and nothing else, so it cannot thread; its follow-ups are plain messages)."""
         sink = f"slack {self.config.name}"
+        thread: ChatThread | None = None
         try:
             if self.config.webhook_url_env is not None:
                 self._webhook(sink, message)
             else:
-                self._post(sink, message)
+                thread = self._post(sink, message)
         except DeliveryError:
             raise
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
@@ -162,30 +180,54 @@ class SlackNotifier:
             # Not chained: a urllib error can carry the request URL (a webhook's secret).
             raise DeliveryError(f"{sink}: {reason}", retryable=True) from None
         log.info("delivered sink=%s key=%s kind=%s", self.config.name, message.key, message.kind)
+        return thread
 
-    def _post(self, sink: str, message: Message) -> None:
-        assert self.config.token_env is not None and self.config.channel is not None
+    def _client(self) -> WebClient:
+        assert self.config.token_env is not None
         token = required_env(self._environ, self.config.token_env, "bot token", self.config.name)
-        client = WebClient(
+        return WebClient(
             token=token,
             base_url=self.config.base_url or WebClient.BASE_URL,
             timeout=self._timeout,
             logger=_sdk_log,
             retry_handlers=[],
         )
+
+    def _post(self, sink: str, message: Message) -> ChatThread:
+        assert self.config.channel is not None
+        reply = message.reply_to
+        threading: dict[str, Any] = {}
+        if reply is not None:
+            threading = {"thread_ts": reply.ts, "reply_broadcast": message.broadcast}
+        client = self._client()
         try:
-            client.chat_postMessage(
-                channel=self.config.channel,
+            response = client.chat_postMessage(
+                # A reply goes where its thread is, even if `channel` changed since.
+                channel=reply.channel if reply is not None else self.config.channel,
                 text=message.text()[:_SECTION_LIMIT],
                 blocks=blocks(message),
                 unfurl_links=False,
                 unfurl_media=False,
                 metadata={"event_type": METADATA_EVENT, "event_payload": _payload(message)},
+                **threading,
             )
         except SlackApiError as exc:
+            error = _error_of(exc)
+            if reply is not None and error in _THREAD_GONE:
+                # The opening message was deleted (or its channel archived and restored):
+                # the follow-up still has to be told, as a message of its own.
+                log.warning(
+                    "thread gone, posting in the channel",
+                    extra={"sink": self.config.name, "error": error},
+                )
+                plain = message.model_copy(update={"reply_to": None, "broadcast": False})
+                return self._post(sink, plain)
             raise _api_failure(sink, exc) from None
         except SlackClientError as exc:
             raise DeliveryError(f"{sink}: {type(exc).__name__}", retryable=False) from None
+        if reply is not None:
+            return reply  # threads are one level deep: later replies go to the same parent
+        return ChatThread(channel=str(response["channel"]), ts=str(response["ts"]))
 
     def sent_since(self, since: datetime) -> tuple[frozenset[str], frozenset[str]] | None:
         """(message keys, event ids) of our messages in the channel since `since`, from
@@ -197,16 +239,7 @@ class SlackNotifier:
         events: set[str] = set()
         cursor: str | None = None
         try:
-            token = required_env(
-                self._environ, self.config.token_env, "bot token", self.config.name
-            )
-            client = WebClient(
-                token=token,
-                base_url=self.config.base_url or WebClient.BASE_URL,
-                timeout=self._timeout,
-                logger=_sdk_log,
-                retry_handlers=[],
-            )
+            client = self._client()
             for _ in range(_HISTORY_PAGES):
                 response = client.conversations_history(
                     channel=self.config.channel,

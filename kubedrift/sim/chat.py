@@ -64,9 +64,10 @@ def _block_problem(body: Mapping[str, Any]) -> str | None:
 
 
 class SlackFakeServer(FakeServer):
-    """`POST /api/chat.postMessage` (bot token) and `POST /services/...` (incoming webhooks);
-    file uploads as `files_upload_v2` makes them (`sim/slack_files.py`; shared files land in
-    `files.shared` with their bytes)."""
+    """`POST /api/chat.postMessage` (bot token; a reply's `thread_ts` must name a top-level
+    message of the channel), `conversations.history` and `POST /services/...` (incoming
+    webhooks); file uploads as `files_upload_v2` makes them (`sim/slack_files.py`; shared
+    files land in `files.shared` with their bytes)."""
 
     name = "slack"
 
@@ -84,6 +85,8 @@ class SlackFakeServer(FakeServer):
         # (channel, ts, body) of each message posted by token: conversations.history.
         self.history: list[tuple[str, str, dict[str, Any]]] = []
         self.files = slack_files.FileUploads()
+        self._ts_lock = threading.Lock()
+        self._last_ts = 0.0
 
     def operation_of(self, request: Request) -> tuple[str, str | None]:
         if request.path.startswith("/services/"):
@@ -137,10 +140,31 @@ class SlackFakeServer(FakeServer):
             return _json(200, {"ok": False, "error": "channel_not_found"})
         if problem := _block_problem(body):
             return _json(200, {"ok": False, "error": problem})
-        ts = f"{time.time():.6f}"
+        if "thread_ts" in body and (problem := self._thread_problem(body)):
+            return _json(200, {"ok": False, "error": problem})
+        with self._ts_lock:
+            # Unique and increasing, as Slack's message timestamps are within a channel.
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            ts = f"{self._last_ts:.6f}"
         self.messages.append(body)
         self.history.append((body["channel"], ts, body))
         return _json(200, {"ok": True, "channel": body["channel"], "ts": ts})
+
+    def _thread_problem(self, body: Mapping[str, Any]) -> str | None:
+        """A reply must name, as a string, a top-level message of the same channel.
+
+        Stricter than Slack, which accepts some unknown `thread_ts` values and then shows
+        the reply nowhere: a test meeting `thread_not_found` has a bug Slack would hide.
+        """
+        thread_ts = body["thread_ts"]
+        if not isinstance(thread_ts, str) or not re.fullmatch(r"\d+\.\d+", thread_ts):
+            return "invalid_thread_ts"
+        parents = {
+            ts
+            for channel, ts, posted in self.history
+            if channel == body["channel"] and "thread_ts" not in posted
+        }
+        return None if thread_ts in parents else "thread_not_found"
 
     def _history(self, request: Request) -> Response:
         """Newest first, `oldest` honoured, metadata only with `include_all_metadata`;
@@ -158,6 +182,8 @@ class SlackFakeServer(FakeServer):
         metadata = str(query.get("include_all_metadata", "")).lower() in ("1", "true")
         found = []
         for posted_in, ts, body in reversed(self.history):
+            if "thread_ts" in body and not body.get("reply_broadcast"):
+                continue  # a thread reply is not in the channel's history (broadcasts are)
             if posted_in == channel and float(ts) >= oldest:
                 item: dict[str, Any] = {"type": "message", "ts": ts, "text": body.get("text")}
                 if metadata and body.get("metadata"):

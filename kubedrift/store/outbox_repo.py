@@ -1,4 +1,5 @@
-"""Outbox queries: claim due rows for a sink, record how an attempt ended, count, prune.
+"""Outbox queries: claim due rows for a sink, record how an attempt ended, hold a row through
+quiet hours, count, prune.
 
 A claim is one short transaction that selects due rows `FOR UPDATE SKIP LOCKED` (PostgreSQL:
 two workers never wait on, nor take, each other's rows; SQLite renders no lock clause and
@@ -25,6 +26,7 @@ from kubedrift.store.tables import (
 )
 
 PENDING = OutboxStatus.PENDING.value
+HELD = OutboxStatus.HELD.value
 
 
 def claim(
@@ -34,7 +36,7 @@ def claim(
         select(OutboxRow.id)
         .where(
             OutboxRow.sink == sink,
-            OutboxRow.status == PENDING,
+            OutboxRow.status.in_((PENDING, HELD)),
             OutboxRow.next_attempt_at <= now,
         )
         .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
@@ -47,7 +49,12 @@ def claim(
     connection.execute(
         update(OutboxRow)
         .where(OutboxRow.id.in_(ids))
-        .values(attempts=OutboxRow.attempts + 1, claimed_at=now, next_attempt_at=now + lease)
+        .values(
+            attempts=OutboxRow.attempts + 1,
+            claimed_at=now,
+            next_attempt_at=now + lease,
+            status=PENDING,
+        )
     )
     rows = connection.execute(
         select(
@@ -117,6 +124,21 @@ def finish(
         )
     )
     return True
+
+
+def hold(connection: Connection, item: OutboxItem, until: datetime) -> bool:
+    """Put a claimed row back, held until `until`; the claim does not count as an attempt.
+    False when the claim was lost."""
+    changed = connection.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.id == item.id,
+            OutboxRow.status == PENDING,
+            OutboxRow.attempts == item.attempts,
+        )
+        .values(status=HELD, next_attempt_at=until, attempts=OutboxRow.attempts - 1)
+    ).rowcount
+    return bool(changed)
 
 
 def stats(connection: Connection) -> tuple[OutboxStat, ...]:

@@ -1,7 +1,8 @@
 """`Store`: the daemon's database, SQLite by default and PostgreSQL by URL.
 
 Every query kubedrift runs lives in this package (this module, `save`, `outbox_repo`,
-`history`, `changes_repo`); the rest of kubedrift hands over and gets back model objects.
+`history`, `changes_repo`, `threads_repo`); the rest of kubedrift hands over and gets back
+model objects.
 Opening a store checks the schema revision: a database migrated by a newer kubedrift is
 refused, an empty or older one is upgraded only when asked (`upgrade=True`, or
 `kubedrift db upgrade`).
@@ -22,7 +23,8 @@ from kubedrift.model.events import DriftEvent, DriftState, ResolveReason
 from kubedrift.model.findings import FindingKey, Severity
 from kubedrift.model.inventory import ClusterInventory, FailureReason
 from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
-from kubedrift.store import changes_repo, history, outbox_repo
+from kubedrift.model.threads import ChatThread
+from kubedrift.store import changes_repo, history, outbox_repo, threads_repo
 from kubedrift.store.engine import DEFAULT_URL, make_engine, normalise_url, reading, writing
 from kubedrift.store.errors import StoreError
 from kubedrift.store.migrate import check, upgrade_engine
@@ -204,16 +206,37 @@ class Store:
         with writing(self.engine) as connection:
             return outbox_repo.finish(connection, item, now, error=error, retry_at=retry_at)
 
+    def hold_outbox(self, item: OutboxItem, until: datetime) -> bool:
+        """Hold a claimed row until `until` (a route's quiet hours), not as an attempt.
+        False when the claim was lost."""
+        with writing(self.engine) as connection:
+            return outbox_repo.hold(connection, item, until)
+
     def outbox_stats(self) -> tuple[OutboxStat, ...]:
         """Rows per sink and status, with the oldest row's creation time (for metrics)."""
         with reading(self.engine) as connection:
             return outbox_repo.stats(connection)
 
     def prune(self, before: datetime) -> int:
-        """Delete delivered outbox rows (and their attempt log) finished before `before`, and
-        inventory snapshots replaced before it; returns the number of rows deleted."""
+        """Delete delivered outbox rows (and their attempt log) finished before `before`,
+        inventory snapshots replaced before it and the chat threads of findings closed since;
+        returns the number of rows deleted."""
         with writing(self.engine) as connection:
-            return outbox_repo.prune(connection, before)
+            return outbox_repo.prune(connection, before) + threads_repo.prune(connection, before)
+
+    # -- chat threads ---------------------------------------------------------------------
+
+    def threads(self, sink: str, keys: Iterable[FindingKey]) -> dict[str, ChatThread]:
+        """The message that opened each of `keys` on `sink`, by `str(key)`, where known."""
+        with reading(self.engine) as connection:
+            return threads_repo.read(connection, sink, keys)
+
+    def save_threads(
+        self, sink: str, keys: Iterable[FindingKey], thread: ChatThread, now: datetime
+    ) -> None:
+        """Remember `thread` as the opening message of `keys` on `sink` (replacing older)."""
+        with writing(self.engine) as connection:
+            threads_repo.save(connection, sink, keys, thread, now)
 
     # -- report and enforcers -------------------------------------------------------------
 

@@ -2,9 +2,9 @@
 
 Every timestamp is a `UtcDateTime` (aware on both engines). Identifiers the rest of kubedrift
 already has (cluster keys, source names, event ids, change keys) are the natural keys; surrogate
-integer ids exist where rows repeat (snapshots, states, outbox, deliveries). The initial
-migration (`migrations/versions/0001_initial.py`) creates exactly this; a change here needs a
-new migration, and `tests/integration/store` checks the two agree.
+integer ids exist where rows repeat (snapshots, states, outbox, deliveries). The migrations
+(`migrations/versions/`) create exactly this; a change here needs a new migration, and
+`tests/integration/store` checks the two agree.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ class Base(DeclarativeBase):
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
+    # Waiting out a route's quiet hours until `next_attempt_at`: due then like a pending row,
+    # but not late (the outbox age metrics and alerts leave it alone).
+    HELD = "held"
     DELIVERED = "delivered"
     DEAD = "dead"
 
@@ -217,6 +220,24 @@ class DeliveryRow(Base):
     finished_at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ThreadRow(Base):
+    """The chat message that opened a drift, per sink: later news of that finding (its
+    escalation, its resolution) replies in the message's thread. One row per (sink, finding
+    key), replaced when the finding opens again. Added by migration 0004."""
+
+    __tablename__ = "notification_threads"
+    __table_args__ = (UniqueConstraint("sink", "cluster", "rule", "component"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    sink: Mapped[str] = mapped_column(String(200))
+    cluster: Mapped[str] = mapped_column(String(400))
+    rule: Mapped[str] = mapped_column(String(200))
+    component: Mapped[str] = mapped_column(String(400))
+    channel: Mapped[str] = mapped_column(String(200))
+    ts: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
 
 
 class ProposedChangeRow(Base):

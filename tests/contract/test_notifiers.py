@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from kubedrift.errors import DeliveryError
+from kubedrift.model.threads import ChatThread
 from kubedrift.notifiers.base import Mentions, Message, message_key
 from kubedrift.notifiers.dingtalk import DingTalkConfig, DingTalkNotifier, markdown, sign
 from kubedrift.notifiers.registry import NOTIFIERS
@@ -62,6 +63,8 @@ def slack() -> Iterator[SlackFakeServer]:
 def fresh_slack(slack: SlackFakeServer) -> SlackFakeServer:
     slack.reset()
     slack.messages.clear()
+    slack.history.clear()
+    slack.channels = frozenset({"#k8s-upgrades"})
     return slack
 
 
@@ -161,6 +164,60 @@ def test_slack_unreachable_is_retryable() -> None:
     with pytest.raises(DeliveryError) as caught:
         SlackNotifier(config, {"T": BOT_TOKEN}).send(_message())
     assert caught.value.retryable
+
+
+def test_slack_post_returns_the_thread_and_replies_go_in_it(
+    fresh_slack: SlackFakeServer,
+) -> None:
+    bot = _bot(fresh_slack)
+    opening = bot.post(_message())
+    assert opening is not None and opening.channel == "#k8s-upgrades"
+    (_, ts, _) = fresh_slack.history[0]
+    assert opening.ts == ts
+    resolved = _message(key=message_key("cluster", "en", ["e2"]), event_ids=("e2",))
+    assert bot.post(resolved.model_copy(update={"reply_to": opening})) == opening
+    escalated = _message(key=message_key("cluster", "en", ["e3"]), event_ids=("e3",))
+    bot.post(escalated.model_copy(update={"reply_to": opening, "broadcast": True}))
+    first, reply, broadcast = fresh_slack.messages
+    assert "thread_ts" not in first
+    assert (reply["thread_ts"], reply["reply_broadcast"]) == (opening.ts, False)
+    assert (broadcast["thread_ts"], broadcast["reply_broadcast"]) == (opening.ts, True)
+    # Threads are one level deep: the reply's own ts is not a thread to reply in.
+    assert [ts for _, ts, body in fresh_slack.history if "thread_ts" not in body] == [opening.ts]
+
+
+@pytest.mark.parametrize(
+    ("thread_ts", "error"),
+    [("1770000000.000100", "thread_not_found"), ("soon", "invalid_thread_ts")],
+)
+def test_slack_reply_to_a_gone_thread_is_posted_in_the_channel(
+    fresh_slack: SlackFakeServer, caplog: pytest.LogCaptureFixture, thread_ts: str, error: str
+) -> None:
+    gone = ChatThread(channel="#k8s-upgrades", ts=thread_ts)
+    with caplog.at_level(logging.WARNING, logger="kubedrift.notifiers.slack"):
+        thread = _bot(fresh_slack).post(_message(reply_to=gone, broadcast=True))
+    # The fake refused the reply (as Slack does), and the message went out on its own.
+    assert len(fresh_slack.calls("chat.postMessage")) == 2
+    (posted,) = fresh_slack.messages
+    assert "thread_ts" not in posted and "reply_broadcast" not in posted
+    assert thread is not None and thread.ts != thread_ts
+    assert any(r.__dict__.get("error") == error for r in caplog.records)
+
+
+def test_slack_fake_refuses_a_reply_in_another_channel(fresh_slack: SlackFakeServer) -> None:
+    fresh_slack.channels = frozenset({"#k8s-upgrades", "#elsewhere"})
+    opening = _bot(fresh_slack).post(_message())
+    assert opening is not None
+    elsewhere = ChatThread(channel="#elsewhere", ts=opening.ts)
+    _bot(fresh_slack).post(_message(reply_to=elsewhere))
+    assert [b.get("thread_ts") for b in fresh_slack.messages] == [None, None]
+
+
+def test_slack_webhook_cannot_thread(fresh_slack: SlackFakeServer) -> None:
+    thread = ChatThread(channel="#k8s-upgrades", ts="1770000000.000100")
+    assert _hook(fresh_slack).post(_message(reply_to=thread)) is None
+    (posted,) = fresh_slack.messages
+    assert "thread_ts" not in posted
 
 
 def test_slack_webhook_delivers(fresh_slack: SlackFakeServer) -> None:

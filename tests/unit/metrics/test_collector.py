@@ -158,9 +158,11 @@ def test_notifications_outbox_depth_and_age(store: Store) -> None:
     }
     assert notifications == {
         ("chat", "pending"): events - 3,
+        ("chat", "held"): 0.0,
         ("chat", "delivered"): 2.0,
         ("chat", "dead"): 1.0,
         ("pager", "pending"): events,
+        ("pager", "held"): 0.0,
         ("pager", "delivered"): 0.0,
         ("pager", "dead"): 0.0,
     }
