@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kubernetes.client import Configuration
 
     from kubedrift.collectors.kube_api import KubeApi
+    from kubedrift.collectors.kube_watch import NodeWatch
 
 # The client is imported inside the methods that use it, so that validating a settings
 # file (which loads these Config classes) does not pay for importing it.
@@ -116,8 +117,31 @@ class _KubeCollector:
             ),
         )
 
-    def _open(self, ref: ClusterRef) -> KubeApi:
+    def _configuration(self, ref: ClusterRef) -> Configuration:
         raise NotImplementedError
+
+    def _open(self, ref: ClusterRef) -> KubeApi:
+        return _api(self._configuration(ref), self._settings)
+
+    def node_watch(
+        self, cluster: ClusterRef, on_change: Callable[[str], None], *, watch_seconds: int = 300
+    ) -> NodeWatch:
+        """A watch on `cluster`'s nodes calling `on_change(what)` when a kubelet version
+        changes or a node comes or goes (`kube_watch.NodeWatch`; the daemon's trigger)."""
+        from kubernetes import client
+
+        from kubedrift.collectors.kube_watch import NodeWatch
+
+        cfg = self._configuration(cluster)
+        cfg.retries = False  # the watch has its own back-off
+        return NodeWatch(
+            client.ApiClient(cfg),
+            cluster.key,
+            on_change,
+            watch_seconds=watch_seconds,
+            timeout=self._settings.timeout,
+            page_size=self._settings.page_size,
+        )
 
     def collect(self, cluster: ClusterRef) -> ClusterInventory:
         from kubedrift.collectors.kube_read import ClusterReader
@@ -173,7 +197,7 @@ class KubeconfigCollector(_KubeCollector):
         refs = [self._ref(name) for name in chosen]
         return [r for r in refs if settings.wants(r)]
 
-    def _open(self, ref: ClusterRef) -> KubeApi:
+    def _configuration(self, ref: ClusterRef) -> Configuration:
         from kubernetes import client, config
 
         cfg = client.Configuration()
@@ -190,7 +214,7 @@ class KubeconfigCollector(_KubeCollector):
                 reason="config",
                 retryable=False,
             ) from exc
-        return _api(cfg, self._settings)
+        return cfg
 
 
 class InClusterCollector(_KubeCollector):
@@ -205,7 +229,7 @@ class InClusterCollector(_KubeCollector):
         ref = self._ref(settings.cluster_name)
         return [ref] if settings.wants(ref) else []
 
-    def _open(self, ref: ClusterRef) -> KubeApi:
+    def _configuration(self, ref: ClusterRef) -> Configuration:
         from kubernetes import client
         from kubernetes.config.incluster_config import InClusterConfigLoader
 
@@ -230,7 +254,7 @@ class InClusterCollector(_KubeCollector):
             ) from exc
         if settings.endpoint:
             cfg.host = settings.endpoint.rstrip("/")
-        return _api(cfg, settings)
+        return cfg
 
 
 def _api(cfg: Configuration, settings: KubeSettings) -> KubeApi:

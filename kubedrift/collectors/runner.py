@@ -76,6 +76,11 @@ def _collect_one(source: Source, ref: ClusterRef, clock: Clock) -> Result:
         return _failed(source.config.name, ref, exc, clock)
 
 
+def collect_cluster(source: Source, ref: ClusterRef, *, clock: Clock = utc_now) -> Result:
+    """Collect one known cluster of `source` (no discovery); never raises."""
+    return _collect_one(source, ref, clock)
+
+
 def collect_source(
     source: Source,
     *,

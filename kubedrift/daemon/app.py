@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
     from kubedrift.calendar import ReleaseCalendar
     from kubedrift.daemon.enforce import EnforcementStep
-    from kubedrift.daemon.scheduler import ReportJobs
+    from kubedrift.daemon.nodewatch import NodeWatchers
+    from kubedrift.daemon.scheduler import ReportJobs, Scheduler
     from kubedrift.daemon.weekly import WeeklyReports
     from kubedrift.store.save import Sinks
 
@@ -294,6 +295,16 @@ class Daemon:
             retry_interval=report.retry_interval,
         )
 
+    def node_watchers(self, scheduler: Scheduler) -> NodeWatchers:
+        """The node-watch trigger (`schedule.node_watch`), re-collecting through `scheduler`."""
+        from kubedrift.daemon.nodewatch import NodeWatchers, rescan_through
+
+        settings = self.settings.schedule.node_watch
+        rescan = rescan_through(scheduler, self.cycles.scan_cluster, settings.debounce)
+        return NodeWatchers(
+            self.cycles.sources, settings, is_leader=self.leader.is_leader, on_change=rescan
+        )
+
     def serve(self, stop: threading.Event, *, on_ready: Callable[[], None] | None = None) -> bool:
         """Scheduler + HTTP until `stop` is set; True when every running job finished."""
         import uvicorn
@@ -310,6 +321,7 @@ class Daemon:
             drain_interval=self.settings.dispatch.interval,
             report=self._report_jobs(),
         )
+        watchers = self.node_watchers(scheduler)
         host, port = self.settings.http.host_port
         config = uvicorn.Config(
             self.app(scheduler.trigger),
@@ -325,6 +337,7 @@ class Daemon:
         web = threading.Thread(target=server.run, name="http", daemon=True)
         self.leader.start()
         scheduler.start()
+        watchers.start()
         web.start()
         log.info(
             "daemon started",
@@ -343,6 +356,7 @@ class Daemon:
         deadline = time.monotonic() + DRAIN_SECONDS
         log.info("stopping: draining running cycles")
         server.should_exit = True
+        watchers.stop(timeout=1.0)
         drained = scheduler.stop(timeout=max(0.0, deadline - time.monotonic() - _HTTP_GRACE))
         web.join(timeout=max(0.1, deadline - time.monotonic()))
         log.info("stopped", extra={"drained": drained})

@@ -88,6 +88,19 @@ class SourceSchedule(_Model):
     )
 
 
+class NodeWatchSettings(_Model):
+    """`schedule.node_watch:`: re-collect a kubeconfig / in-cluster cluster when its nodes
+    change (docs/daemon.md, "Node watch")."""
+
+    enabled: bool = Field(default=True, description="watch the nodes of kube sources")
+    debounce: Seconds = Field(
+        default=30.0, ge=0, description="a change re-collects its cluster this long after it"
+    )
+    watch_timeout: Seconds = Field(
+        default=300.0, ge=10, le=3600, description="length of one watch request"
+    )
+
+
 class ScheduleSettings(_Model):
     interval: Seconds = Field(default=600.0, gt=0, description="seconds between a source's scans")
     jitter: Seconds = Field(
@@ -103,6 +116,7 @@ class ScheduleSettings(_Model):
     sources: dict[str, SourceSchedule] = Field(
         default_factory=dict, description="per-source overrides, by source name"
     )
+    node_watch: NodeWatchSettings = Field(default_factory=NodeWatchSettings)
 
     def for_source(self, name: str) -> tuple[float, float]:
         """(interval, jitter) in seconds for the source called `name`."""

@@ -24,10 +24,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from kubedrift.calendar import ReleaseCalendar
-from kubedrift.collectors.runner import Source, collect_all
+from kubedrift.collectors.runner import Source, collect_all, collect_cluster
 from kubedrift.drift import reconcile
 from kubedrift.model.events import DriftEvent, DriftState
-from kubedrift.model.inventory import ClusterInventory, Collected, CollectionFailed
+from kubedrift.model.inventory import ClusterInventory, ClusterRef, Collected, CollectionFailed
 from kubedrift.model.plan import VersionPlan
 from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
 from kubedrift.policies.engine import evaluate
@@ -121,6 +121,37 @@ class Cycles:
             chosen,
             collected=len(inventories),
             failures=failures,
+            events=outcome.events,
+            seconds=time.monotonic() - started,
+        )
+        return self._done(report)
+
+    def scan_cluster(self, source: str, cluster: ClusterRef) -> CycleReport:
+        """Collect one cluster of `source` (a node-watch trigger) and save what it concludes:
+        no discovery, so no source is judged and no other cluster is touched."""
+        started = time.monotonic()
+        if not self.is_leader():
+            return self._done(
+                CycleReport("scan", self.clock(), (source,), skipped="not the leader")
+            )
+        result = collect_cluster(self.sources[source], cluster, clock=self.clock)
+        inventories = [result.inventory] if isinstance(result, Collected) else []
+        with self._lock:
+            if not self.is_leader():
+                report = CycleReport("scan", self.clock(), skipped="leadership lost")
+                return self._done(report)
+            now = self.clock()
+            # sources=(): results count per cluster only (see `reconcile`); a failure marks
+            # this cluster's states stale, as the same failure in a scan would.
+            outcome = self._reconcile_and_save(
+                inventories, [result], now, sources=(), saved=inventories
+            )
+        # No `sources` in the report: one cluster is not a scan of its source (readiness).
+        report = CycleReport(
+            "scan",
+            now,
+            collected=len(inventories),
+            failures=() if isinstance(result, Collected) else (result,),
             events=outcome.events,
             seconds=time.monotonic() - started,
         )

@@ -216,22 +216,10 @@ def make_leader(settings: LeaderSettings, store_url: str, environ: Mapping[str, 
             renew_deadline=settings.renew_deadline,
             retry_period=settings.retry_period,
         )
-    from kubernetes import client, config
+    from kubedrift.daemon.lease import LeaseLeader, api_client
 
-    from kubedrift.daemon.lease import LeaseLeader
-
-    # Our own Configuration object: the process-wide default stays untouched.
-    configuration = client.Configuration()
-    if in_cluster and settings.kubeconfig is None:
-        config.load_incluster_config(  # type: ignore[no-untyped-call]
-            client_configuration=configuration
-        )
-    else:
-        config.load_kube_config(  # type: ignore[no-untyped-call]
-            config_file=settings.kubeconfig or environ.get("KUBECONFIG"),
-            client_configuration=configuration,
-            persist_config=False,
-        )
+    service_account = in_cluster and settings.kubeconfig is None
+    api = api_client(settings.kubeconfig, environ, in_cluster=service_account)
     namespace = settings.namespace or (
         _NAMESPACE_FILE.read_text().strip() if _NAMESPACE_FILE.exists() else "default"
     )
@@ -243,7 +231,7 @@ def make_leader(settings: LeaderSettings, store_url: str, environ: Mapping[str, 
         or socket.gethostname()
     )
     return LeaseLeader(
-        client.ApiClient(configuration),
+        api,
         name=settings.lease_name,
         namespace=namespace,
         identity=identity,

@@ -24,15 +24,35 @@ RBAC: get, create and update on `leases` in the namespace.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from kubernetes import client
+from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
 from kubedrift.daemon.leader import ElectionLoop
 
 _TIMEOUT = 5.0  # seconds for one API call: a round must end well within renew_deadline
+
+
+def api_client(
+    kubeconfig: str | None, environ: Mapping[str, str], *, in_cluster: bool
+) -> client.ApiClient:
+    """The client the Lease is kept through: the pod's service account `in_cluster`, else
+    `kubeconfig` (default `$KUBECONFIG`). Our own `Configuration`: the process-wide default
+    stays untouched."""
+    configuration = client.Configuration()
+    if in_cluster:
+        config.load_incluster_config(  # type: ignore[no-untyped-call]
+            client_configuration=configuration
+        )
+    else:
+        config.load_kube_config(  # type: ignore[no-untyped-call]
+            config_file=kubeconfig or environ.get("KUBECONFIG"),
+            client_configuration=configuration,
+            persist_config=False,
+        )
+    return client.ApiClient(configuration)
 
 
 def utc_now() -> datetime:

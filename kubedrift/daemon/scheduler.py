@@ -7,8 +7,9 @@ references to our callables). Each source job has its interval and jitter, `coal
 (runs missed while the daemon was busy or asleep collapse into one), `max_instances=1` (a
 slow source is never collected twice at once) and a misfire grace. The weekly report
 (`ReportJobs`) runs on a `CronTrigger` in its own time zone, with a retry job beside it. A trigger
-(`POST /v1/trigger`) moves a job's next run to now, so it obeys the same rules. `stop()`
-lets running jobs finish, within a bound.
+(`POST /v1/trigger`) moves a job's next run to now, so it obeys the same rules; a node-watch
+change schedules a one-off job per cluster (`run_once_later`), debounced, under the same
+rules. `stop()` lets running jobs finish, within a bound.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import ConflictingIdError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from kubedrift.daemon.config import ScheduleSettings
@@ -109,13 +112,13 @@ class Scheduler:
         self._scheduler = BackgroundScheduler(
             jobstores={"default": MemoryJobStore()},
             # One thread per source, one for the plan watch, one for the outbox, two for the
-            # report: no job waits for a thread.
-            executors={"default": ThreadPoolExecutor(len(self._sources) + 4)},
+            # report, two for node-watch re-collections: no configured job waits for a thread.
+            executors={"default": ThreadPoolExecutor(len(self._sources) + 6)},
             timezone=UTC,
         )
         # Given per job rather than as scheduler defaults: defaults are applied only once
         # the scheduler starts, and the jobs are complete (and inspectable) before that.
-        rules = {
+        self._rules = rules = {
             "coalesce": True,
             "max_instances": 1,
             "misfire_grace_time": max(1, round(schedule.misfire_grace)),
@@ -223,6 +226,8 @@ class Scheduler:
                     )
                 )
                 continue
+            if isinstance(trigger, DateTrigger):
+                continue  # a one-off run (`run_once_later`), not a configured job
             out.append(
                 JobInfo(
                     id=job.id,
@@ -250,6 +255,22 @@ class Scheduler:
             self._scheduler.modify_job(source_job(name), next_run_time=now)
         self._scheduler.wakeup()
         return list(names)
+
+    def run_once_later(self, job: str, func: Callable[[], object], delay: float) -> bool:
+        """Run `func` once, `delay` s from now, as job `job` under the same rules, unless a
+        run of `job` is already waiting: then that run covers this call too (a debounce
+        whose window opens at the first call). True when a run was scheduled."""
+        if self._scheduler.get_job(job) is not None:
+            return False
+        when = datetime.now(UTC) + timedelta(seconds=delay)
+        rules = {**self._rules, "replace_existing": False}
+        try:
+            self._scheduler.add_job(
+                self._tracked(job, func), DateTrigger(when, timezone=UTC), id=job, **rules
+            )
+        except ConflictingIdError:  # scheduled meanwhile by another thread
+            return False
+        return True
 
     def stop(self, timeout: float) -> bool:
         """Start no new job, wait up to `timeout` s for running ones; True if all finished."""

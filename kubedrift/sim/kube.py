@@ -5,6 +5,8 @@ One server serves every `provider: kubeconfig` cluster of a `Fleet` under a path
 the collector reads: `/version` (the client asks for `/version/`), nodes, pods, Deployments
 and DaemonSets (paged with `limit` / `continue`) and `/metrics`. Each cluster has its own
 bearer token; anything else is a 401 `Status`. `deny(cluster, operation)` plays RBAC (403).
+Nodes carry resourceVersions and `?watch=true` streams their changes (`kube_watch.py`:
+`node_logs[cluster].set_kubelet(node, version)`, `add`, `remove`, `compact`).
 `coordination.k8s.io/v1` Leases can be read, created and replaced (resourceVersion checked,
 409 on a stale update) for leader election (`kube_lease.py`); they are kept in `leases`.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,7 @@ import yaml
 
 from kubedrift.sim.fleet import Fleet, SimAddon, SimCluster
 from kubedrift.sim.kube_lease import LEASE_PATH, LeaseApi
+from kubedrift.sim.kube_watch import NodeLog
 from kubedrift.sim.server import FakeServer, Fault, Request, Response
 
 POOL_LABEL = "kubedrift.io/node-pool"
@@ -223,6 +227,11 @@ class FakeKubeServer(FakeServer):
         # coordination.k8s.io/v1 Leases by (cluster, namespace, name): leader election.
         self.lease_api = LeaseApi()
         self.leases = self.lease_api.leases
+        # Node changes with resourceVersions, served to `?watch=true` (`kube_watch.py`).
+        self._closing = threading.Event()
+        self.node_logs = {
+            cid: NodeLog(sim.nodes, self._closing) for cid, sim in self.clusters.items()
+        }
 
     def url_for(self, cluster_id: str) -> str:
         return f"{self.url}/clusters/{cluster_id}"
@@ -260,13 +269,32 @@ class FakeKubeServer(FakeServer):
             return self._json(sim.version())
         if operation == "metrics":
             return Response(200, sim.metrics().encode(), {"Content-Type": "text/plain"})
+        if operation == "list_nodes" and request.query.get("watch") in ("true", "True", "1"):
+            return self._watch(sim.cluster.id, request)
         kind, items = {
             "list_nodes": ("NodeList", sim.nodes),
             "list_pods": ("PodList", sim.pods),
             "list_deployments": ("DeploymentList", sim.deployments),
             "list_daemonsets": ("DaemonSetList", sim.daemonsets),
         }[operation]
-        return self._json(self._page(kind, items, request))
+        body = self._page(kind, items, request)
+        if operation == "list_nodes":
+            body["metadata"]["resourceVersion"] = str(self.node_logs[sim.cluster.id].version)
+        return self._json(body)
+
+    def _watch(self, cluster_id: str, request: Request) -> Response:
+        timeout = float(request.query.get("timeoutSeconds") or 1800)
+        bookmarks = request.query.get("allowWatchBookmarks") in ("true", "True", "1")
+        log = self.node_logs[cluster_id]
+        lines = log.watch(request.query.get("resourceVersion"), timeout, bookmarks)
+        return Response(200, b"", {"Content-Type": "application/json"}, stream=lines)
+
+    def stop(self) -> None:
+        # Open watches end at once rather than at their timeout.
+        self._closing.set()
+        for log in self.node_logs.values():
+            log.wake()
+        super().stop()
 
     @staticmethod
     def _page(kind: str, items: list[dict[str, Any]], request: Request) -> dict[str, Any]:

@@ -46,6 +46,9 @@ class Response:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # A body sent as it is produced (HTTP/1.1 chunked), e.g. a Kubernetes watch; `body`
+    # is then ignored. The iterator ends the response by ending.
+    stream: Iterator[bytes] | None = None
 
 
 @dataclass
@@ -276,11 +279,28 @@ class FakeServer(ABC):
                     self.send_response(response.status)
                     for name, value in response.headers.items():
                         self.send_header(name, value)
+                    if response.stream is not None:
+                        self._send_chunked(response.stream)
+                        return
                     self.send_header("Content-Length", str(len(response.body)))
                     self.end_headers()
                     self.wfile.write(response.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (its timeout): nothing to tell it
+
+            def _send_chunked(self, stream: Iterator[bytes]) -> None:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                try:
+                    for chunk in stream:
+                        if chunk:
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                            self.wfile.flush()
+                    self.wfile.write(b"0\r\n\r\n")
+                finally:
+                    close = getattr(stream, "close", None)
+                    if close is not None:
+                        close()  # a generator's cleanup runs even when the client left
 
             do_GET = _serve  # noqa: N815 - http.server's naming
             do_POST = _serve  # noqa: N815
