@@ -57,7 +57,7 @@ def rescan_through(
         job = f"cluster:{cluster.key}"
         if scheduler.run_once_later(job, lambda: scan_cluster(source, cluster), debounce):
             log.info(
-                "re-collecting in %.0f s: %s",
+                "re-collecting in %g s: %s",
                 debounce,
                 what,
                 extra={"cluster": cluster.key, "source": source},

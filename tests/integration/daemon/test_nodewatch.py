@@ -1,0 +1,138 @@
+"""The node-watch trigger in a serving daemon: a kubelet change in one simulated kubeconfig
+cluster re-collects that cluster alone, once per debounce window, through the scheduler;
+`schedule.node_watch.enabled: false` watches nothing."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubedrift.daemon.app import Daemon
+from kubedrift.model.events import EventType
+from kubedrift.settings import load_settings
+from kubedrift.sim.chat import SlackFakeServer
+from kubedrift.sim.fleet import load_fleet
+from kubedrift.sim.harness import SimulatedFleet
+from tests.integration.daemon.simdaemon import TOKEN, TOKEN_ENV, write_settings
+
+IDC = "idc-bj-1"
+WAIT = 20.0
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatedFleet]:
+    with SimulatedFleet(load_fleet()) as running:
+        yield running
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackFakeServer]:
+    server = SlackFakeServer()
+    with server.running():
+        yield server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@contextmanager
+def serving(
+    tmp_path: Path, sim: SimulatedFleet, slack: SlackFakeServer, **node_watch: Any
+) -> Iterator[Daemon]:
+    config = write_settings(
+        tmp_path,
+        sim,
+        slack,
+        f"sqlite:///{tmp_path / 'kd.sqlite'}",
+        kinds=("kubeconfig",),
+        http={"listen": f"127.0.0.1:{free_port()}"},
+        schedule={"interval": 3600, "jitter": 0, "node_watch": node_watch},
+    )
+    stop = threading.Event()
+    with Daemon(load_settings(config), environ={**sim.environ, TOKEN_ENV: TOKEN}) as daemon:
+        thread = threading.Thread(target=daemon.serve, args=(stop,), daemon=True)
+        thread.start()
+        try:
+            until(lambda: daemon.status.first_cycle_done)
+            yield daemon
+        finally:
+            stop.set()
+            thread.join(timeout=WAIT)
+    assert not thread.is_alive()
+
+
+def version_reads(sim: SimulatedFleet) -> dict[str, int]:
+    """GET /version calls per simulated cluster: one per collection of that cluster."""
+    counts: dict[str, int] = {}
+    for request in sim.kube.calls("version"):
+        cluster = sim.kube.operation_of(request)[1] or ""
+        counts[cluster] = counts.get(cluster, 0) + 1
+    return counts
+
+
+def watches(sim: SimulatedFleet, cluster: str) -> int:
+    return sum(
+        1
+        for r in sim.kube.calls("list_nodes")
+        if r.query.get("watch") and sim.kube.operation_of(r)[1] == cluster
+    )
+
+
+@pytest.mark.slow  # ~8 s: a first scan, watches on every cluster, a re-collection
+def test_a_kubelet_change_recollects_that_cluster_once_per_debounce(
+    tmp_path: Path, sim: SimulatedFleet, slack: SlackFakeServer
+) -> None:
+    with serving(tmp_path, sim, slack, debounce=0.5) as daemon:
+        until(lambda: all(watches(sim, c) for c in sim.kube.clusters))
+        before = version_reads(sim)
+        log = sim.kube.node_logs[IDC]
+        nodes = [str(n["metadata"]["name"]) for n in log.nodes]
+        # A rolling upgrade: two nodes within the debounce window, and a heartbeat.
+        log.set_kubelet(nodes[0], "v1.30.9")
+        log.touch(nodes[-1])
+        log.set_kubelet(nodes[-1], "v1.30.9")
+        key = f"kubeconfig/{IDC}"
+
+        def recollected() -> bool:
+            inventory = daemon.store.latest_inventories().get(key)
+            return inventory is not None and any(
+                "v1.30.9" in pool.versions_seen for pool in inventory.node_pools
+            )
+
+        until(recollected)
+        time.sleep(1.0)  # room for a second, wrong, re-collection to show
+        after = version_reads(sim)
+        assert after[IDC] == before[IDC] + 1  # once, for both nodes
+        assert {c: n for c, n in after.items() if c != IDC} == {
+            c: n for c, n in before.items() if c != IDC
+        }
+        # What the new inventory concludes was saved: a kubelet now newer than the API server.
+        assert any(
+            e.type is EventType.DRIFT_OPENED and e.cluster == key and "v1.30.9" in e.summary
+            for e in daemon.store.events(limit=1000)
+        )
+
+
+def test_node_watch_can_be_switched_off(
+    tmp_path: Path, sim: SimulatedFleet, slack: SlackFakeServer
+) -> None:
+    with serving(tmp_path, sim, slack, enabled=False):
+        time.sleep(0.5)
+        assert all(watches(sim, c) == 0 for c in sim.kube.clusters)
