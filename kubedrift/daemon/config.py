@@ -116,7 +116,10 @@ class ScheduleSettings(_Model):
     sources: dict[str, SourceSchedule] = Field(
         default_factory=dict, description="per-source overrides, by source name"
     )
-    node_watch: NodeWatchSettings = Field(default_factory=NodeWatchSettings)
+    node_watch: NodeWatchSettings = Field(
+        default_factory=NodeWatchSettings,
+        description="re-collect a kubeconfig / in-cluster cluster when its nodes change",
+    )
 
     def for_source(self, name: str) -> tuple[float, float]:
         """(interval, jitter) in seconds for the source called `name`."""
