@@ -3,6 +3,7 @@ against a real PostgreSQL. Rounds are stepped by the test with injected monotoni
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -148,7 +149,15 @@ def test_a_dead_session_frees_the_lock(postgres: PostgresServer) -> None:
                 "SELECT pg_terminate_backend(pid) FROM pg_locks "
                 "WHERE locktype = 'advisory' AND objid = 7 AND granted"
             ).fetchall()
-        assert killed == [(True,)]
+            assert killed == [(True,)]
+            # pg_terminate_backend only signals: wait until the backend is gone and its
+            # lock with it (otherwise b may ask while the lock is still held).
+            deadline = time.monotonic() + 10
+            while admin.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7"
+            ).fetchone() != (0,):
+                assert time.monotonic() < deadline, "the killed session kept its lock"
+                time.sleep(0.02)
         assert b.step() is True
         assert a.step() is False  # its session gone, it reconnects as a follower
     finally:
