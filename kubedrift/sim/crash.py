@@ -35,6 +35,7 @@ from kubedrift.sim.fleet import Fleet, load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Request, Response
 from kubedrift.store import OutboxStatus, Store
+from kubedrift.store.errors import SchemaOutdatedError
 
 PLAN = Path(__file__).resolve().parent / "data" / "plan.yaml"
 SINK = "slack-ops"
@@ -193,12 +194,25 @@ def run(
     return report
 
 
+def _open_when_migrated(path: Path, deadline: float) -> Store:
+    while True:
+        try:
+            return Store(f"sqlite:///{path}")
+        except SchemaOutdatedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+
+
 def _settle(directory: Path, process: subprocess.Popen[bytes], timeout: float) -> None:
     """Wait until the daemon has scanned and the outbox has nothing pending for 2 s."""
     deadline = time.monotonic() + timeout
     quiet_since: float | None = None
+    # Every killed life may have died before its migrations committed: the last daemon
+    # creates the schema, which takes a while on a loaded machine.
+    store = _open_when_migrated(directory / "kubedrift.sqlite", deadline)
     time.sleep(2.0)  # at least one scan of the last fleet state
-    with Store(f"sqlite:///{directory / 'kubedrift.sqlite'}") as store:
+    with store:
         while time.monotonic() < deadline and process.poll() is None:
             pending = _outbox(store).get(OutboxStatus.PENDING, 0)
             now = time.monotonic()
