@@ -1,10 +1,12 @@
 """The only place kubedrift runs the `terraform` binary, and the guard that keeps it read-only.
 
 Enforcers propose and never apply (design.md, house rule 7). Every call goes through
-`Terraform.run`, which accepts only the sub-commands in `ALLOWED` (formatting and checking:
-nothing that can touch real infrastructure or state) and records each argv in `history`,
-so a test can assert exactly what ran. `apply`, `destroy`, `import` and every other
-sub-command are refused before a process is started, whatever flags come with them.
+`Terraform.run`, which accepts only the sub-commands in `ALLOWED` (formatting, checking and
+planning: nothing that can touch real infrastructure or state) and records each argv in
+`history`, so a test can assert exactly what ran. `apply`, `destroy`, `import` and every
+other sub-command are refused before a process is started, whatever flags come with them.
+`plan` reads the state and the provider's API but writes neither; it is accepted only with
+`-lock=false`, so it never takes the state lock an operator's own run needs.
 """
 
 from __future__ import annotations
@@ -20,9 +22,7 @@ from typing import Any
 
 from kubedrift.errors import ConfigurationError, DeliveryError
 
-# `plan` is deliberately absent from this first slice: it needs credentials and a backend,
-# and it takes the state lock. It is added with the plan summary (issue 8), behind its guard.
-ALLOWED = frozenset({"fmt", "validate", "init", "version"})
+ALLOWED = frozenset({"fmt", "validate", "init", "version", "plan", "show"})
 # Named so that the refusal message says what it protects against.
 FORBIDDEN = frozenset({"apply", "destroy", "import", "state", "taint", "untaint", "force-unlock"})
 
@@ -74,6 +74,8 @@ class Terraform:
         if command not in ALLOWED:
             why = "changes real infrastructure or state" if command in FORBIDDEN else "not allowed"
             raise TerraformRefusedError(f"refusing to run 'terraform {command}': {why}")
+        if command == "plan" and "-lock=false" not in args:
+            raise TerraformRefusedError("refusing to run 'terraform plan' without -lock=false")
         argv = (self.path(), *args)
         env = {
             **os.environ,

@@ -11,7 +11,8 @@ drift reuse it. New pull requests are capped per run; updates are not.
 comment, the cluster's other open pull requests (a step of another component that is no
 longer next); `resolve(drift)` closes every open pull request of a cluster that reached its
 target. Nothing here can apply: `terraform.Terraform` refuses every sub-command but
-fmt / validate / init / version (and `plan`, which never writes: see `terraform.py`).
+fmt / validate / init / version, and `plan` / `show` for the optional plan summary
+(`tf_plan.py`), which never write to the infrastructure or the state.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from kubedrift.enforcers.git_repo import Author, GitRepo
 from kubedrift.enforcers.hcl_edit import Located, locate, splice, verify
 from kubedrift.enforcers.hcl_tree import HclEditError, Workspace
 from kubedrift.enforcers.terraform import Terraform
+from kubedrift.enforcers.tf_plan import PlanSettings, plan_summary
 from kubedrift.errors import ConfigurationError
 from kubedrift.model.inventory import ClusterRef
 from kubedrift.notifiers.base import Locale
@@ -83,6 +85,8 @@ class TerraformPrConfig(EnforcerConfig):
     author_name: str = "kubedrift"
     author_email: str = "kubedrift@localhost"
     locale: Locale = "en"  # of the comments left on pull requests kubedrift closes
+    # The backend of a `terraform plan` summarised in the pull request; no plan without it.
+    plan: PlanSettings | None = None
 
 
 class TerraformPrEnforcer:
@@ -180,10 +184,12 @@ class TerraformPrEnforcer:
         if located.site.value == value:
             return ref.model_copy(update={"message": f"{located.address} already at {value}"})
         self._edit(change, root, located, value, address)
+        plan = self._plan(root)
         if self.config.dry_run:
             diff = self.repo.git("diff").stdout
+            diff += f"\n{plan}\n" if plan else ""
             return ref.model_copy(update={"status": "dry_run", "diff": diff})
-        title, body = _text(change, located, value)
+        title, body = _text(change, located, value, plan)
         commit = self.repo.commit([located.site.path], f"{title}\n\n{_trailer(change)}")
         diff = self.repo.diff_to_base()
         ref = ref.model_copy(update={"commit": commit, "diff": diff})
@@ -210,6 +216,17 @@ class TerraformPrEnforcer:
         else:
             pr, status = self.forge.update(existing, title, body), "updated"
         return ref.model_copy(update={"status": status, "url": pr.url, "number": pr.number})
+
+    def _plan(self, ws: Workspace) -> str | None:
+        """The plan summary of the edited root, when the settings give a backend."""
+        if self.config.plan is None:
+            return None
+        root = next(
+            (r for r in self.config.roots if (self.repo.workdir / r.path).resolve() == ws.root),
+            RootConfig(),
+        )
+        var_files = [Path(v) for v in root.var_files]
+        return plan_summary(self.terraform, ws.root, self.config.plan, var_files)
 
     def _locate(self, change: ChangeRequest) -> tuple[Workspace, Located, str | None]:
         cluster = change.cluster
@@ -263,7 +280,9 @@ def _render(provider: str, component: str, version: str) -> str:
     return version
 
 
-def _text(change: ChangeRequest, located: Located, value: str) -> tuple[str, str]:
+def _text(
+    change: ChangeRequest, located: Located, value: str, plan: str | None = None
+) -> tuple[str, str]:
     step = change.step
     title = (
         f"kubedrift: {change.cluster.name} {change.component} "
@@ -281,6 +300,8 @@ def _text(change: ChangeRequest, located: Located, value: str) -> tuple[str, str
     if change.remaining:
         later = [f"- {s}" for s in change.remaining]
         lines += ["", "Later steps (proposed one at a time):", *later]
+    if plan:
+        lines += ["", plan]
     lines += ["", "Proposed by kubedrift; it never applies changes.", _trailer(change)]
     return title, "\n".join(lines)
 

@@ -1,4 +1,8 @@
 terraform {
+  # Partial configuration: bucket, key and region are given to `terraform init`
+  # (-backend-config), by the operator and by the enforcer's `plan.backend_config`.
+  backend "s3" {}
+
   required_providers {
     aws = {
       source  = "hashicorp/aws"
