@@ -143,7 +143,7 @@ class Daemon:
             self.status.store_metrics = StoreCollector(
                 self.store, self.plans.current, self.cycles.calendar, clock=clock
             ).exposition
-            self.reports = self._weekly_reports(settings, environ, clock, is_leader)
+            self.reports = self._weekly_reports(settings, environ, clock, is_leader, monotonic)
             # The enforcement step (docs/enforcers.md): after each cycle, on the leader.
             self.enforcement = _enforcement(settings, self, calendar, clock, is_leader)
         except BaseException:
@@ -192,6 +192,7 @@ class Daemon:
         environ: Mapping[str, str],
         clock: Clock,
         is_leader: Callable[[], bool],
+        monotonic: Callable[[], float],
     ) -> WeeklyReports | None:
         if settings.report is None:
             return None
@@ -205,6 +206,7 @@ class Daemon:
             clock=clock,
             is_leader=is_leader,
             environ=environ,
+            monotonic=monotonic,
         )
 
     def _after_cycle(self, report: CycleReport) -> None:

@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
+from typing import Literal
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.errors import DeliveryError
@@ -31,15 +33,16 @@ from kubedrift.store.reports_repo import ReportDeliveries, ReportDelivery
 log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = timedelta(hours=6)
+PAGE_TTL = 300.0
 
 
 @dataclass(frozen=True)
 class Sent:
-    """What one attempt did: `outcome` is delivered, retry or dead."""
+    """What one attempt did."""
 
     period: str
     sink: str
-    outcome: str
+    outcome: Literal["delivered", "retry", "dead"]
     error: str | None = None
 
 
@@ -57,6 +60,7 @@ class WeeklyReports:
         is_leader: Callable[[], bool],
         environ: Mapping[str, str],
         senders: Mapping[str, ReportSender] | None = None,
+        monotonic: Callable[[], float] = monotonic,
     ) -> None:
         self.settings = settings
         self.deliveries = ReportDeliveries(store)
@@ -64,6 +68,9 @@ class WeeklyReports:
         self._clock, self._is_leader = clock, is_leader
         self.senders = dict(senders) if senders is not None else build_senders(settings, environ)
         self._sending = threading.Lock()
+        self._pages: dict[tuple[str, str], tuple[float, str]] = {}
+        self._pages_lock = threading.Lock()
+        self._monotonic = monotonic  # ages the kept page
 
     def week_of(self, moment: datetime) -> tuple[date, datetime, datetime]:
         """(first day, since, until) of the last whole week (Monday to Sunday, local) before
@@ -127,7 +134,8 @@ class WeeklyReports:
 
     def html(self, first_day: date | None, locale: str) -> str | None:
         """The page of the week starting `first_day` (None: the newest recorded), or None
-        when no such week was recorded."""
+        when no such week was recorded. A page is kept `PAGE_TTL` seconds: rendering takes
+        about a second of CPU, and anyone reaching the HTTP API may ask for it."""
         if first_day is None:
             found = self.deliveries.latest()
         else:
@@ -135,7 +143,14 @@ class WeeklyReports:
             found = rows[0] if rows else None
         if found is None:
             return None
-        return self.document(found.since, found.until, self._clock()).html(locale)
+        key = (found.period, locale)
+        with self._pages_lock:
+            kept = self._pages.get(key)
+            if kept is not None and self._monotonic() - kept[0] < PAGE_TTL:
+                return kept[1]
+            page = self.document(found.since, found.until, self._clock()).html(locale)
+            self._pages = {key: (self._monotonic(), page)}  # one page kept: the last asked
+        return page
 
     def _attempt(self, delivery: ReportDelivery, document: WeeklyDocument, now: datetime) -> Sent:
         fields = {"period": delivery.period, "sink": delivery.sink}

@@ -242,7 +242,9 @@ def test_the_daemon_serves_the_weekly_page(
     tmp_path: Path, slack: SlackFakeServer, robot: DingTalkFakeServer
 ) -> None:
     clock = Clock(SCANNED)
-    with _daemon(_settings(tmp_path, slack, robot), clock) as daemon:
+    ticks = [0.0]
+    path = _settings(tmp_path, slack, robot)
+    with _daemon(path, clock, monotonic=lambda: ticks[0]) as daemon:
         daemon.run_once()
         client = TestClient(daemon.app())
         assert client.get("/v1/reports/weekly/latest").status_code == 404  # nothing sent yet
@@ -254,6 +256,12 @@ def test_the_daemon_serves_the_weekly_page(
         assert "Kubernetes 版本合规周报" in latest.text and "<svg" in latest.text
         dated = client.get("/v1/reports/weekly/2026-11-23")
         assert dated.status_code == 200 and "Weekly Kubernetes version compliance" in dated.text
+        # A page is kept 5 minutes (rendering costs a second of CPU), then made again.
+        clock.now = SENT + timedelta(hours=1)
+        assert client.get("/v1/reports/weekly/2026-11-23").text == dated.text
+        ticks[0] += 301
+        again = client.get("/v1/reports/weekly/2026-11-23").text
+        assert again != dated.text and "2026-11-30 02:00" in again  # its generation time
         assert client.get("/v1/reports/weekly/2026-11-16").status_code == 404
         assert client.get("/v1/reports/weekly/yesterday").status_code == 400
         assert client.get("/v1/reports/weekly/latest?locale=fr").status_code == 400
