@@ -2,11 +2,14 @@
 
 Usage: .venv/bin/python bench/crash.py [--trials 100] [--seed 1] [--min-life 0.8]
                                        [--max-life 2.5] [--answer-delay 0.15] [--dir DIR]
+                                       [--after-start]
 
 Each trial changes the simulated fleet, starts `kubedrift daemon` (scan every second, drain
 every 0.2 s) with a fake Slack that answers 0.15 s after accepting a message, and kills it
-with SIGKILL after a random life. A last life drains the outbox. Prints the trials, the
-events stored, the messages received, and what was lost, doubled or dead (goal: nothing),
+with SIGKILL after a random life (from the spawn, or with --after-start from the daemon's
+"daemon started" line, so that no kill is spent on start-up). A last life drains the
+outbox. Prints the trials, the events stored, the messages received, and what was lost,
+doubled or dead (goal: nothing),
 plus how many rows a restarted daemon found already told (in the channel) and did not send
 again.
 """
@@ -29,6 +32,7 @@ def main() -> int:
     parser.add_argument("--max-life", type=float, default=2.5)
     parser.add_argument("--answer-delay", type=float, default=0.15)
     parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--after-start", action="store_true")
     args = parser.parse_args()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="kubedrift-crash-"))
     report = run(
@@ -38,6 +42,7 @@ def main() -> int:
         life=(args.min_life, args.max_life),
         answer_delay=args.answer_delay,
         settle_timeout=60.0,
+        after_start=args.after_start,
     )
     log = (directory / "daemon.log").read_text(errors="replace")
     recalled = sum(int(n) for n in re.findall(r"already delivered, not sent again: (\d+)", log))

@@ -29,7 +29,7 @@ from kubedrift.notifiers import config as notifier_config
 from kubedrift.notifiers.base import NotifierConfig
 from kubedrift.notifiers.routing import Routes
 from kubedrift.report.config import ReportSettings
-from kubedrift.yamldoc import YamlDocument, load_document, parse_model, read_text
+from kubedrift.yamldoc import YamlDocument, load_document, located, parse_model, read_text
 
 _WHAT = "kubedrift settings with a list of 'sources'"
 
@@ -152,11 +152,21 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
         model = notifier_config.with_notifiers(model, document.data, file)
         model = enforcer_config.with_enforcers(model, document.data)
     settings, _ = parse_model(text, file=file, model=model, error=SettingsError, what=_WHAT)
+    try:
+        _check_across(settings, file)
+    except SettingsError as error:
+        # The checks across fields run on the model: the file gives each problem its line.
+        raise SettingsError(located(error.problems, document)) from None
+    return settings
+
+
+def _check_across(settings: Settings, file: str) -> None:
     names = [s.name for s in settings.sources]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         message = f"source names must be unique; repeated: {', '.join(duplicated)}"
-        raise SettingsError([Problem(file, "sources", message)])
+        again = next(i for i, n in enumerate(names) if n in names[:i])
+        raise SettingsError([Problem(file, f"sources[{again}].name", message)])
     if unscheduled := sorted(set(settings.schedule.sources) - set(names)):
         message = f"no source is named {', '.join(map(repr, unscheduled))}"
         raise SettingsError([Problem(file, "schedule.sources", message)])
@@ -164,7 +174,6 @@ def parse_settings(text: str, file: str = "<settings>") -> Settings:
         raise SettingsError(bad)
     if bad := enforcer_config.problems(settings.enforcers, file):
         raise SettingsError(bad)
-    return settings
 
 
 def load_settings(path: str | Path) -> Settings:

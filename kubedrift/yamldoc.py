@@ -11,8 +11,8 @@ both load through here.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Literal, TypeVar
 
@@ -165,7 +165,9 @@ def load_document(text: str, file: str) -> tuple[YamlDocument | None, list[Probl
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         return None, _tab_problems(text, file) or [_syntax_problem(exc, file)]
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks every parse error it raises
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_problem(exc, text, file)]
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks every other parse error
         return None, [Problem(file=file, path="", message=f"invalid YAML: {exc}")]
     if root is None:
         return YamlDocument(file=file, data=None, nodes={}), []
@@ -179,6 +181,17 @@ def load_document(text: str, file: str) -> tuple[YamlDocument | None, list[Probl
         file=file, data=data, nodes=builder.nodes, unreadable=frozenset(builder.unreadable)
     )
     return document, builder.problems
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    """A character YAML does not allow (a control character, say): PyYAML gives only its
+    offset, so the line and column are counted here."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    message = f"invalid YAML: the character U+{ord(character):04X} is not allowed in YAML"
+    return Problem(file=file, path="", message=message, line=line, column=column)
 
 
 def _tab_problems(text: str, file: str) -> list[Problem]:
@@ -228,6 +241,31 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+_PATH_PART = re.compile(r'\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([A-Za-z_][A-Za-z0-9_-]*)')
+
+
+def parse_path(text: str) -> Path:
+    """The inverse of `format_path`, for the paths it writes: `groups[2].target` -> parts."""
+    parts: list[str | int] = []
+    for index, quoted, plain in _PATH_PART.findall(text):
+        parts.append(int(index) if index else quoted or plain)
+    return tuple(parts)
+
+
+def located(problems: Sequence[Problem], document: YamlDocument | None) -> list[Problem]:
+    """`problems` with a line each: one found after parsing (a cross-field check) takes the
+    line of the deepest part of its path that the file holds (line 1 when none)."""
+    out = []
+    for problem in problems:
+        if problem.line is not None:
+            out.append(problem)
+            continue
+        node = document.locate(parse_path(problem.path))[1] if document else None
+        line, column = (node.line, node.column) if node else (1, 1)
+        out.append(replace(problem, line=line, column=column))
+    return out
 
 
 def format_path(path: Path) -> str:
@@ -297,7 +335,8 @@ def parse_model(
     if document is None:
         raise error(problems)
     if document.data is None:
-        raise error([Problem(file=file, path="", message=f"the file is empty: expected {what}")])
+        message = f"the file is empty: expected {what}"
+        raise error([Problem(file=file, path="", message=message, line=1, column=1)])
     if not isinstance(document.data, dict):
         node = document.nodes.get(())
         found = "a list" if isinstance(document.data, list) else repr(document.data)

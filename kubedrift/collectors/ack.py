@@ -73,7 +73,9 @@ class AckCollector:
             self._credentials = credentials(config, environ)
         except CollectError as exc:
             self._config_error, self._credentials = exc, {}
-        self._secrets = tuple(v for k, v in self._credentials.items() if k != "access_key_id" and v)
+        # The key id too: half of the pair, and no error message needs it (the source's
+        # name says which credentials were refused).
+        self._secrets = tuple(v for v in self._credentials.values() if v)
         ms = max(1, int(config.timeout * 1000))
         self._runtime = RuntimeOptions(autoretry=False, read_timeout=ms, connect_timeout=ms)
         self._clients: dict[str, CsClient] = {}

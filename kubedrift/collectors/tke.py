@@ -56,7 +56,8 @@ class TkeCollector:
 
     # -- plumbing ------------------------------------------------------------------------
     def _secrets(self) -> tuple[str, ...]:
-        names = (self.config.secret_key_env, self.config.token_env)
+        # The SecretId too: half of the pair, and the source's name says whose it is.
+        names = (self.config.secret_id_env, self.config.secret_key_env, self.config.token_env)
         return tuple(v for n in names if n and (v := self._environ.get(n)))
 
     def _make_credential(self) -> Any:

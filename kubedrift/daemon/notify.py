@@ -27,6 +27,11 @@ from kubedrift.policies.engine import evaluate
 # How long a built context is reused. Owners and labels change with the plan file or a
 # collection, both rare against this; a cluster the context does not know forces a rebuild.
 CONTEXT_TTL = 30.0
+# A cluster the context does not know forces a rebuild, but not sooner than this after the
+# last one: the clusters new in a cycle reach the store only when the cycle's save commits,
+# so rebuilding for each of them while that save routes its events would evaluate the whole
+# stored fleet once per new cluster (minutes for a first scan of 1,000 clusters).
+UNKNOWN_REBUILD_AFTER = 5.0
 
 
 def effective_routes(routes: Routes | None, notifiers: Iterable[NotifierConfig]) -> Routes:
@@ -65,13 +70,13 @@ class Directory:
             now = self._monotonic()
             built = self._built
             wanted = set(clusters)
-            fresh = built is not None and now - built[0] < CONTEXT_TTL
-            if (
-                fresh
-                and built
-                and all(k in built[1].clusters or k in self._unknown for k in wanted)
-            ):
-                return built[1]
+            if built is not None and now - built[0] < CONTEXT_TTL:
+                new = {k for k in wanted if k not in built[1].clusters and k not in self._unknown}
+                if not new:
+                    return built[1]
+                if now - built[0] < UNKNOWN_REBUILD_AFTER:
+                    self._unknown |= new
+                    return built[1]
             context = self._build()
             self._built = (now, context)
             self._unknown = {k for k in wanted if k not in context.clusters}

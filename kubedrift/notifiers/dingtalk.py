@@ -148,10 +148,18 @@ class DingTalkNotifier:
             code = int(answer["errcode"])
         except (ValueError, KeyError, TypeError):
             raise DeliveryError(f"{sink}: unreadable answer", retryable=True) from None
-        errmsg = str(answer.get("errmsg", ""))
+        errmsg = self._scrub(str(answer.get("errmsg", "")))
         if code != 0:
             raise self._error(sink, code, errmsg)
         log.info("delivered sink=%s key=%s kind=%s", self.config.name, message.key, message.kind)
+
+    def _scrub(self, text: str) -> str:
+        """`text` without the access token or the signing secret (a gateway's error page
+        may quote the request URL, which carries the token)."""
+        for name in (self.config.access_token_env, self.config.secret_env):
+            if name and (value := self._environ.get(name)):
+                text = text.replace(value, "***")
+        return text
 
     def _error(self, sink: str, code: int, errmsg: str) -> DeliveryError:
         said = f"{sink}: errcode {code} ({errmsg})"

@@ -9,8 +9,10 @@ No slack-sdk retry handler is installed, not even its default connection-error o
 outbox owns retries, so a 429 becomes `DeliveryError(retryable=True, retry_after=...)` from
 its `Retry-After`, and a send is attempted exactly as often as the outbox records.
 Secrets (the bot token, the webhook URL, which is itself a secret) come from environment
-variables the config names. slack-sdk's own logger would print the webhook URL at DEBUG, so
-it is handed a logger that never logs below INFO.
+variables the config names. slack-sdk's own logger would print the webhook URL at DEBUG and
+an unreadable answer's raw body at ERROR (a proxy's error page may quote the request, the
+token included), so it is handed a logger that is silent: the `DeliveryError` says what
+failed, scrubbed.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from kubedrift.notifiers.base import Message, NotifierConfig, required_env
 
 log = logging.getLogger(__name__)
 _sdk_log = logging.getLogger("kubedrift.notifiers.slack.sdk")
-_sdk_log.setLevel(logging.INFO)
+_sdk_log.setLevel(logging.CRITICAL + 1)
 
 # Slack's documented transient errors; anything else (invalid_auth, channel_not_found,
 # not_in_channel, invalid_blocks...) is fixed by a person, not by trying again.

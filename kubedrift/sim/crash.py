@@ -13,6 +13,10 @@ At the end the daemon runs until the outbox is empty, then the check: every stor
 told in exactly one message the fake Slack accepted (by the event ids the messages carry as
 metadata), no message key arrived twice, and no outbox row is dead. `tests/e2e` runs 20
 trials; `bench/crash.py` runs more and prints the figures.
+
+A life is counted from the spawn of the process by default; with `after_start` it is counted
+from the daemon's "daemon started" log line, so every kill lands in the running daemon
+(scanning, saving, sending) rather than in the interpreter's start-up.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ TOKEN_ENV, TOKEN = "SLACK_BOT_TOKEN", "xoxb-test"
 PAYMENTS = "ack/cn-hangzhou/c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"
 GPU_POOL = "np7a6b5c4d3e2f"
 VERSIONS = ("1.28.9-aliyun.1", "1.30.1-aliyun.1")
+STARTED = b'"message": "daemon started"'
 
 
 class SlowAnswerSlack(SlackFakeServer):
@@ -149,6 +154,7 @@ def run(
     life: tuple[float, float] = (0.8, 2.5),
     answer_delay: float = 0.15,
     settle_timeout: float = 30.0,
+    after_start: bool = False,
 ) -> CrashReport:
     """`trials` lives killed by SIGKILL after a random `life`, then one that drains."""
     started = time.monotonic()
@@ -163,14 +169,20 @@ def run(
         environ = {**os.environ, **sim.environ, TOKEN_ENV: TOKEN}
         for trial in range(trials):
             sim.ack.fleet = toggled(sim.ack.fleet, VERSIONS[trial % 2])
+            started_before = _started(log)
             process = _start(config, environ, log)
             lived = rng.uniform(*life)
+            if after_start:
+                _wait_started(log, started_before + 1)
             time.sleep(lived)
             process.kill()  # SIGKILL: no handler, no drain, no release
             process.wait(timeout=10)
             report.kills_after.append(round(lived, 3))
+        started_before = _started(log)
         process = _start(config, environ, log)
         try:
+            # Every earlier life may have died before creating the store.
+            _wait_started(log, started_before + 1, timeout=settle_timeout)
             _settle(directory, process, settle_timeout)
         finally:
             process.send_signal(signal.SIGTERM)
@@ -202,6 +214,21 @@ def _open_when_migrated(path: Path, deadline: float) -> Store:
             if time.monotonic() >= deadline:
                 raise
             time.sleep(0.2)
+
+
+def _started(log: Path) -> int:
+    """How many lives have logged "daemon started" so far."""
+    return log.read_bytes().count(STARTED) if log.exists() else 0
+
+
+def _wait_started(log: Path, lives: int, timeout: float = 30.0) -> None:
+    """Wait until `log` holds `lives` "daemon started" lines (this life has started)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _started(log) >= lives:
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"the daemon did not start within {timeout} s; see {log}")
 
 
 def _settle(directory: Path, process: subprocess.Popen[bytes], timeout: float) -> None:

@@ -17,7 +17,7 @@ import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
@@ -301,6 +301,11 @@ class FakeServer(ABC):
                     close = getattr(stream, "close", None)
                     if close is not None:
                         close()  # a generator's cleanup runs even when the client left
+
+            def handle(self) -> None:
+                # A client that went away mid-connection (a killed daemon) needs no answer.
+                with suppress(ConnectionResetError):
+                    super().handle()
 
             do_GET = _serve  # noqa: N815 - http.server's naming
             do_POST = _serve  # noqa: N815

@@ -61,6 +61,7 @@ def test_broken_settings_are_located(text: str, expected: str) -> None:
 def test_source_names_are_unique() -> None:
     [line] = _problems("sources:\n  - {name: a, type: simulated}\n  - {name: a, type: simulated}\n")
     assert "source names must be unique; repeated: a" in line
+    assert line.startswith("kubedrift.yaml:3:")  # the second 'a'
 
 
 def test_no_secret_can_be_written_in_the_file() -> None:

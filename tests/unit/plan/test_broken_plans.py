@@ -155,7 +155,12 @@ CASES: list[tuple[str, str, list[tuple[int | None, int | None, str, str]]]] = [
     (
         "empty file",
         "# nothing yet\n",
-        [(None, None, "", "the file is empty: expected a version plan")],
+        [(1, 1, "", "the file is empty: expected a version plan")],
+    ),
+    (
+        "a control character",
+        "version: 1\ngroups:\n  - name: a\x07b\n",
+        [(3, 12, "", "invalid YAML: the character U+0007 is not allowed")],
     ),
     (
         "root is a list",
