@@ -55,7 +55,7 @@ def next_step(
 
     `allow_jump` False forces the next minor (finishing an HA roll already under way).
     """
-    provider = inventory.ref.provider
+    provider = inventory.provider
     cp = inventory.control_plane
     following = current.next()
     if offered:

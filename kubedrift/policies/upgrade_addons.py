@@ -91,7 +91,9 @@ def classify_step(
         if memo is None:
             out.append(classify())
             continue
-        key = ("addon-class", addon, minor, provider, id(compat), id(wanted))
+        # The add-on's field values, not the model: hashing a model goes through pydantic.
+        fields = tuple(addon.__dict__.values())
+        key = ("addon-class", fields, minor, provider, id(compat), id(wanted))
         found: AddonDecision | None = memo.get(key)
         if found is None:
             found = memo[key] = classify()

@@ -7,12 +7,18 @@ docs/upgrade-path.md.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
+from functools import partial
 from typing import Any
 
 from kubedrift.model.findings import StepAction, UpgradeStep
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import AddonTarget
-from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
+from kubedrift.model.upgrade_parts import (
+    AddonDecision,
+    AddonNeed,
+    NodeStrategy,
+    NodeStrategyChoice,
+)
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat
 from kubedrift.policies.node_strategy import choose_strategy
@@ -31,7 +37,13 @@ from kubedrift.policies.upgrade_state import (
     state_of,
     version_of,
 )
-from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, kube_proxy_fitting
+from kubedrift.policies.upgrade_steps import (
+    addon_step,
+    control_plane_step,
+    kube_proxy_fitting,
+    numbered,
+    shared_step,
+)
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps
 
 
@@ -71,7 +83,7 @@ class Planner:
             cluster=self.inv.key,
             current=tuple(v.raw for v in self.inv.control_plane.apiserver_versions()),
             target=self.target,
-            steps=tuple(s.model_copy(update={"order": i}) for i, s in enumerate(self.steps, 1)),
+            steps=tuple(numbered(s, i, self.memo) for i, s in enumerate(self.steps, 1)),
             addons=tuple(addons),
             blocked_by=tuple(blocked),
             warnings=tuple(dict.fromkeys(self.warnings)),
@@ -149,15 +161,16 @@ class Planner:
             reason = f"the control plane moves one minor at a time: {old.minor_version} -> {minor}"
         if last:
             reason += " (the target)"
-        decisions = self._classify(
-            minor, after=apply(self.state, control_plane_step(version, old, reason))
-        )
-        step = control_plane_step(version, old, reason).model_copy(
-            update={
-                "addons": decisions,
-                "blocked_by": (offer.blocked,) if offer.blocked else (),
-                "warnings": (offer.warning,) if offer.warning else (),
-            }
+        bare = control_plane_step(version, old, reason, self.memo)
+        decisions = self._classify(minor, after=apply(self.state, bare))
+        step = control_plane_step(
+            version,
+            old,
+            reason,
+            self.memo,
+            addons=decisions,
+            blocked_by=(offer.blocked,) if offer.blocked else (),
+            warnings=(offer.warning,) if offer.warning else (),
         )
         self._add(step)
         for decision in decisions:
@@ -170,13 +183,7 @@ class Planner:
     def _pool_step(self, pool: PoolState, reason: str, also: Sequence[ClusterState] = ()) -> None:
         """Move `pool` to the control plane's current version, kube-proxy along if it must."""
         to = self.state.oldest
-        inventory_pool = self.pools[pool.id]
-        choice = choose_strategy(
-            inventory_pool,
-            to.minor_version,
-            provider=self.inv.ref.provider,
-            override=self.node_strategies.get(pool.id),
-        )
+        choice = self._strategy(pool.id, to.minor_version)
         decisions: tuple[AddonDecision, ...] = ()
         if pool.kube_proxy is not None:
             servers = [v for s in (self.state, *also) for v in s.apiservers]
@@ -199,9 +206,9 @@ class Planner:
             else "upgrade_node_pool"
         )
         self._add(
-            UpgradeStep(
-                order=1,
-                action=action,
+            shared_step(
+                self.memo,
+                action,
                 component=pool_component(pool.id),
                 from_version=None if pool.kubelet is None else pool.kubelet.raw,
                 to_version=to.raw,
@@ -210,6 +217,28 @@ class Planner:
                 strategy=choice,
             )
         )
+
+    def _strategy(self, pool_id: str, to: MinorVersion) -> NodeStrategyChoice:
+        """`choose_strategy` for the pool; kept in the memo by everything it reads."""
+        pool, provider = self.pools[pool_id], self.inv.provider
+        override = self.node_strategies.get(pool_id)
+        choose = partial(choose_strategy, pool, to, provider=provider, override=override)
+        if self.memo is None:
+            return choose()
+        kubelet = pool.kubelet_version
+        key = (
+            "strategy",
+            None if kubelet is None else (kubelet.major, kubelet.minor),
+            (pool.runtime or "").strip().lower(),
+            tuple(sorted(pool.versions_seen)),
+            to,
+            provider,
+            override,
+        )
+        found: NodeStrategyChoice | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = choose()
+        return found
 
     def _fit_kube_proxy(self, roll: ClusterState, minor: MinorVersion) -> None:
         """Move kube-proxy before the control plane when the roll would break its rules."""
@@ -247,7 +276,7 @@ class Planner:
         current = next(p.kube_proxy for p in self.state.pools if p.kube_proxy is not None)
         reason = f"required before the control plane moves to {minor}: {bad[0].reason}"
         decision = kube_proxy_decision(AddonNeed.REQUIRED, current, fit.raw, reason)
-        self._add(addon_step(decision, reason))
+        self._add(addon_step(decision, reason, self.memo))
 
     # --- add-ons and the end -------------------------------------------------------------
 
@@ -277,7 +306,8 @@ class Planner:
         decisions = self._classify(self.target, after=self.state)
         for decision in decisions:
             if decision.need is AddonNeed.REQUIRED:
-                self._add(addon_step(decision, f"after the node pools: {decision.reason}"))
+                why = f"after the node pools: {decision.reason}"
+                self._add(addon_step(decision, why, self.memo))
         return decisions
 
     def _add(self, step: UpgradeStep) -> None:

@@ -10,7 +10,7 @@ is checked on exactly the states the path passes through.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kubedrift.model.findings import UpgradeStep
@@ -31,6 +31,13 @@ _CP_CLIENTS = frozenset(
 )
 
 
+_Minor = tuple[int, int] | None
+
+
+def _minor(version: KubeVersion | None) -> _Minor:
+    return None if version is None else (version.major, version.minor)
+
+
 @dataclass(frozen=True, slots=True)
 class PoolState:
     """One pool's node components; None is unknown (never checked, never "fine")."""
@@ -39,6 +46,12 @@ class PoolState:
     name: str
     kubelet: KubeVersion | None
     kube_proxy: KubeVersion | None
+    # (kubelet, kube-proxy) as (major, minor): the pool's part of a state's `_signature`,
+    # made once per pool state rather than at every skew question about the state.
+    minors: tuple[_Minor, _Minor] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "minors", (_minor(self.kubelet), _minor(self.kube_proxy)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +72,8 @@ class ClusterState:
         return next(p for p in self.pools if p.id == pool_id)
 
     def with_pool(self, new: PoolState) -> ClusterState:
-        return replace(self, pools=tuple(new if p.id == new.id else p for p in self.pools))
+        pools = tuple(new if p.id == new.id else p for p in self.pools)
+        return ClusterState(self.apiservers, self.clients, pools)
 
 
 @lru_cache(maxsize=4096)
@@ -76,7 +90,7 @@ def _parse(raw: str | None) -> KubeVersion | None:
     if raw is None:
         return None
     try:
-        return parse_version(raw)
+        return version_of(raw)
     except ValueError:
         return None
 
@@ -113,7 +127,7 @@ def state_of(inventory: ClusterInventory) -> ClusterState:
 
 def rolling(state: ClusterState, version: KubeVersion) -> ClusterState:
     """Mid-roll: the new API server has joined, the old ones still serve (HA rolls one by one)."""
-    return replace(state, apiservers=(*state.apiservers, version))
+    return ClusterState((*state.apiservers, version), state.clients, state.pools)
 
 
 def as_version(minor: MinorVersion) -> KubeVersion:
@@ -129,11 +143,8 @@ def apply(state: ClusterState, step: UpgradeStep) -> ClusterState:
     """
     if step.action == "upgrade_control_plane":
         target = version_of(step.to_version)
-        return replace(
-            state,
-            apiservers=(target,),
-            clients=tuple((name, target) for name, _ in state.clients),
-        )
+        clients = tuple((name, target) for name, _ in state.clients)
+        return ClusterState((target,), clients, state.pools)
     if step.action in ("upgrade_node_pool", "replace_node_pool"):
         target = version_of(step.to_version)
         pool = state.pool(step.component.removeprefix(POOL_PREFIX))
@@ -141,16 +152,14 @@ def apply(state: ClusterState, step: UpgradeStep) -> ClusterState:
         for decision in step.addons:
             if decision.name == KUBE_PROXY and decision.to_version is not None:
                 proxy = version_of(decision.to_version)
-        return state.with_pool(replace(pool, kubelet=target, kube_proxy=proxy))
+        return state.with_pool(PoolState(pool.id, pool.name, target, proxy))
     if step.action == "upgrade_addon" and step.component == KUBE_PROXY:
         target = version_of(step.to_version)
-        return replace(
-            state,
-            pools=tuple(
-                replace(p, kube_proxy=target) if p.kube_proxy is not None else p
-                for p in state.pools
-            ),
+        pools = tuple(
+            PoolState(p.id, p.name, p.kubelet, target) if p.kube_proxy is not None else p
+            for p in state.pools
         )
+        return ClusterState(state.apiservers, state.clients, pools)
     return state
 
 
@@ -169,14 +178,9 @@ def subjects(state: ClusterState) -> Iterable[SkewSubject]:
             )
 
 
-_Minor = tuple[int, int] | None
 # States known to have no problem, by `_signature` (bounded like skew_memo's tables).
 _clean: set[tuple[object, ...]] = set()
 _LIMIT = 1 << 16
-
-
-def _minor(version: KubeVersion | None) -> _Minor:
-    return None if version is None else (version.major, version.minor)
 
 
 def _signature(state: ClusterState, nodes_only: bool) -> tuple[object, ...]:
@@ -185,7 +189,7 @@ def _signature(state: ClusterState, nodes_only: bool) -> tuple[object, ...]:
         nodes_only,
         frozenset((v.major, v.minor) for v in state.apiservers),
         tuple((name, v.major, v.minor) for name, v in state.clients),
-        tuple((_minor(p.kubelet), _minor(p.kube_proxy)) for p in state.pools),
+        tuple(p.minors for p in state.pools),
     )
 
 

@@ -1,11 +1,18 @@
 """Steps of an upgrade path that follow from the state alone: a control-plane step, an add-on
 step, and the kube-proxy version that fits every pool (`kubedrift.policies.upgrade_planner`).
+
+Steps are frozen values; with a run's memo table (`plan_upgrade(memo=...)`) one object is
+made per distinct step and per (step, position), so the paths of a fleet share them instead
+of each holding copies (a fleet's paths repeat the same few steps).
 """
 
 from __future__ import annotations
 
-from kubedrift.model.findings import UpgradeStep
-from kubedrift.model.upgrade_parts import AddonDecision
+from collections.abc import MutableMapping
+from typing import Any
+
+from kubedrift.model.findings import StepAction, UpgradeStep
+from kubedrift.model.upgrade_parts import AddonDecision, NodeStrategyChoice
 from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows
 from kubedrift.policies.upgrade_state import CONTROL_PLANE, ClusterState, version_of
@@ -27,24 +34,88 @@ def kube_proxy_fitting(state: ClusterState, roll: ClusterState) -> KubeVersion |
     return None
 
 
-def control_plane_step(version: str, old: KubeVersion, reason: str) -> UpgradeStep:
-    return UpgradeStep(
-        order=1,
-        action="upgrade_control_plane",
+def control_plane_step(
+    version: str,
+    old: KubeVersion,
+    reason: str,
+    memo: MutableMapping[Any, Any] | None = None,
+    *,
+    addons: tuple[AddonDecision, ...] = (),
+    blocked_by: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> UpgradeStep:
+    return shared_step(
+        memo,
+        "upgrade_control_plane",
         component=CONTROL_PLANE,
         from_version=old.raw,
         to_version=version,
         reason=reason,
+        addons=addons,
+        blocked_by=blocked_by,
+        warnings=warnings,
     )
 
 
-def addon_step(decision: AddonDecision, reason: str) -> UpgradeStep:
-    return UpgradeStep(
-        order=1,
-        action="upgrade_addon",
+def addon_step(
+    decision: AddonDecision, reason: str, memo: MutableMapping[Any, Any] | None = None
+) -> UpgradeStep:
+    return shared_step(
+        memo,
+        "upgrade_addon",
         component=decision.name,
         from_version=decision.from_version,
         to_version=decision.to_version or "unknown",
         reason=reason,
         addons=(decision,),
     )
+
+
+def shared_step(
+    memo: MutableMapping[Any, Any] | None,
+    action: StepAction,
+    *,
+    component: str,
+    from_version: str | None,
+    to_version: str,
+    reason: str,
+    addons: tuple[AddonDecision, ...] = (),
+    strategy: NodeStrategyChoice | None = None,
+    blocked_by: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> UpgradeStep:
+    """The step (order 1) with these fields; one object per distinct step in `memo`."""
+    fields = (action, component, from_version, to_version, reason)
+    extra = (addons, strategy, blocked_by, warnings)
+    key = ("step", fields, extra)
+    found: UpgradeStep | None = None if memo is None else memo.get(key)
+    if found is None:
+        found = UpgradeStep(
+            order=1,
+            action=action,
+            component=component,
+            from_version=from_version,
+            to_version=to_version,
+            reason=reason,
+            addons=addons,
+            strategy=strategy,
+            blocked_by=blocked_by,
+            warnings=warnings,
+        )
+        if memo is not None:
+            memo[key] = found
+    return found
+
+
+def numbered(step: UpgradeStep, order: int, memo: MutableMapping[Any, Any] | None) -> UpgradeStep:
+    """`step` at position `order` of a path; shared per (step, order) in `memo`.
+
+    Keyed by the step's identity: `memo` holds the step in the value, so the id stays its own.
+    """
+    if memo is None:
+        return step.model_copy(update={"order": order})
+    key = ("numbered", id(step), order)
+    kept: tuple[UpgradeStep, UpgradeStep] | None = memo.get(key)
+    if kept is None:
+        kept = memo[key] = (step, step.model_copy(update={"order": order}))
+    return kept[1]

@@ -190,7 +190,7 @@ class ControlPlanePatchLag(ContextRule):
         same = [v for v in offered_versions(cluster) if v.minor_version == current.minor_version]
         if same:
             return max(same), "the provider's offered versions (live)"
-        window = self.context.calendar.window(cluster.ref.provider, current.minor_version)
+        window = self.context.calendar.window(cluster.provider, current.minor_version)
         if window is not None and window.latest_patch is not None:
             try:
                 return (
@@ -281,7 +281,7 @@ class TargetNotOffered(ContextRule):
         if facts.newest is not None and current.minor_version > facts.newest:
             return  # ahead: nothing to offer
         offered = (current, *offered_versions(cluster))
-        provider = cluster.ref.provider
+        provider = cluster.provider
         if len(offered) == 1:
             if provider in MANAGED_PROVIDERS:
                 yield draft(
@@ -295,7 +295,7 @@ class TargetNotOffered(ContextRule):
             return
         if any(admitted(self.context, target.constraint, v) for v in offered):
             return
-        where = f" in {cluster.ref.region}" if cluster.ref.region else ""
+        where = f" in {cluster.region}" if cluster.region else ""
         shown = ", ".join(str(v) for v in sorted(offered_versions(cluster)))
         yield draft(
             self.info,

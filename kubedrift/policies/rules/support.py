@@ -125,7 +125,7 @@ class EndOfSupport(ContextRule):
     def _window(
         self, cluster: ClusterInventory, minor: MinorVersion, calendar: str
     ) -> tuple[SupportWindow | None, str]:
-        provider = cluster.ref.provider if calendar == "provider" else "upstream"
+        provider = cluster.provider if calendar == "provider" else "upstream"
         packaged = self.context.calendar.window(provider, minor)
         live = cluster.control_plane.support
         if live is not None and (live.major_number, live.minor_number) == (
@@ -136,7 +136,7 @@ class EndOfSupport(ContextRule):
             if packaged is not None and packaged.end_of_support.value != live.end_of_support.value:
                 shown = packaged.end_of_support.value
                 note = f"; packaged {packaged.provider} calendar says {shown}"
-            return live, f"live {cluster.ref.provider} metadata, preferred over package data{note}"
+            return live, f"live {cluster.provider} metadata, preferred over package data{note}"
         if packaged is None:
             return None, f"{_calendar_name(provider)} calendar"
         return (
@@ -152,7 +152,7 @@ class EndOfSupport(ContextRule):
         calendar: str,
         source: str,
     ) -> Iterator[Draft]:
-        provider = cluster.ref.provider if calendar == "provider" else "upstream"
+        provider = cluster.provider if calendar == "provider" else "upstream"
         if self.context.calendar.is_supported(provider, minor, today) is False:
             yield draft(
                 self.info,

@@ -99,3 +99,13 @@ def test_kube_version_is_hashable_and_frozen() -> None:
     with pytest.raises(AttributeError):
         v.major = 2  # type: ignore[misc]
     assert isinstance(v, KubeVersion)
+
+
+def test_one_text_parses_to_one_shared_object() -> None:
+    first, again = parse_version("1.30.7-aliyun.1"), parse_version("1.30.7-aliyun.1")
+    spelled = parse_version("v1.30.7-aliyun.1")
+    assert first is again  # immutable, so an inventory's many copies are one object
+    assert spelled == first and spelled is not first and spelled.raw == "v1.30.7-aliyun.1"
+    for _ in range(2):  # a refused text is refused every time, never remembered as valid
+        with pytest.raises(InvalidVersion):
+            parse_version("1.x.7")
