@@ -239,12 +239,12 @@ def _pick_available(
     return min(candidates)[1] if candidates else None
 
 
-def _pick_admitted(addon: Addon, constraint: str) -> str | None:
-    """The provider's newest offered build the plan's constraint admits."""
+def _pick_admitted(addon: Addon, constraint: str, read: Upstream = upstream_text) -> str | None:
+    """The provider's newest offered build whose upstream version the plan's constraint admits."""
     candidates = []
     for raw in addon.available_versions:
-        text = upstream_text(raw)
-        numbers = numeric_version(raw)
+        text = read(raw)
+        numbers = numeric_version(text)
         if text is not None and numbers is not None and admits(constraint, text):
             candidates.append((numbers, raw))
     return max(candidates)[1] if candidates else None
@@ -299,31 +299,38 @@ def classify_addon(
     packaging = compat.packaging(addon.name, provider)
     read: Upstream = upstream_text if packaging is None else packaging.upstream
 
-    if plan_target is not None and plan_target.version is not None:
+    # The plan's constraints name upstream versions: a provider's version is compared through
+    # the upstream one it maps to; one that maps to none is not compared (no comparable one).
+    unmapped = current is not None and read(current) is None
+    comparable = packaging is None or (packaging.versions == "upstream" and not unmapped)
+    if plan_target is not None and plan_target.version is not None and comparable:
         constraint = plan_target.version
-        text = upstream_text(current)
+        text = read(current)
         if text is None or not admits(constraint, text):
             seen = "an unreadable version" if text is None else current
             if current is None:
                 seen = "an unknown version"
             return base.decide(
                 need=AddonNeed.REQUIRED,
-                to_version=_pick_admitted(addon, constraint) or constraint,
+                to_version=_pick_admitted(addon, constraint, read) or constraint,
                 reason=f"the plan asks {name} {constraint} at {minor}; it runs {seen}",
                 source="plan",
             )
 
-    unmapped = current is not None and read(current) is None
-    if packaging is not None and (packaging.versions == "own" or unmapped):
+    if packaging is not None and not comparable:
         assert provider is not None  # a packaging is only found for a provider
         how = "versions" if packaging.versions == "own" else f"version {current}"
+        reason = (
+            f"no compatibility data for {provider.upper()}'s {addon.name} {how}: "
+            f"{packaging.reason}; check it against the provider's add-on catalogue"
+        )
+        if plan_target is not None and plan_target.version is not None:
+            reason += (
+                f" (the plan's {plan_target.version} names upstream versions: no comparable "
+                "version)"
+            )
         return base.decide(
-            need=AddonNeed.OPTIONAL,
-            reason=(
-                f"no compatibility data for {provider.upper()}'s {addon.name} {how}: "
-                f"{packaging.reason}; check it against the provider's add-on catalogue"
-            ),
-            source=compat.cite(packaging.source),
+            need=AddonNeed.OPTIONAL, reason=reason, source=compat.cite(packaging.source)
         )
     # An unknown version (`current` None) under a mapped packaging falls through as unknown.
 

@@ -20,9 +20,11 @@ from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import Addon, ClusterInventory
-from kubedrift.model.plan import AddonTarget, Target
+from kubedrift.model.plan import Target
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
-from kubedrift.policies.addon_compat import classify_addon, numeric_version, upstream_text
+from kubedrift.policies.addon_compat import (
+    classify_addon,
+)
 from kubedrift.policies.rules.base import (
     ContextRule,
     Draft,
@@ -32,7 +34,7 @@ from kubedrift.policies.rules.base import (
     make_remedy,
     stamp,
 )
-from kubedrift.policies.rules.facts import addon_numbers, admitted, oldest_apiserver
+from kubedrift.policies.rules.facts import addon_numbers, oldest_apiserver
 from kubedrift.versions import MinorVersion
 
 _FAMILY = "addons"
@@ -124,7 +126,7 @@ def _classified(
     return found
 
 
-def _shown(addon: Addon) -> tuple[str | None, str]:
+def shown_version(addon: Addon) -> tuple[str | None, str]:
     """The version judged and how it was read."""
     if addon.running_version is not None:
         return addon.running_version, "running"
@@ -133,9 +135,9 @@ def _shown(addon: Addon) -> tuple[str | None, str]:
     return None, "unknown"
 
 
-def _oldest(addons: list[Addon]) -> Addon:
+def oldest_addon(addons: list[Addon]) -> Addon:
     def order(addon: Addon) -> tuple[int, int, int]:
-        return addon_numbers(_shown(addon)[0]) or (-1, 0, 0)
+        return addon_numbers(shown_version(addon)[0]) or (-1, 0, 0)
 
     return min(addons, key=order)
 
@@ -177,7 +179,7 @@ class AddonIncompatible(ContextRule):
         self, name: str, addons: list[Addon], minor: MinorVersion, provider: str
     ) -> Iterator[Draft]:
         compat = self.context.compat.addons
-        addon = _oldest(addons)
+        addon = oldest_addon(addons)
         facts = compat.facts(addon.name)
         # No facts at all (only its names are known): no claim either way, no finding.
         if facts is None or facts.follows_control_plane is not None:
@@ -185,7 +187,7 @@ class AddonIncompatible(ContextRule):
         if facts.kubeadm is None and not facts.tested:
             return
         decision = _classified(self.context, addon, minor, provider)
-        version, how = _shown(addon)
+        version, how = shown_version(addon)
         if decision.need is AddonNeed.NOT_NEEDED:
             return
         if decision.need is AddonNeed.REQUIRED:
@@ -206,68 +208,6 @@ class AddonIncompatible(ContextRule):
                 if decision.to_version
                 else f"check {addon.name} against the provider's catalogue",
                 docs=decision.source,
-            ),
-        )
-
-
-class AddonBehindPlan(ContextRule):
-    info: ClassVar[RuleInfo] = RuleInfo(
-        id="addon-behind-plan",
-        title="Add-on version outside the plan's constraint",
-        severity=Severity.MEDIUM,
-        rationale=(
-            "The plan pins add-on versions per group (`target.addons.<name>.version`); an "
-            "add-on outside that constraint drifts from what the group was tested with. An "
-            "unreadable version is reported as low (could not determine)."
-        ),
-        family=_FAMILY,
-    )
-
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        groups = keyed_groups(self.context, cluster, target)
-        out: list[Draft] = []
-        for name, wanted in target.addons.items():
-            group = groups.get(name)
-            if group is None or wanted.version is None:
-                continue
-            key = ("addon-behind-plan", id(target), name, group[1])
-            out.extend(self.context.drafts(key, partial(self._drafts, name, wanted, group[0])))
-        return stamp(cluster.key, out)
-
-    def _drafts(self, name: str, wanted: AddonTarget, addons: list[Addon]) -> Iterator[Draft]:
-        assert wanted.version is not None
-        addon = _oldest(addons)
-        version, how = _shown(addon)
-        text = upstream_text(version)
-        if text is None:
-            yield draft(
-                self.info,
-                f"addon/{name}",
-                f"could not determine the version of {addon.name} ({version or 'none'})",
-                severity=Severity.LOW,
-                observed=version,
-                expected=wanted.version,
-            )
-            return
-        if admitted(self.context, wanted.version, text):
-            return
-        offered = [
-            raw
-            for raw in addon.available_versions
-            if (u := upstream_text(raw)) is not None and admitted(self.context, wanted.version, u)
-        ]
-        goal = max(offered, key=lambda r: numeric_version(r) or (0, 0, 0)) if offered else None
-        yield draft(
-            self.info,
-            f"addon/{name}",
-            f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
-            observed=version,
-            expected=wanted.version,
-            remedy=make_remedy(
-                summary=f"move {addon.name} to {goal or wanted.version}"
-                + (" (offered by the provider)" if goal else "")
             ),
         )
 

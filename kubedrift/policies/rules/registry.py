@@ -25,7 +25,7 @@ BUILTIN_RULES: dict[str, str] = {
     "node-pool-behind": f"{_P}.node_pools:NodePoolBehind",
     "node-pool-mixed-versions": f"{_P}.node_pools:NodePoolMixedVersions",
     "addon-incompatible": f"{_P}.addons:AddonIncompatible",
-    "addon-behind-plan": f"{_P}.addons:AddonBehindPlan",
+    "addon-behind-plan": f"{_P}.addon_plan:AddonBehindPlan",
     "addon-missing": f"{_P}.addons:AddonMissing",
     "addon-not-running": f"{_P}.addons:AddonNotRunning",
     "removed-api-in-use": f"{_P}.apis:RemovedApiInUse",

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 from kubedrift.model.findings import Severity
+from kubedrift.policies.rules.addon_plan import AddonBehindPlan
 from kubedrift.policies.rules.addons import (
-    AddonBehindPlan,
     AddonIncompatible,
     AddonMissing,
     AddonNotRunning,

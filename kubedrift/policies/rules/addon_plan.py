@@ -1,0 +1,156 @@
+"""`addon-behind-plan`: an add-on outside the version its plan group pins.
+
+The plan's add-on constraints name upstream versions. A provider's build is compared through
+the upstream version it stands for (`addon_compat.yaml`'s provider packaging: ACK's CoreDNS
+`v1.11.3.2-f57ea7ed6-aliyun` is 1.11.3); an add-on the provider versions in its own catalogue
+(TKE's nginx-ingress), or a build that maps to no upstream version, has no comparable version:
+an info finding says so, never "outside the plan".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from functools import partial
+from typing import ClassVar
+
+from kubedrift.model.findings import Finding, Severity
+from kubedrift.model.inventory import Addon, ClusterInventory
+from kubedrift.model.plan import AddonTarget, Target
+from kubedrift.policies.addon_compat import (
+    AddonCompat,
+    ProviderPackaging,
+    numeric_version,
+    upstream_text,
+)
+from kubedrift.policies.rules.addons import keyed_groups, oldest_addon, shown_version
+from kubedrift.policies.rules.base import (
+    ContextRule,
+    Draft,
+    RuleInfo,
+    draft,
+    make_remedy,
+    stamp,
+)
+from kubedrift.policies.rules.facts import admitted
+
+
+class AddonBehindPlan(ContextRule):
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="addon-behind-plan",
+        title="Add-on version outside the plan's constraint",
+        severity=Severity.MEDIUM,
+        rationale=(
+            "The plan pins add-on versions per group (`target.addons.<name>.version`); an "
+            "add-on outside that constraint drifts from what the group was tested with. The "
+            "constraint names upstream versions: a provider's build is compared through the "
+            "upstream version it stands for (ACK's `v1.11.3.2-f57ea7ed6-aliyun` is CoreDNS "
+            "1.11.3, per addon_compat.yaml); a provider add-on versioned in the provider's own "
+            "catalogue (TKE's nginx-ingress) has no comparable version and is reported as info, "
+            "never as outside. An unreadable version is reported as low (could not determine)."
+        ),
+        family="addon_plan",
+    )
+
+    def evaluate(
+        self, cluster: ClusterInventory, target: Target, now: datetime
+    ) -> Iterable[Finding]:
+        groups = keyed_groups(self.context, cluster, target)
+        out: list[Draft] = []
+        provider = cluster.provider
+        for name, wanted in target.addons.items():
+            group = groups.get(name)
+            if group is None or wanted.version is None:
+                continue
+            key = ("addon-behind-plan", id(target), name, group[1], provider)
+            compute = partial(self._drafts, name, wanted, group[0], provider)
+            out.extend(self.context.drafts(key, compute))
+        return stamp(cluster.key, out)
+
+    def _drafts(
+        self, name: str, wanted: AddonTarget, addons: list[Addon], provider: str
+    ) -> Iterator[Draft]:
+        assert wanted.version is not None
+        addon = oldest_addon(addons)
+        version, how = shown_version(addon)
+        packaging = self.context.compat.addons.packaging(addon.name, provider)
+        read = upstream_text if packaging is None else packaging.upstream
+        text = read(version)
+        if text is None and packaging is not None and version is not None:
+            yield _incomparable(
+                self.info,
+                self.context.compat.addons,
+                name=name,
+                addon=addon,
+                version=version,
+                constraint=wanted.version,
+                packaging=packaging,
+                provider=provider,
+            )
+            return
+        if text is None:
+            yield draft(
+                self.info,
+                f"addon/{name}",
+                f"could not determine the version of {addon.name} ({version or 'none'})",
+                severity=Severity.LOW,
+                observed=version,
+                expected=wanted.version,
+            )
+            return
+        if admitted(self.context, wanted.version, text):
+            return
+        offered = [
+            raw
+            for raw in addon.available_versions
+            if (u := read(raw)) is not None and admitted(self.context, wanted.version, u)
+        ]
+        goal = (
+            max(offered, key=lambda r: numeric_version(read(r)) or (0, 0, 0)) if offered else None
+        )
+        yield draft(
+            self.info,
+            f"addon/{name}",
+            f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
+            observed=version,
+            expected=wanted.version,
+            remedy=make_remedy(
+                summary=f"move {addon.name} to {goal or wanted.version}"
+                + (" (offered by the provider)" if goal else "")
+            ),
+        )
+
+
+def _incomparable(
+    info: RuleInfo,
+    compat: AddonCompat,
+    *,
+    name: str,
+    addon: Addon,
+    version: str,
+    constraint: str,
+    packaging: ProviderPackaging,
+    provider: str,
+) -> Draft:
+    """A provider's version that stands for no upstream one: the plan cannot judge it."""
+    label = provider.upper()
+    why = (
+        f"{label} versions it in its own catalogue"
+        if packaging.versions == "own"
+        else f"{version} does not map to an upstream version"
+    )
+    return draft(
+        info,
+        f"addon/{name}",
+        f"no comparable version: {label}'s {addon.name} {version} is not an upstream "
+        f"version ({why}: {packaging.reason}); the plan's {constraint} names upstream "
+        "versions",
+        severity=Severity.INFO,
+        observed=version,
+        expected=constraint,
+        remedy=make_remedy(
+            summary=f"check {addon.name} against {label}'s add-on catalogue, or pin it in "
+            "the plan by the upstream version it runs",
+            docs=compat.cite(packaging.source),
+        ),
+    )
