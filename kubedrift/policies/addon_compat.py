@@ -413,6 +413,19 @@ def _tested_decision(
             reason=f"{base.current} is tested with Kubernetes {minor}",
             source=source,
         )
+    if text is not None and _in_a_gap(text, facts):
+        # A release between two the table describes (one whose project page was not read):
+        # what it was tested with is unknown, never "untested". Releases older than the
+        # table's first row stay "not listed as tested": the table starts after them.
+        described = ", ".join(t.versions for t in facts.tested)
+        return base.decide(
+            need=AddonNeed.OPTIONAL,
+            reason=(
+                f"no compatibility data for {name} {base.current}: the packaged table describes "
+                f"{described} only; check the project's page for {minor}"
+            ),
+            source=source,
+        )
     ranges = ", ".join(t.versions for t in covering)
     offered = [
         raw
@@ -430,3 +443,18 @@ def _tested_decision(
         ),
         source=source,
     )
+
+
+def _in_a_gap(text: str, facts: AddonFacts) -> bool:
+    """`text` is described by no `tested` range but is newer than a release one describes."""
+    if any(admits(t.versions, text) for t in facts.tested):
+        return False
+    numbers = numeric_version(text)
+    return numbers is not None and any(
+        (first := _first_release(t.versions)) is not None and first < numbers for t in facts.tested
+    )
+
+
+def _first_release(constraint: str) -> tuple[int, int, int] | None:
+    """The oldest release a `tested` range names (its first version), as numbers."""
+    return numeric_version(constraint.lstrip("~^>=< "))

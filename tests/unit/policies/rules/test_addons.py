@@ -23,7 +23,9 @@ def addon(name: str, version: str | None, running: str | None = None, **kw: Any)
     [
         (addon("calico-node", "v3.28.2"), "1.29.4", None),  # tested with 1.29
         (addon("calico-node", "v3.26.1"), "1.29.4", Severity.HIGH),  # 3.26 tested 1.24 - 1.27
-        (addon("calico-node", "v3.27.0"), "1.29.4", Severity.HIGH),  # no data for 3.27: not ok
+        # 3.27 lies between two releases the table describes: no data, never "incompatible".
+        (addon("calico-node", "v3.27.0"), "1.29.4", Severity.INFO),
+        (addon("calico-node", "v3.20.1"), "1.29.4", Severity.HIGH),  # older than the table
         (addon("coredns", "v1.9.3"), "1.28.3", Severity.LOW),  # kubeadm ships 1.10.1 with 1.28
         (addon("coredns", "v1.11.3"), "1.28.3", None),
         (addon("terway-eniip", "v1.9.1"), "1.28.3", None),  # names only: no claim
