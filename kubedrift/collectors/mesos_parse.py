@@ -101,7 +101,7 @@ def agent_pools(agents: list[Agent]) -> tuple[NodePool, ...]:
         pools.append(
             NodePool(
                 id="agents" if group is None else f"agents/{group}",
-                name="agents" if group is None else f"agents {group}",
+                name="agents" if group is None else group,
                 role="agent",
                 kubelet_version=min(known) if known and len(known) == len(parsed) else None,
                 runtime="mesos-agent",

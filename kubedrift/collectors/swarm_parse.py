@@ -113,7 +113,7 @@ def node_pools(nodes: list[SwarmNode]) -> tuple[NodePool, ...]:
         pools.append(
             NodePool(
                 id=pool_id,
-                name=f"{role}s" if label is None else f"{role}s {label}",
+                name=f"{role}s" if label is None else label,
                 role="manager" if role == "manager" else "worker",
                 kubelet_version=min(known) if known and len(known) == len(parsed) else None,
                 runtime="docker",

@@ -1,8 +1,8 @@
 """`kubedrift demo`: the whole check on a simulated fleet, with no cloud account.
 
-Starts fake ACK, TKE and Kubernetes API servers on 127.0.0.1 for the fleet shipped with
-kubedrift, reads them through the real collectors and SDKs, evaluates the example version
-plan and prints what a platform engineer would look at first.
+Starts fake ACK, TKE, Kubernetes, Docker Engine and Mesos servers on 127.0.0.1 for the fleet
+shipped with kubedrift, reads them through the real collectors and SDKs, evaluates the example
+version plan and prints what a platform engineer would look at first.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ _DATA = Path(__file__).resolve().parent.parent / "sim" / "data"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="scan a simulated ACK + TKE + self-hosted fleet and evaluate the example plan",
+        help="scan a simulated ACK + TKE + self-hosted + Swarm + Mesos fleet and evaluate the "
+        "example plan",
         description=(
-            "Start fake ACK, TKE and Kubernetes API servers on 127.0.0.1, scan them through the "
-            "real collectors, evaluate the example version plan and print the inventory and the "
-            "findings. Nothing leaves this machine."
+            "Start fake ACK, TKE, Kubernetes, Docker Engine and Mesos servers on 127.0.0.1, scan "
+            "them through the real collectors, evaluate the example version plan and print the "
+            "inventory and the findings. Nothing leaves this machine."
         ),
     )
     parser.add_argument(
@@ -80,11 +81,18 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.format == "json":
         out.write(render(report, "json"))
         return 0
-    providers = sorted({c.provider for c in fleet.clusters})
+    providers = sorted(
+        {c.provider for c in fleet.clusters}
+        | ({"swarm"} if fleet.swarms else set())
+        | ({"mesos"} if fleet.mesos else set())
+    )
+    count = len(fleet.clusters) + len(fleet.swarms) + len(fleet.mesos)
     out.write(
-        f"kubedrift demo: {len(fleet.clusters)} simulated clusters ({', '.join(providers)}) "
-        "served by fake provider APIs on 127.0.0.1,\nread through the real ACK, TKE and "
-        "Kubernetes SDKs, evaluated against " + str(args.plan) + "\n\n"
+        f"kubedrift demo: {count} simulated clusters ({', '.join(providers)}) "
+        "served by fake provider APIs on 127.0.0.1,\nread through the real ACK, TKE, "
+        "Kubernetes and Docker SDKs and the Mesos HTTP API, evaluated against "
+        + str(args.plan)
+        + "\n\n"
     )
     out.write("== inventory ==\n")
     out.write(render_table(document))

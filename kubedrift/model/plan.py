@@ -26,6 +26,7 @@ from kubedrift.model.plan_fields import (
     Duration,
     KubernetesTarget,
     Name,
+    PlatformTarget,
     RuleId,
 )
 from kubedrift.model.selector import ClusterIdentity, Selector, WaiverSelector
@@ -110,11 +111,20 @@ class NodePoolPolicy(Frozen):
 
 
 class Target(Frozen):
-    """What a group of clusters should run."""
+    """What a group of clusters should run: a Kubernetes version, a Docker Engine version
+    (Swarm clusters) or a Mesos version, at least one of them. The lag, support-window and
+    node-pool settings apply to whichever the group's clusters run."""
 
-    kubernetes: KubernetesTarget = Field(
+    kubernetes: KubernetesTarget | None = Field(
+        default=None,
         description="The Kubernetes version to run: a minor (1.31), an exact patch (1.31.4) or "
-        "a constraint (>=1.30 <1.32)."
+        "a constraint (>=1.30 <1.32).",
+    )
+    docker_engine: PlatformTarget | None = Field(
+        default=None, description="Docker Engine version of Swarm managers and workers."
+    )
+    mesos: PlatformTarget | None = Field(
+        default=None, description="Apache Mesos version of masters and agents."
     )
     since: date | None = Field(
         default=None, description="When this target took effect; starts `allowed_lag.days`."
@@ -133,9 +143,26 @@ class Target(Frozen):
         default_factory=NodePoolPolicy, description="How node pools may trail and differ."
     )
 
+    @model_validator(mode="after")
+    def _some_version(self) -> Target:
+        if self.kubernetes is None and self.docker_engine is None and self.mesos is None:
+            raise ValueError("expected at least one of kubernetes, docker_engine or mesos")
+        return self
+
+    def version_for(self, platform: str) -> str | None:
+        """The target version text for clusters of `platform` (None: the group sets none)."""
+        chosen: dict[str, str | None] = {
+            "kubernetes": self.kubernetes,
+            "swarm": self.docker_engine,
+            "mesos": self.mesos,
+        }
+        return chosen.get(platform)
+
     @cached_property
     def minor(self) -> MinorVersion | None:
         """The target minor when `kubernetes` names one (`"1.31"`), else None."""
+        if self.kubernetes is None:
+            return None
         parts = self.kubernetes.removeprefix("v").split(".")
         if len(parts) == 2 and all(p.isdigit() for p in parts):
             return MinorVersion.parse(self.kubernetes)
@@ -143,8 +170,18 @@ class Target(Frozen):
 
     @cached_property
     def constraint(self) -> Constraint:
-        """The parsed constraint; a minor `1.31` admits every 1.31.x."""
+        """The parsed Kubernetes constraint; a minor `1.31` admits every 1.31.x.
+
+        Only for a target with `kubernetes` (the engine runs the Kubernetes rules only then).
+        """
+        if self.kubernetes is None:
+            raise ValueError("this target names no Kubernetes version")
         return parse_constraint(self.kubernetes)
+
+    def platform_constraint(self, platform: str) -> Constraint | None:
+        """The parsed target of `platform`'s clusters; None when the group sets none."""
+        text = self.version_for(platform)
+        return parse_constraint(text) if text is not None else None
 
 
 class ClusterGroup(Frozen):

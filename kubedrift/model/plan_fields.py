@@ -74,6 +74,9 @@ AddonName = Annotated[
     str, AfterValidator(_addon_name), WithJsonSchema({"type": "string", "pattern": _ADDON.pattern})
 ]
 
+PlatformName = Literal["kubernetes", "swarm", "mesos"]
+"""The orchestrator a cluster runs (`kubedrift.model.inventory.Platform`)."""
+
 Provider = Literal["ack", "tke", "eks", "gke", "aks", "kubeconfig", "incluster", "selfhosted"]
 """Where a cluster runs. `selfhosted` stands for both `kubeconfig` and `incluster`."""
 
@@ -100,6 +103,14 @@ Providers = Annotated[
     _one_or_many(
         {"enum": list(typing.get_args(Provider))},
         "A provider or a list of providers.",
+    ),
+]
+Platforms = Annotated[
+    tuple[PlatformName, ...],
+    BeforeValidator(_listify),
+    Field(min_length=1),
+    _one_or_many(
+        {"enum": list(typing.get_args(PlatformName))}, "A platform or a list of platforms."
     ),
 ]
 LabelValues = Annotated[
@@ -173,6 +184,21 @@ KubernetesTarget = Annotated[
     ),
 ]
 """The Kubernetes version a group should run: a minor (`1.31`) or a semver constraint."""
+
+PlatformTarget = Annotated[
+    str,
+    _constraint('a release line like "29" or "1.11", or a constraint like ">=28.5.0 <30.0.0"'),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "description": 'A release line ("29" for Docker Engine 29.x, "1.11" for Mesos '
+            '1.11.x; quoted!) or a Masterminds/Helm semver constraint like ">=28.5.0 <30.0.0".',
+            "examples": ["29", ">=28.5.0 <30.0.0", "1.11"],
+        }
+    ),
+]
+"""The Docker Engine or Mesos version a group should run."""
 
 AddonConstraint = Annotated[
     str,

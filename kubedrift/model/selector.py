@@ -20,12 +20,17 @@ from kubedrift.model.plan_fields import (
     Globs,
     LabelValues,
     Names,
+    Platforms,
     Providers,
 )
 
 
 class ClusterIdentity(Protocol):
-    """What selectors look at; `kubedrift.model.inventory.ClusterRef` provides it."""
+    """What selectors look at; `kubedrift.model.inventory.ClusterRef` provides it.
+
+    A `platform` attribute (`kubernetes`, `swarm`, `mesos`) is read when present; an identity
+    without one is a Kubernetes cluster.
+    """
 
     @property
     def name(self) -> str: ...
@@ -35,6 +40,11 @@ class ClusterIdentity(Protocol):
     def region(self) -> str | None: ...
     @property
     def labels(self) -> Mapping[str, str]: ...
+
+
+def platform_of(cluster: ClusterIdentity) -> str:
+    """The cluster's platform as a plain string (`kubernetes` when it names none)."""
+    return str(getattr(cluster, "platform", None) or "kubernetes")
 
 
 def _any_glob(value: str | None, globs: tuple[str, ...] | None) -> bool:
@@ -51,8 +61,11 @@ def _within(glob: str, globs: tuple[str, ...]) -> bool:
 
 
 class Selector(Frozen):
-    """Selects clusters by provider, region, name and labels."""
+    """Selects clusters by platform, provider, region, name and labels."""
 
+    platform: Platforms | None = Field(
+        default=None, description="Orchestrator(s): kubernetes, swarm, mesos."
+    )
     provider: Providers | None = Field(
         default=None, description="Provider(s); selfhosted also matches kubeconfig and incluster."
     )
@@ -66,7 +79,8 @@ class Selector(Frozen):
     @property
     def is_catch_all(self) -> bool:
         return (
-            self.provider is None
+            self.platform is None
+            and self.provider is None
             and self.region is None
             and self.name is None
             and not self.labels
@@ -74,6 +88,8 @@ class Selector(Frozen):
         )
 
     def matches(self, cluster: ClusterIdentity) -> bool:
+        if self.platform is not None and platform_of(cluster) not in self.platform:
+            return False
         if self.provider is not None and not any(
             cluster.provider in PROVIDER_SYNONYMS.get(p, frozenset({p})) for p in self.provider
         ):
@@ -90,6 +106,10 @@ class Selector(Frozen):
         Conservative (globs are compared as text, except `*`): False means "not proven".
         """
         if self.exclude is not None:
+            return False
+        if self.platform is not None and (
+            other.platform is None or not set(other.platform) <= set(self.platform)
+        ):
             return False
         if self.provider is not None and (
             other.provider is None or not set(other.provider) <= set(self.provider)

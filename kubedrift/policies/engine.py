@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.model.findings import Finding, FindingKey, Severity
-from kubedrift.model.inventory import ClusterInventory, CollectionFailed
+from kubedrift.model.inventory import ClusterInventory, CollectionFailed, Platform
 from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
 from kubedrift.policies.compat import CompatData, load_compat
 from kubedrift.policies.rules.base import Rule, RuleContext, make_finding, make_remedy
@@ -55,15 +55,26 @@ def evaluate(
         reuse=reuse,
     )
     instances = [cls(context) for cls in (rules if rules is not None else rule_classes())]
-    target_free = [rule for rule in instances if not rule.info.needs_target]
+    # Each platform's rules, and those of them that need no target.
+    every: dict[str, list[Rule]] = {}
+    target_free: dict[str, list[Rule]] = {}
+    for platform in Platform:
+        every[platform] = [r for r in instances if platform in r.info.platforms]
+        target_free[platform] = [r for r in every[platform] if not r.info.needs_target]
     waivers = _WaiverBook(plan, now.date())
     found: list[Finding] = []
     for cluster in inventories:
         group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
+        platform = cluster.platform
         if group is None:
-            raw = [_not_in_plan(cluster), *_run(target_free, cluster, NO_TARGET, now)]
+            raw = [_not_in_plan(cluster), *_run(target_free[platform], cluster, NO_TARGET, now)]
+        elif group.target.version_for(platform) is None:
+            raw = [
+                _no_platform_target(cluster, group),
+                *_run(target_free[platform], cluster, NO_TARGET, now),
+            ]
         else:
-            raw = _run(instances, cluster, group.target, now)
+            raw = _run(every[platform], cluster, group.target, now)
         found.extend(waivers.apply(cluster, group, _unique(raw)))
     found.sort(key=_order)
     context.cache.clear()  # the run's memo tables go now, not when the caller drops the rules
@@ -117,6 +128,26 @@ def _not_in_plan(cluster: ClusterInventory) -> Finding:
         observed=f"{ref.provider} {ref.region or '-'} {labels}",
         expected="selected by a plan group",
         remedy=make_remedy(summary="add a group (or a catch-all last group) that selects it"),
+    )
+
+
+_TARGET_FIELD = {"kubernetes": "kubernetes", "swarm": "docker_engine", "mesos": "mesos"}
+
+
+def _no_platform_target(cluster: ClusterInventory, group: ClusterGroup) -> Finding:
+    field = _TARGET_FIELD[cluster.platform]
+    return make_finding(
+        CLUSTER_NOT_IN_PLAN,
+        cluster,
+        "cluster",
+        f"no target in the plan: group {group.name} selects this {cluster.platform} cluster "
+        f"but sets no `{field}` version",
+        observed=f"{cluster.platform} cluster in group {group.name}",
+        expected=f"target.{field} in group {group.name}",
+        remedy=make_remedy(
+            summary=f"add `{field}:` to group {group.name}'s target, or narrow its selector "
+            f"with `platform:`"
+        ),
     )
 
 

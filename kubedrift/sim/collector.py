@@ -1,7 +1,7 @@
 """`type: simulated`: a source that serves a simulated fleet and reads it for real.
 
-It starts the fleet's fake servers and delegates to the real ACK, TKE and kubeconfig
-collectors pointed at them, so a settings file can try kubedrift with no cloud account.
+It starts the fleet's fake servers and delegates to the real ACK, TKE, kubeconfig, Swarm and
+Mesos collectors pointed at them, so a settings file can try kubedrift with no cloud account.
 """
 
 from __future__ import annotations
@@ -44,29 +44,34 @@ class SimulatedCollector:
             load_fleet(config.fleet), latency=config.latency, rate_limit=config.rate_limit
         ).__enter__()
         try:
-            self._by_provider = self._delegates(config)
+            self._collectors = self._delegates(config)
+            self._owner: dict[str, Collector] = {}
         except BaseException:
             self._sim.close()
             raise
 
-    def _delegates(self, config: SimulatedConfig) -> dict[str, Collector]:
+    def _delegates(self, config: SimulatedConfig) -> list[tuple[str, Collector]]:
         shared = {"labels", "include", "exclude", "include_tags", "max_rps",
                   "max_concurrency", "timeout", "retries"}  # fmt: skip
-        delegates: dict[str, Collector] = {}
+        delegates: list[tuple[str, Collector]] = []
         for sub in self._sim.configs(config.name, **config.model_dump(include=shared)):
             factory: Any = COLLECTORS.get(sub.type)
             sub_gate = Gate(sub.max_rps, RetryPolicy(retries=sub.retries))
-            delegates[sub.type] = factory(sub, sub_gate, self._sim.environ)
+            delegates.append((sub.type, factory(sub, sub_gate, self._sim.environ)))
         return delegates
 
     def discover(self) -> list[ClusterRef]:
+        # One Swarm or Mesos source per cluster: the cluster's key says which delegate reads it.
         refs: list[ClusterRef] = []
-        for collector in self._by_provider.values():
-            refs.extend(collector.discover())
+        for _, collector in self._collectors:
+            found = collector.discover()
+            self._owner.update({ref.key: collector for ref in found})
+            refs.extend(found)
         return refs
 
     def collect(self, cluster: ClusterRef) -> ClusterInventory:
-        collector = self._by_provider.get(cluster.provider)
+        by_type = (c for kind, c in self._collectors if kind == cluster.provider)
+        collector = self._owner.get(cluster.key) or next(by_type, None)
         if collector is None:
             raise CollectError(
                 f"no simulated {cluster.provider} server", reason="config", retryable=False
@@ -74,4 +79,8 @@ class SimulatedCollector:
         return collector.collect(cluster)
 
     def close(self) -> None:
+        for _, collector in self._collectors:
+            close = getattr(collector, "close", None)
+            if callable(close):
+                close()
         self._sim.close()

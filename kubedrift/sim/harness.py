@@ -1,5 +1,6 @@
-"""Run a simulated fleet: start its fake ACK, TKE and Kubernetes servers on 127.0.0.1 and
-describe them as ordinary sources, so the real collectors read them unchanged.
+"""Run a simulated fleet: start its fake ACK, TKE, Kubernetes, Docker Engine and Mesos
+servers on 127.0.0.1 and describe them as ordinary sources, so the real collectors read them
+unchanged.
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -15,10 +16,14 @@ from typing import Literal
 from kubedrift.collectors.ack_config import AckConfig
 from kubedrift.collectors.base import CollectorConfig
 from kubedrift.collectors.kube import KubeconfigConfig
+from kubedrift.collectors.mesos_config import MesosConfig
+from kubedrift.collectors.swarm_config import SwarmConfig
 from kubedrift.collectors.tke_config import TkeConfig
 from kubedrift.sim.ack import AckFakeServer
+from kubedrift.sim.docker_engine import EngineFakeServer
 from kubedrift.sim.fleet import Fleet
 from kubedrift.sim.kube import FakeKubeServer, write_kubeconfig
+from kubedrift.sim.mesos import MesosFakeCluster
 from kubedrift.sim.server import FakeServer
 from kubedrift.sim.tke import TkeFakeServer
 
@@ -46,6 +51,8 @@ class SimulatedFleet:
         self.ack = AckFakeServer(fleet, latency=latency, rate_limit=rate_limit)
         self.tke = TkeFakeServer(fleet, latency=latency, rate_limit=rate_limit)
         self.kube = FakeKubeServer(fleet, latency=latency, rate_limit=rate_limit)
+        self.swarms = {s.name: EngineFakeServer(s, latency=latency) for s in fleet.swarms}
+        self.mesos = {m.name: MesosFakeCluster(m, latency=latency) for m in fleet.mesos}
         self.environ: dict[str, str] = {}
         for account, credentials in fleet.accounts.items():
             id_env, secret_env = credential_env(account)
@@ -56,7 +63,9 @@ class SimulatedFleet:
 
     def __enter__(self) -> SimulatedFleet:
         try:
-            for server in (self.ack, self.tke, self.kube):
+            platform_servers: list[FakeServer] = [*self.swarms.values()]
+            platform_servers += [m for cluster in self.mesos.values() for m in cluster.masters]
+            for server in (self.ack, self.tke, self.kube, *platform_servers):
                 server.start()
                 self._started.append(server)
             self._workdir = Path(tempfile.mkdtemp(prefix="kubedrift-sim-"))
@@ -96,6 +105,8 @@ class SimulatedFleet:
             tke_url=self.tke.url,
             kubeconfig=self.kubeconfig,
             environ=dict(self.environ),
+            swarm_hosts={name: f"tcp://{s.host}" for name, s in self.swarms.items()},
+            mesos_masters={name: tuple(m.urls) for name, m in self.mesos.items()},
         )
 
     def configs(self, name: str = "simulated", **common: object) -> list[CollectorConfig]:
@@ -111,9 +122,12 @@ class SimulatedEndpoints:
     tke_url: str
     kubeconfig: Path
     environ: dict[str, str]
+    swarm_hosts: dict[str, str] = field(default_factory=dict)
+    mesos_masters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def configs(self, name: str = "simulated", **common: object) -> list[CollectorConfig]:
-        """Sources pointed at the fakes: one per cloud provider and account, one kubeconfig.
+        """Sources pointed at the fakes: one per cloud provider and account, one kubeconfig,
+        one per Swarm (plain TCP) and one per Mesos cluster.
 
         Every source is named `name` (the clusters' `source`); `common` carries shared
         settings (max_rps, max_concurrency, timeout, labels...).
@@ -148,9 +162,40 @@ class SimulatedEndpoints:
                     }
                 )
             )
+        for swarm in self.fleet.swarms:
+            configs.append(
+                SwarmConfig.model_validate(
+                    {
+                        **common,
+                        "name": name,
+                        "host": self.swarm_hosts[swarm.name],
+                        "cluster_name": swarm.name,
+                        "group_by_label": "pool",
+                        "labels": {**swarm.tags, **_labels(common)},
+                    }
+                )
+            )
+        for cluster in self.fleet.mesos:
+            configs.append(
+                MesosConfig.model_validate(
+                    {
+                        **common,
+                        "name": name,
+                        "masters": list(self.mesos_masters[cluster.name]),
+                        "cluster_name": cluster.name,
+                        "group_by_attribute": "rack",
+                        "labels": {**cluster.tags, **_labels(common)},
+                    }
+                )
+            )
         return configs
 
     def _regions(self, provider: Literal["ack", "tke"], account: str) -> list[str]:
         return sorted(
             {c.region for c in self.fleet.of(provider) if c.account == account and c.region}
         )
+
+
+def _labels(common: dict[str, object]) -> dict[str, str]:
+    labels = common.get("labels")
+    return dict(labels) if isinstance(labels, dict) else {}

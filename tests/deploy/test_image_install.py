@@ -110,7 +110,7 @@ def test_dockerfile_install_steps_in_a_fresh_venv(tmp_path: Path) -> None:
 
     done = _run([kubedrift_bin, "demo", "--now", NOW], env=container_env, cwd=state)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "8 clusters collected, 0 failures" in done.stdout
+    assert "10 clusters collected, 0 failures" in done.stdout
 
     # The daemon once, on the simulated fleet: the default SQLite store lands in the volume.
     config = tmp_path / "etc-kubedrift"

@@ -21,7 +21,7 @@ def test_demo_prints_inventory_and_findings(
     out = capsys.readouterr().out
     assert code == 0
     assert "== inventory ==" in out and "== findings ==" in out
-    assert "8 clusters collected, 0 failures" in out
+    assert "10 clusters collected, 0 failures" in out
     # TKE publishes no per-minor dates: the finding says its date is an estimate.
     assert "1.30 reached end of support on 2026-07-17 (TKE calendar" in out
     assert "estimated" in out
@@ -30,8 +30,15 @@ def test_demo_prints_inventory_and_findings(
     assert "waived by idc-calico-pin" in out
     # The self-hosted cluster with HA API servers at mixed minors.
     assert "skew-apiserver-ha" in out
+    # The Swarm (through the docker SDK) and the Mesos cluster (its three masters) are read
+    # and held to the plan like any cluster.
+    assert "legacy-swarm-bj   swarm             26.1.4" in out
+    assert "bigdata-mesos-sh  mesos             1.10.0" in out
+    assert "workers in pool batch run Docker Engine 28.5.2, newer than the oldest manager" in out
+    assert "agents in pool r2 run Mesos 1.11.0, newer than the oldest master (1.10.0)" in out
+    assert "the leading manager swarm-bj-mgr-1: one at a time so 2 of 3 managers keep" in out
     document = InventoryDocument.model_validate_json(saved.read_text())
-    assert len(document.clusters) == 8
+    assert len(document.clusters) == 10
 
 
 def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) -> None:

@@ -53,5 +53,5 @@ def test_a_failing_source_makes_the_scan_incomplete(tmp_path: Path) -> None:
     code = main(["scan", "--config", str(settings), "--output", str(output)])
     assert code == 4
     text = output.read_text()
-    assert "8 clusters collected, 1 failures" in text
+    assert "10 clusters collected, 1 failures" in text
     assert "source broken: config:" in text

@@ -36,7 +36,8 @@ class RuleInfo:
     `id` is the stable kebab-case name used in finding keys, waivers and metric labels;
     `severity` the default (a rule may report lower or higher where its rationale says so);
     `family` the module that owns it. `needs_target` is False for rules that also hold for a
-    cluster no plan group selects (skew, unknown versions, end of support).
+    cluster no plan group selects (skew, unknown versions, end of support). `platforms` names
+    the orchestrators whose clusters the rule checks (`kubernetes`, `swarm`, `mesos`).
     """
 
     id: str
@@ -45,6 +46,7 @@ class RuleInfo:
     rationale: str
     family: str
     needs_target: bool = True
+    platforms: tuple[str, ...] = ("kubernetes",)
 
     @property
     def anchor(self) -> str:

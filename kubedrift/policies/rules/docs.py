@@ -39,6 +39,8 @@ def rules_markdown(infos: Sequence[RuleInfo]) -> str:
     lines += [f"| [`{i.id}`](#{i.anchor}) | {i.severity.value} | {i.title} |" for i in infos]
     for info in infos:
         scope = "no target needed" if not info.needs_target else "needs the group's target"
+        if info.platforms != ("kubernetes",):
+            scope += f" · platforms {', '.join(info.platforms)}"
         lines += [
             "",
             f"## {info.id}",
@@ -69,6 +71,7 @@ def rules_json(infos: Sequence[RuleInfo]) -> str:
             "rationale": i.rationale,
             "family": i.family,
             "needs_target": i.needs_target,
+            "platforms": list(i.platforms),
             "docs": i.docs,
         }
         for i in infos

@@ -32,10 +32,13 @@ CLUSTER_NOT_IN_PLAN = RuleInfo(
     rationale=(
         "A cluster no group selects has no target: only the rules that need none (skew, end "
         "of support, unknown versions, add-ons not running) apply to it. Add a group (or a "
-        "catch-all last group) so it is held to a plan."
+        "catch-all last group) so it is held to a plan. The same holds for a cluster whose "
+        "group sets no version for its platform: a Swarm cluster needs `docker_engine:`, a "
+        "Mesos cluster `mesos:`, a Kubernetes cluster `kubernetes:` in the group's target."
     ),
     family=_FAMILY,
     needs_target=False,
+    platforms=("kubernetes", "swarm", "mesos"),
 )
 
 WAIVER_EXPIRING = RuleInfo(
@@ -53,6 +56,8 @@ WAIVER_EXPIRING = RuleInfo(
 )
 
 ENGINE_RULES = (CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING)
+# What a node pool's version is, by platform: the kubelet, a Swarm node's Engine, a Mesos agent.
+_NODE_VERSION = {"swarm": "Docker Engine", "mesos": "Mesos agent"}
 
 
 class VersionUnknown(ContextRule):
@@ -67,6 +72,7 @@ class VersionUnknown(ContextRule):
         ),
         family=_FAMILY,
         needs_target=False,
+        platforms=("kubernetes", "swarm", "mesos"),
     )
 
     def evaluate(
@@ -84,12 +90,14 @@ class VersionUnknown(ContextRule):
         for pool in cluster.node_pools:
             unreadable = [raw for raw in pool.versions_seen if parsed(raw) is None]
             if pool.kubelet_version is None:
-                yield self._unknown(cluster, f"node-pool/{pool.id}", f"pool {pool.name}'s kubelet")
+                what = f"pool {pool.name}'s {_NODE_VERSION.get(cluster.platform, 'kubelet')}"
+                yield self._unknown(cluster, f"node-pool/{pool.id}", what)
             elif unreadable:
                 yield self._unknown(
                     cluster,
                     f"node-pool/{pool.id}",
-                    f"some kubelet versions of pool {pool.name} ({', '.join(unreadable)})",
+                    f"some {_NODE_VERSION.get(cluster.platform, 'kubelet')} versions of pool "
+                    f"{pool.name} ({', '.join(unreadable)})",
                 )
         for addon in cluster.addons:
             if addon.version is None and addon.running_version is None:

@@ -29,6 +29,10 @@ BUILTIN_RULES: dict[str, str] = {
     "addon-missing": f"{_P}.addons:AddonMissing",
     "addon-not-running": f"{_P}.addons:AddonNotRunning",
     "removed-api-in-use": f"{_P}.apis:RemovedApiInUse",
+    "platform-version-behind": f"{_P}.platforms:PlatformVersionBehind",
+    "platform-workers-behind": f"{_P}.platforms:PlatformWorkersBehind",
+    "platform-workers-newer": f"{_P}.platforms:PlatformWorkersNewer",
+    "platform-end-of-support": f"{_P}.platforms:PlatformEndOfSupport",
     "version-unknown": f"{_P}.meta:VersionUnknown",
 }
 
