@@ -24,9 +24,10 @@ from datetime import datetime
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.enforcers.base import ClusterDrift, Enforcer, Proposal, upgrade_worthy
+from kubedrift.enforcers.platform_ticket import platform_drift
 from kubedrift.errors import KubedriftError
 from kubedrift.model.findings import Finding
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.inventory import ClusterInventory, Platform
 from kubedrift.model.plan import VersionPlan
 from kubedrift.policies.engine import evaluate
 from kubedrift.policies.upgrade_path import plan_upgrade
@@ -83,6 +84,11 @@ def candidates(
             continue
         group = plan.group_for(inventory.ref)
         target = group.target if group is not None else None
+        if target is not None and inventory.platform != Platform.KUBERNETES:
+            drift = platform_drift(inventory, target, findings)  # Swarm, Mesos: own runbook
+            if drift is not None:
+                out.append(drift)
+            continue
         if target is None or target.minor is None:
             continue
         mine = tuple(f for f in findings if f.key.cluster == inventory.key)

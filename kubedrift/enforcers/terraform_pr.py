@@ -43,7 +43,7 @@ from kubedrift.enforcers.hcl_tree import HclEditError, Workspace
 from kubedrift.enforcers.terraform import Terraform
 from kubedrift.enforcers.tf_plan import PlanSettings, plan_summary
 from kubedrift.errors import ConfigurationError
-from kubedrift.model.inventory import ClusterRef
+from kubedrift.model.inventory import ClusterRef, Platform
 from kubedrift.notifiers.base import Locale
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,9 @@ class TerraformPrEnforcer:
         cluster = drift.cluster
         if drift.path is None:
             return Proposal(key=cluster.key, kind="pull_request", status="skipped")
+        if cluster.platform != Platform.KUBERNETES:
+            why = f"no Terraform resource for {cluster.platform} clusters: see the ticket"
+            return Proposal(key=cluster.key, kind="pull_request", status="skipped", detail=why)
         worthy = [f for f in drift.findings if upgrade_worthy(f)]
         change = ChangeRequest.next_step(cluster, drift.path, worthy[0].key if worthy else None)
         if change is None:

@@ -26,12 +26,14 @@ from kubedrift.enforcers.base import ClusterDrift, EnforcerConfig, Proposal, Pro
 from kubedrift.enforcers.comments import resolved_note
 from kubedrift.enforcers.issues import GitHubIssues, GitLabIssues, Issue
 from kubedrift.enforcers.jira import JiraIssues
+from kubedrift.enforcers.platform_ticket import render_platform_ticket
 from kubedrift.enforcers.ticket_content import build_ticket
 from kubedrift.enforcers.ticket_files import FileSink
 from kubedrift.enforcers.ticket_model import Ticket, ticket_key
 from kubedrift.enforcers.ticket_render import render_ticket
 from kubedrift.errors import ConfigurationError
 from kubedrift.model.base import Frozen
+from kubedrift.model.inventory import Platform
 from kubedrift.notifiers.base import Locale
 
 log = logging.getLogger(__name__)
@@ -155,7 +157,11 @@ class TicketEnforcer:
         """The drifted cluster's ticket, kept current (`upsert`)."""
         if drift.path is None:
             return Proposal(key=ticket_key(drift.cluster), kind="ticket", status="skipped")
-        done = self.upsert(build_ticket(drift.inventory, drift.path, drift.findings))
+        if drift.inventory.platform != Platform.KUBERNETES:
+            title, text = render_platform_ticket(drift, self.config.locale)
+            done = self.upsert_text(ticket_key(drift.cluster), title, text)
+        else:
+            done = self.upsert(build_ticket(drift.inventory, drift.path, drift.findings))
         body = f"{done.title}\n\n{done.body}" if done.status == "dry_run" and done.body else None
         return Proposal(key=done.key, kind="ticket", status=done.status, url=done.url, detail=body)
 
@@ -175,9 +181,13 @@ class TicketEnforcer:
     def upsert(self, ticket: Ticket) -> TicketRef:
         """Create, edit or reopen the ticket of `ticket.key` so the sink holds this one."""
         rendered = render_ticket(ticket, self.config.locale)
-        title, body = rendered.title, self.sink.prepare(rendered.body)
-        ref = TicketRef(key=ticket.key, status="dry_run", title=title, body=body)
-        existing = self.sink.find(ticket.key)
+        return self.upsert_text(ticket.key, rendered.title, rendered.body)
+
+    def upsert_text(self, key: str, title: str, text: str) -> TicketRef:
+        """`upsert` of a ticket already worded (Swarm and Mesos runbooks)."""
+        body = self.sink.prepare(text)
+        ref = TicketRef(key=key, status="dry_run", title=title, body=body)
+        existing = self.sink.find(key)
         if existing is not None:
             ref = ref.model_copy(update={"id": existing.id, "url": existing.url})
             same = (existing.title, existing.body) == (title, body)
@@ -191,16 +201,16 @@ class TicketEnforcer:
             if not same:
                 issue = self.sink.update(issue, title, body)
             status: TicketStatus = "updated" if existing.open else "reopened"
-            self._log(ticket.key, status, issue.id)
+            self._log(key, status, issue.id)
             return ref.model_copy(update={"status": status, "url": issue.url})
         if self.opened_this_run >= self.config.max_new_per_run:
-            self._log(ticket.key, "deferred", None)
+            self._log(key, "deferred", None)
             return ref.model_copy(update={"status": "deferred"})
         if self.config.dry_run:
             return ref
-        issue = self.sink.create(ticket.key, title, body)
+        issue = self.sink.create(key, title, body)
         self.opened_this_run += 1
-        self._log(ticket.key, "opened", issue.id)
+        self._log(key, "opened", issue.id)
         return ref.model_copy(update={"status": "opened", "id": issue.id, "url": issue.url})
 
     def close(self, key: str, note: str | None = None) -> TicketRef:
