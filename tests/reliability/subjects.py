@@ -77,6 +77,16 @@ def padded(provider: str, per_region: int) -> Callable[[Fleet], Fleet]:
     return pad
 
 
+def every_call(operation: str) -> Callable[[FakeServer], Iterable[Fault]]:
+    """The cluster's read answers its first calls, then `operation` fails: Swarm's `/nodes`
+    after `/info`, Mesos' `/master/slaves` after every master's `/version` (no paging)."""
+
+    def faults(server: FakeServer) -> Iterable[Fault]:
+        return [Fault(kind="server_error", operation=operation, times=None)]
+
+    return faults
+
+
 def unchanged(fleet: Fleet) -> Fleet:
     return fleet
 
@@ -94,6 +104,9 @@ SUBJECTS: tuple[Subject, ...] = (
     Subject("ack", lambda s: s.ack, listing_page("DescribeClustersV1"), {"page_size": 1}),
     Subject("tke", lambda s: s.tke, listing_page("DescribeClusters"), fleet=padded("tke", 100)),
     Subject("kubeconfig", lambda s: s.kube, per_cluster_page("list_nodes"), {"page_size": 1}),
+    Subject("swarm", lambda s: next(iter(s.swarms.values())), every_call("nodes")),
+    # The leading master (the fleet's first): it serves the agents.
+    Subject("mesos", lambda s: next(iter(s.mesos.values())).masters[0], every_call("slaves")),
 )
 
 
