@@ -16,14 +16,15 @@ from datetime import UTC, date, datetime, time
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.model.findings import Severity
-from kubedrift.model.plan import Target, VersionPlan
+from kubedrift.model.plan import ClusterGroup, Target, VersionPlan
 from kubedrift.model.support import SupportWindow
 from kubedrift.policies.compat import load_compat
 from kubedrift.policies.engine import NO_TARGET
+from kubedrift.policies.platform_lag import ahead, end_of_maintenance, lines_behind
 from kubedrift.policies.rules.base import RuleContext
 from kubedrift.policies.rules.facts import minors_apart, parsed, target_facts
 from kubedrift.store.metrics_read import ClusterFacts
-from kubedrift.versions import KubeVersion
+from kubedrift.versions import KubeVersion, admits
 
 # A cluster is compliant when no open, unwaived finding is at or above this severity: the
 # weekly report's default threshold (`Store.history(min_severity=LOW)`), so the dashboard's
@@ -69,8 +70,10 @@ def cluster_figures(
         current = _oldest_apiserver(cluster)
         lag: int | None = None
         ends_at: float | None = None
-        if current is not None:
-            if group is not None:
+        if current is not None and cluster.platform != "kubernetes":
+            lag, ends_at = _platform_figures(cluster, group, current)
+        elif current is not None:
+            if group is not None and group.target.kubernetes is not None:
                 lag_key = (id(group.target), current.raw)
                 if lag_key not in lags:
                     lags[lag_key] = _minors_behind(context, group.target, current)
@@ -93,6 +96,22 @@ def cluster_figures(
             )
         )
     return out
+
+
+def _platform_figures(
+    cluster: ClusterFacts, group: ClusterGroup | None, current: KubeVersion
+) -> tuple[int | None, float | None]:
+    """Swarm / Mesos: release lines behind the group's target, and when the line's
+    maintenance ends (None when the group sets no target or no source gives the date)."""
+    wanted = group.target.version_for(cluster.platform) if group is not None else None
+    lag = None if wanted is None else (
+        0 if ahead(cluster.platform, current, wanted) else
+        lines_behind(cluster.platform, current, wanted)
+    )  # fmt: skip
+    if lag is not None and wanted is not None and admits(wanted, current):
+        lag = 0
+    end = end_of_maintenance(cluster.platform, current)
+    return lag, None if end is None else datetime.combine(end, time(), UTC).timestamp()
 
 
 def _oldest_apiserver(cluster: ClusterFacts) -> KubeVersion | None:

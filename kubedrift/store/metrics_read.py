@@ -51,6 +51,7 @@ class ClusterFacts:
     region: str | None
     labels: Mapping[str, str]
     version: str | None
+    platform: str
     # Raw versions of the visible kube-apiserver instances (empty: only `version` is known).
     apiservers: tuple[str, ...]
     support: SupportWindow | None
@@ -134,6 +135,7 @@ def _read_fleet(connection: Connection, flagging: Collection[Severity], revision
             document[("control_plane", "version")].as_string(),
             document[("control_plane", "components")],
             document[("control_plane", "support")],
+            document["platform"].as_string(),
         )
         .join(ClusterRow, ClusterRow.key == InventorySnapshotRow.cluster)
         .where(
@@ -173,8 +175,21 @@ def _read_fleet(connection: Connection, flagging: Collection[Severity], revision
             version=version,
             apiservers=_apiservers(components),
             support=_support(support, supports) if support else None,
+            # Snapshots written before the platform field existed are Kubernetes clusters.
+            platform=platform or "kubernetes",
         )
-        for key, provider, source, name, region, labels, version, components, support in rows
+        for (
+            key,
+            provider,
+            source,
+            name,
+            region,
+            labels,
+            version,
+            components,
+            support,
+            platform,
+        ) in rows
     )
     findings = tuple(
         FindingCount(severity=Severity(severity), rule=rule, waived=bool(w), count=count)

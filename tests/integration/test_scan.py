@@ -31,11 +31,15 @@ def test_scan_of_the_simulated_fleet_writes_the_inventory_document(tmp_path: Pat
     )
     assert code == 0
     document = InventoryDocument.model_validate_json(output.read_text())
-    assert sorted(c.key for c in document.clusters) == sorted(c.key for c in load_fleet().clusters)
+    fleet = load_fleet()
+    expected = [c.key for c in fleet.clusters] + [s.key for s in (*fleet.swarms, *fleet.mesos)]
+    assert sorted(c.key for c in document.clusters) == sorted(expected)
     assert document.failures == ()
     by_name = {c.name: c for c in document.clusters}
     assert by_name["prod-hz-payments"].labels["fleet"] == "simulated"
     assert by_name["prod-hz-payments"].labels["team"] == "payments"
+    assert by_name["legacy-swarm-bj"].labels["fleet"] == "simulated"
+    assert by_name["bigdata-mesos-sh"].platform == "mesos"
     legacy = [p for p in by_name["prod-sh-web"].node_pools if p.name == "legacy-pool"]
     assert legacy and legacy[0].kubelet_version is None
 

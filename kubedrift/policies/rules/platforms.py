@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from kubedrift.calendar.platforms import OlderThan, PlatformCalendar, platform_calendar
+from kubedrift.calendar.platforms import OlderThan, platform_calendar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import Target
+from kubedrift.policies.platform_lag import ahead, lines_behind
 from kubedrift.policies.platform_upgrade import platform_path
 from kubedrift.policies.rules.base import ContextRule, RuleInfo, make_finding, make_remedy
 from kubedrift.versions import InvalidVersion, KubeVersion, admits, parse_version
@@ -36,35 +37,6 @@ def _highest_seen(pool: NodePool) -> KubeVersion | None:
         except InvalidVersion:
             continue
     return max(found) if found else None
-
-
-def _lines_behind(calendar: PlatformCalendar | None, version: KubeVersion, target: str) -> int:
-    """Listed release lines admitted by nothing between `version` and the oldest admitted one."""
-    if calendar is None:
-        return 1
-    for line in calendar.ordered():
-        if line.latest_patch and admits(target, line.latest_patch):
-            if (
-                line.holds(version)
-                or line.parts < (version.major, version.minor)[: len(line.parts)]
-            ):
-                return 0
-            return max(1, calendar.lines_between(version, parse_version(line.latest_patch)))
-    return 1
-
-
-def _ahead(calendar: PlatformCalendar | None, version: KubeVersion, target: str) -> bool:
-    """True when every line the target admits is older than `version`'s."""
-    if calendar is None:
-        return False
-    admitted = [
-        line
-        for line in calendar.ordered()
-        if line.latest_patch and admits(target, line.latest_patch)
-    ]
-    return bool(admitted) and all(
-        line.parts < (version.major, version.minor)[: len(line.parts)] for line in admitted
-    )
 
 
 class PlatformVersionBehind(ContextRule):
@@ -93,7 +65,6 @@ class PlatformVersionBehind(ContextRule):
             return
         platform = str(cluster.platform)
         product, leader, _ = _NAMES[platform]
-        calendar = platform_calendar(platform)
         constraint = target.platform_constraint(platform)
         if constraint is None:
             return
@@ -103,7 +74,7 @@ class PlatformVersionBehind(ContextRule):
             f"to {path.to_version}",
             steps=path.steps if self.context.plan_paths else (),
         )
-        if _ahead(calendar, current, wanted):
+        if ahead(platform, current, wanted):
             yield make_finding(
                 self.info, cluster, "control-plane",
                 f"{product} {current.raw} on the {leader}s is newer than the target {wanted!r}",
@@ -111,7 +82,7 @@ class PlatformVersionBehind(ContextRule):
                 remedy=make_remedy(summary="raise the group's target, or check the cluster"),
             )  # fmt: skip
             return
-        behind = _lines_behind(calendar, current, wanted)
+        behind = lines_behind(platform, current, wanted)
         if behind <= target.allowed_lag.minors:
             return
         severity = self.info.severity
@@ -149,12 +120,11 @@ class PlatformWorkersBehind(ContextRule):
             return
         platform = str(cluster.platform)
         product, leader, worker = _NAMES[platform]
-        calendar = platform_calendar(platform)
         for pool in cluster.node_pools:
             version = pool.kubelet_version
             if pool.role == "manager" or version is None or admits(wanted, version):
                 continue
-            if _ahead(calendar, version, wanted):
+            if ahead(platform, version, wanted):
                 continue
             yield make_finding(
                 self.info, cluster, f"node-pool/{pool.id}",
