@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.model.events import DriftEvent, DriftState, EventType
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.inventory import ClusterInventory, Platform
 from kubedrift.model.plan import ClusterGroup, VersionPlan
 from kubedrift.model.reconcile import SourceState
 from kubedrift.model.support import SupportWindow
+from kubedrift.policies.platform_lag import end_of_maintenance
 from kubedrift.report.data.compliance import HOUR, TICK, IntervalRow
 from kubedrift.report.data.models import (
     BUCKETS,
@@ -106,10 +107,15 @@ def forecast(
     for key, inventory in sorted(inventories.items()):
         group = groups.get(key)
         version = _oldest_apiserver(inventory)
-        window = _window(inventory, version, group, calendar) if version is not None else None
-        milestone = window.end_of_support if window is not None else None
-        published = milestone.known() if milestone is not None else None
-        ends = published or (milestone.known(use_estimates=True) if milestone else None)
+        if inventory.platform != Platform.KUBERNETES:
+            # Swarm / Mesos: the end of maintenance of the release line, when a source gives it.
+            published = end_of_maintenance(inventory.platform, version) if version else None
+            ends = published
+        else:
+            window = _window(inventory, version, group, calendar) if version is not None else None
+            milestone = window.end_of_support if window is not None else None
+            published = milestone.known() if milestone is not None else None
+            ends = published or (milestone.known(use_estimates=True) if milestone else None)
         days = (ends - today).days if ends is not None else None
         rows.append(
             ForecastCluster(
