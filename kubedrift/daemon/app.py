@@ -25,6 +25,7 @@ from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy, DrainReport
 from kubedrift.daemon.leader import Leader, Predicate, make_leader
 from kubedrift.daemon.notify import Directory, RoutedSinks, effective_routes
 from kubedrift.daemon.planwatch import PlanWatcher
+from kubedrift.daemon.reminders import ReminderJob
 from kubedrift.daemon.status import DaemonStatus
 from kubedrift.errors import Problem, SettingsError
 from kubedrift.notifiers.base import Notifier, NotifierFactory
@@ -122,6 +123,14 @@ class Daemon:
                 self.store.latest_inventories, self.plans.current, calendar, clock
             )
             self.dispatcher = self._dispatcher(settings, environ, clock, is_leader)
+            # Reminders of what stays open (routes' repeat_interval), made before each drain.
+            self.reminders = ReminderJob(
+                self.store,
+                self.dispatcher.routes,
+                self.directory.context,
+                clock,
+                is_leader=is_leader,
+            )
             if sinks is None and self.dispatcher.notifiers:
                 sinks = RoutedSinks(self.dispatcher.routes, self.dispatcher.configs, self.directory)
             self.cycles = Cycles(
@@ -215,7 +224,9 @@ class Daemon:
             self.enforcement.after_cycle(report)
 
     def drain_outbox(self) -> list[DrainReport]:
-        """Send what the outbox holds (leader only); the scheduler's outbox job."""
+        """Send what the outbox holds (leader only), due reminders included; the scheduler's
+        outbox job."""
+        self.reminders.run()
         return self.dispatcher.drain()
 
     def flush_outbox(self, timeout: float) -> int:

@@ -26,7 +26,11 @@ from kubedrift.notifiers.render import DIGEST_AFTER
 log = logging.getLogger(__name__)
 
 OPENINGS = frozenset({EventType.DRIFT_OPENED, EventType.WAIVER_EXPIRING, EventType.DRIFT_ESCALATED})
-FOLLOW_UPS = frozenset({EventType.DRIFT_ESCALATED, EventType.DRIFT_RESOLVED})
+FOLLOW_UPS = frozenset(
+    {EventType.DRIFT_ESCALATED, EventType.DRIFT_RESOLVED, EventType.DRIFT_REMINDER}
+)
+# Follow-ups the channel should see too, not only the thread.
+_BROADCAST = frozenset({EventType.DRIFT_ESCALATED, EventType.DRIFT_REMINDER})
 # More threads than this in one batch: told in the channel, grouped, not as replies.
 MAX_THREADS = DIGEST_AFTER
 
@@ -55,8 +59,9 @@ def replies(book: ThreadBook, sink: str, events: Sequence[DriftEvent]) -> dict[s
 def as_replies(
     messages: Iterable[Message], thread: ChatThread, told: Iterable[DriftEvent]
 ) -> list[Message]:
-    """`messages` (telling `told`) as replies in `thread`; an escalation is broadcast too."""
-    broadcast = any(e.type is EventType.DRIFT_ESCALATED for e in told)
+    """`messages` (telling `told`) as replies in `thread`; an escalation or a reminder is
+    broadcast to the channel too."""
+    broadcast = any(e.type in _BROADCAST for e in told)
     return [m.model_copy(update={"reply_to": thread, "broadcast": broadcast}) for m in messages]
 
 

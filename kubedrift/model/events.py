@@ -18,6 +18,9 @@ class EventType(StrEnum):
     SOURCE_FAILED = "source.failed"
     SOURCE_RECOVERED = "source.recovered"
     WAIVER_EXPIRING = "waiver.expiring"
+    # A finding still open at high or critical, told again every route's `repeat_interval`
+    # (made by the notifier's reminder job, never by reconcile).
+    DRIFT_REMINDER = "drift.reminder"
 
 
 class ResolveReason(StrEnum):

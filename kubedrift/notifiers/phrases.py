@@ -81,7 +81,10 @@ def item(event: DriftEvent, context: NotifyContext, cat: Catalog) -> list[str]:
             return [clip(cat.t("item.removed", summary=summary(event, cat)))]
         since = event.detail.get("opened_at", "")[:10]
         return [clip(cat.t("item.resolved", summary=summary(event, cat), since=since))]
-    if event.type is EventType.DRIFT_ESCALATED and event.previous_severity is not None:
+    if event.type is EventType.DRIFT_REMINDER:
+        since = event.detail.get("opened_at", "")[:10]
+        line = cat.t("item.reminder", severity=severity, since=since, summary=summary(event, cat))
+    elif event.type is EventType.DRIFT_ESCALATED and event.previous_severity is not None:
         previous = cat.t(f"severity.{event.previous_severity.value}")
         line = cat.t(
             "item.escalated", severity=severity, previous=previous, summary=summary(event, cat)

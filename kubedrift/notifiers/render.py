@@ -34,6 +34,7 @@ _RESOLVING = frozenset({EventType.DRIFT_RESOLVED, EventType.SOURCE_RECOVERED})
 _CHANGES: tuple[tuple[EventType, str], ...] = (
     (EventType.DRIFT_OPENED, "change.opened"),
     (EventType.DRIFT_ESCALATED, "change.escalated"),
+    (EventType.DRIFT_REMINDER, "change.reminder"),
     (EventType.WAIVER_EXPIRING, "change.waiver"),
     (EventType.VERSION_CHANGED, "change.version"),
     (EventType.DRIFT_RESOLVED, "change.resolved"),

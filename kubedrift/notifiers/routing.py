@@ -9,6 +9,7 @@ routes:
       sinks: [dingtalk-payments]
       locale: zh-CN
       quiet_hours: {start: "22:00", end: "08:00", timezone: Asia/Shanghai}
+      repeat_interval: 4h      # what stays open at high/critical is told again every 4 hours
   owners:                      # shorthand: an owner's events go to these sinks
     team-platform: slack-platform
   default:                     # events no rule and no owner entry took
@@ -33,8 +34,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
+from kubedrift.daemon.config import Seconds
 from kubedrift.model.base import Frozen
 from kubedrift.model.events import DriftEvent, EventType
 from kubedrift.model.findings import Severity
@@ -49,6 +51,8 @@ from kubedrift.notifiers.render import DIGEST_AFTER, render
 Sinks = Globs
 # The name `notify test --route` and reminders give the `default` delivery.
 DEFAULT_ROUTE = "default"
+# Reminders more often than this would be a flood, not a reminder.
+MIN_REPEAT = 300.0
 
 
 class Delivery(Frozen):
@@ -66,6 +70,20 @@ class Delivery(Frozen):
     quiet_hours: QuietHours | None = Field(
         default=None, description="a daily window holding non-urgent messages until it ends"
     )
+    repeat_interval: Seconds | None = Field(
+        default=None,
+        description="tell what stays open at high or critical again this often (like 4h)",
+    )
+
+    @field_validator("repeat_interval")
+    @classmethod
+    def _not_a_flood(cls, value: float | None) -> float | None:
+        if value is not None and value < MIN_REPEAT:
+            raise ValueError(
+                f"expected at least 5m ({MIN_REPEAT:.0f} seconds) between reminders, found "
+                f"{value:g} seconds"
+            )
+        return value
 
 
 class Rule(Delivery):
@@ -145,6 +163,7 @@ class Routes(Frozen):
                 events=base.events,
                 digest_after=base.digest_after,
                 quiet_hours=base.quiet_hours,
+                repeat_interval=base.repeat_interval,
             )
             for owner, sinks in self.owners.items()
         )
@@ -201,7 +220,11 @@ def deliveries(
     rules: tuple[Rule, ...] | None = None,
 ) -> list[Delivery]:
     """The routes that take `event`: matching rules in order (up to the first without
-    `continue`), else the default when it takes it. `rules` is `routes.all_rules()`."""
+    `continue`), else the default when it takes it. `rules` is `routes.all_rules()`.
+    A reminder belongs to the one route whose `repeat_interval` made it."""
+    if event.type is EventType.DRIFT_REMINDER:
+        named = routes.named().get(event.detail.get("route", ""))
+        return [named] if named is not None else []
     cluster = context.cluster(event.cluster) if event.cluster else None
     taken: list[Delivery] = []
     for rule in routes.all_rules() if rules is None else rules:

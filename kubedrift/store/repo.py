@@ -35,7 +35,13 @@ from kubedrift.store.records import (
     OutboxStat,
     ProposedChange,
 )
-from kubedrift.store.save import Sinks, current_snapshot_ids, event_from, save_cycle
+from kubedrift.store.save import (
+    Sinks,
+    current_snapshot_ids,
+    event_from,
+    save_cycle,
+    save_events,
+)
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,
@@ -173,6 +179,14 @@ class Store:
             for row in rows
         )
         return {inventory.key: inventory for inventory in inventories}
+
+    def save_events(
+        self, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
+    ) -> tuple[int, int]:
+        """Save events made outside a cycle (reminders) with one outbox row per (event, sink),
+        in one transaction; what exists is skipped. Returns (events, outbox rows) added."""
+        with writing(self.engine) as connection:
+            return save_events(connection, events, sinks, now)
 
     def events(self, since: datetime | None = None, limit: int = 100) -> tuple[DriftEvent, ...]:
         """Events at or after `since` (all when None), oldest first, at most `limit`."""

@@ -271,6 +271,14 @@ def event_from(payload: dict[str, Any]) -> DriftEvent:
     return event.model_copy(update={"at": event.at.astimezone(UTC)})
 
 
+def save_events(
+    connection: Connection, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
+) -> tuple[int, int]:
+    """Events made outside a cycle (reminders) and their outbox rows, idempotent like a
+    cycle's: an event id or (event, sink) already there is skipped. (events, rows) added."""
+    return _save_events(connection, events, sinks, now)
+
+
 def _save_events(
     connection: Connection, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
 ) -> tuple[int, int]:
