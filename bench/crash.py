@@ -53,7 +53,10 @@ def main() -> int:
     print(f"messages received      {report.messages}")
     print(f"rows found already told {recalled} (a kill between a send and its record)")
     print(f"lost events            {len(report.lost)}")
-    print(f"doubled events         {len(report.doubled)}")
+    print(
+        f"doubled events         {len(report.doubled)} "
+        f"({len(report.doubled_in_threads)} of them told again as a thread reply)"
+    )
     print(f"repeated message keys  {len(report.repeated_keys)}")
     print(f"dead / pending rows    {report.dead} / {report.pending}")
     print(f"wall time              {report.seconds} s")

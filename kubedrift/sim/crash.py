@@ -73,6 +73,9 @@ class CrashReport:
     lost: list[str] = field(default_factory=list)  # event ids never told
     doubled: dict[str, int] = field(default_factory=dict)  # event id -> times told
     repeated_keys: dict[str, int] = field(default_factory=dict)
+    # The part of `doubled` told again as a thread reply: the dispatcher's recall reads the
+    # channel's history, which holds no thread replies (kubedrift/daemon/dispatch.py).
+    doubled_in_threads: dict[str, int] = field(default_factory=dict)
     dead: int = 0
     pending: int = 0
     seconds: float = 0.0
@@ -191,14 +194,18 @@ def run(
             events = {event.id for event in store.events(limit=100_000)}
             outbox = _outbox(store)
     told: Counter[str] = Counter()
+    in_threads: Counter[str] = Counter()
     keys: Counter[str] = Counter()
     for body in slack.messages:
         payload = (body.get("metadata") or {}).get("event_payload") or {}
         keys[str(payload.get("key"))] += 1
         told.update(payload.get("events") or ())
+        if "thread_ts" in body:
+            in_threads.update(payload.get("events") or ())
     report.events, report.messages = len(events), len(slack.messages)
     report.lost = sorted(events - set(told))
     report.doubled = {e: n for e, n in told.items() if n > 1}
+    report.doubled_in_threads = {e: n for e, n in report.doubled.items() if in_threads[e]}
     report.repeated_keys = {k: n for k, n in keys.items() if n > 1}
     report.dead = outbox.get(OutboxStatus.DEAD, 0)
     report.pending = outbox.get(OutboxStatus.PENDING, 0)
