@@ -2,8 +2,8 @@
 
 Reads the plan (`--plan`, or the settings' `plan:` with `--config`) and the inventories (an
 inventory document, `--inventory FILE`, or the store's latest: `--store URL`, default the
-settings' `store.url`), evaluates at `--now` and prints each wave in rollout order: its
-clusters, how many are at their target, whether it is open for proposals and, if not, why
+settings' `store.url` / `store.url_env`), evaluates at `--now` and prints each wave in rollout
+order: its clusters, how many are at their target, whether it is open for proposals and, if not, why
 (`kubedrift.policies.waves`). Soak is counted from each cluster's latest
 `cluster.version_changed` event, which only the store has: from an inventory file every
 cluster at its target counts as soaked, and the output says so.
@@ -72,7 +72,9 @@ def run_waves(args: argparse.Namespace) -> int:
     if args.inventory is not None:
         inventories = list(read_inventory(args.inventory).clusters)
     else:
-        url = args.store or (settings.store.url if settings is not None else None)
+        import os
+
+        url = args.store or (settings.store.resolve_url(os.environ) if settings else None)
         if url is None:
             raise ConfigurationError("no inventories: pass --inventory, --store or --config")
         from kubedrift.store import Store

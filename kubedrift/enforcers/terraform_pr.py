@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from pathlib import Path
 from typing import ClassVar
 
@@ -40,6 +39,7 @@ from kubedrift.enforcers.forges import Forge, ForgeType, PullRequest, make_forge
 from kubedrift.enforcers.git_repo import Author, GitRepo
 from kubedrift.enforcers.hcl_edit import Located, locate, splice, verify
 from kubedrift.enforcers.hcl_tree import HclEditError, Workspace
+from kubedrift.enforcers.pr_text import key_of, pr_text, render_version, trailer
 from kubedrift.enforcers.terraform import Terraform
 from kubedrift.enforcers.tf_plan import PlanSettings, plan_summary
 from kubedrift.errors import ConfigurationError
@@ -47,8 +47,6 @@ from kubedrift.model.inventory import ClusterRef, Platform
 from kubedrift.notifiers.base import Locale
 
 log = logging.getLogger(__name__)
-_MINOR = re.compile(r"^v?(\d+)\.(\d+)")
-_KEY_TRAILER = re.compile(r"^Kubedrift-Key: (.+)$", re.MULTILINE)
 
 
 class RootConfig(BaseModel):
@@ -168,8 +166,7 @@ class TerraformPrEnforcer:
             self._close(pr, note)
 
     def _close(self, pr: PullRequest, note: str) -> Proposal:
-        trailer = _KEY_TRAILER.search(pr.body)
-        key = trailer.group(1).strip() if trailer else pr.branch
+        key = key_of(pr.body) or pr.branch
         if self.config.dry_run or self.forge is None:
             return Proposal(key=key, kind="pull_request", status="dry_run", url=pr.url, detail=note)
         self.forge.comment(pr, note)
@@ -182,7 +179,7 @@ class TerraformPrEnforcer:
         branch = f"{self.config.branch_prefix}/{change.branch_suffix}"
         self.repo.prepare(branch)
         root, located, address = self._locate(change)
-        value = _render(change.cluster.provider, change.component, change.step.to_version)
+        value = render_version(change.cluster.provider, change.component, change.step.to_version)
         ref = ChangeRef(key=change.key, status="in_sync", branch=branch)
         if located.site.value == value:
             return ref.model_copy(update={"message": f"{located.address} already at {value}"})
@@ -192,8 +189,8 @@ class TerraformPrEnforcer:
             diff = self.repo.git("diff").stdout
             diff += f"\n{plan}\n" if plan else ""
             return ref.model_copy(update={"status": "dry_run", "diff": diff})
-        title, body = _text(change, located, value, plan)
-        commit = self.repo.commit([located.site.path], f"{title}\n\n{_trailer(change)}")
+        title, body = pr_text(change, located, value, plan)
+        commit = self.repo.commit([located.site.path], f"{title}\n\n{trailer(change)}")
         diff = self.repo.diff_to_base()
         ref = ref.model_copy(update={"commit": commit, "diff": diff})
         pushed_same = self.repo.remote_tree(branch) == self.repo.head_tree()
@@ -272,45 +269,6 @@ class TerraformPrEnforcer:
             self.terraform.fmt([edit.path], cwd=ws.root)
         if self.config.validate_config:
             self.terraform.validate(cwd=ws.root)
-
-
-def _render(provider: str, component: str, version: str) -> str:
-    """The version as the resource takes it: EKS pins `major.minor` only."""
-    if provider == "eks" and (component == "control-plane" or component.startswith("node-pool/")):
-        match = _MINOR.match(version)
-        if match:
-            return f"{match.group(1)}.{match.group(2)}"
-    return version
-
-
-def _text(
-    change: ChangeRequest, located: Located, value: str, plan: str | None = None
-) -> tuple[str, str]:
-    step = change.step
-    title = (
-        f"kubedrift: {change.cluster.name} {change.component} "
-        f"{located.site.value} -> {value} (towards {change.target_version})"
-    )
-    lines = [
-        f"Cluster `{change.cluster.key}` ({change.cluster.name}): **{change.component}** "
-        f"{located.site.value} -> {value}.",
-        "",
-        f"Why: {step.reason}",
-        "",
-        f"Edited: `{located.address}.{located.attribute}`, set at:",
-        *(f"- `{hop}`" for hop in located.site.trail),
-    ]
-    if change.remaining:
-        later = [f"- {s}" for s in change.remaining]
-        lines += ["", "Later steps (proposed one at a time):", *later]
-    if plan:
-        lines += ["", plan]
-    lines += ["", "Proposed by kubedrift; it never applies changes.", _trailer(change)]
-    return title, "\n".join(lines)
-
-
-def _trailer(change: ChangeRequest) -> str:
-    return f"Kubedrift-Key: {change.key}"
 
 
 def _forge(config: ForgeConfig | None) -> Forge | None:

@@ -1,10 +1,12 @@
 """Fixtures for the Terraform PR enforcer: the real terraform and git binaries, a bare remote
-seeded with the repository's example `terraform/`, clusters and change requests."""
+seeded with the repository's example `terraform/`, clusters and change requests; and for
+`kubedrift propose`: the fake GitHub and a settings file (`github`, `setup`)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,12 @@ import pytest
 from kubedrift.enforcers.base import ChangeRequest
 from kubedrift.enforcers.terraform import Terraform
 from kubedrift.model.findings import UpgradeStep
-from kubedrift.model.inventory import ClusterRef
+from kubedrift.model.inventory import ClusterRef, InventoryDocument
+from kubedrift.sim.forge import FakeGitHub
+from tests.integration.enforcers.propose_cases import ACK as ACK_INVENTORY
+from tests.integration.enforcers.propose_cases import EKS as EKS_INVENTORY
+from tests.integration.enforcers.propose_cases import NOW, PLAN, TOKEN
+from tests.integration.enforcers.propose_cases import TKE as TKE_INVENTORY
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "terraform"
 
@@ -88,3 +95,45 @@ def change(
         reason="one minor at a time",
     )
     return ChangeRequest(cluster=ref, component=component, target_version=target or to, step=step)
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    server = FakeGitHub("acme/infra", token=TOKEN)
+    with server.running():
+        yield server
+
+
+@pytest.fixture
+def setup(
+    tmp_path: Path,
+    remote: Path,
+    github: FakeGitHub,
+    terraform: Terraform,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """The settings file, next to the plan and the inventory; returns its path."""
+    monkeypatch.setenv("KD_PROPOSE_GH_TOKEN", TOKEN)
+    (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    document = InventoryDocument(
+        collected_at=NOW, clusters=(TKE_INVENTORY, EKS_INVENTORY, ACK_INVENTORY)
+    )
+    (tmp_path / "inventory.json").write_text(document.model_dump_json(), encoding="utf-8")
+    settings = f"""
+plan: plan.yaml
+sources:
+  - {{name: offline, type: kubeconfig, kubeconfig: none}}
+enforcers:
+  - type: terraform_pr
+    repo: {remote}
+    workdir: work
+    roots: [{{path: ack, var_files: [prod.tfvars]}}, {{path: tke}}, {{path: eks}}]
+    forge:
+      {{type: github, project: acme/infra, token_env: KD_PROPOSE_GH_TOKEN, api: "{github.url}"}}
+  - type: ticket
+    sink: file
+    directory: tickets
+"""
+    path = tmp_path / "kubedrift.yaml"
+    path.write_text(settings, encoding="utf-8")
+    return path

@@ -16,7 +16,7 @@ from kubedrift.policies.upgrade_path import plan_upgrade
 from kubedrift.sim.forge import FakeGitHub, FakeGitLab
 from kubedrift.versions import MinorVersion
 from tests.integration.enforcers.conftest import ACK, EKS, TKE, change, git
-from tests.integration.enforcers.test_propose import TKE as TKE_INVENTORY
+from tests.integration.enforcers.propose_cases import TKE as TKE_INVENTORY
 
 pytestmark = pytest.mark.integration
 ROOTS = [RootConfig(path="ack", var_files=["prod.tfvars"]), RootConfig(path="tke"),
