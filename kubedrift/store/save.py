@@ -275,8 +275,20 @@ def save_events(
     connection: Connection, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
 ) -> tuple[int, int]:
     """Events made outside a cycle (reminders) and their outbox rows, idempotent like a
-    cycle's: an event id or (event, sink) already there is skipped. (events, rows) added."""
-    return _save_events(connection, events, sinks, now)
+    cycle's: an event already stored is skipped with its rows (they were written with it).
+    Returns (events, rows) added.
+
+    Asking first which ids exist keeps a repeated pass (the reminder job asks every minute
+    for the same due reminders) to a read instead of thousands of refused inserts."""
+    ids = [event.id for event in events]
+    stored: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        stored.update(
+            connection.execute(select(EventRow.id).where(EventRow.id.in_(chunk))).scalars()
+        )
+    fresh = [event for event in events if event.id not in stored]
+    return _save_events(connection, fresh, sinks, now) if fresh else (0, 0)
 
 
 def _save_events(
