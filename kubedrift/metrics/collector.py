@@ -97,6 +97,9 @@ class StoreCollector(Collector):
             return _Scrape(up, None, (), 0.0)
         up.add_metric([], 1.0)
         plan = self.plan()
+        if cached is not None and cached.plan is plan and cached.view.same_as(view.fleet):
+            # A cycle was saved, but what the metrics show of the fleet did not change.
+            cached.view = view.fleet
         if cached is None or cached.view is not view.fleet or cached.plan is not plan:
             # A saved cycle or a new plan: figure the fleet again. Otherwise the families of
             # the last scrape are still exact, and only the time left to end of support moves.

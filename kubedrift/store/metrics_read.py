@@ -11,13 +11,15 @@ queries. One transaction: one consistent view on PostgreSQL.
 Clusters and findings change only when a cycle is saved, which bumps the store revision in
 its transaction: a caller that keeps the `FleetView` of its last read passes it back, and
 while the revision is the same only the revision, sources and outbox are read (the outbox
-changes with every drain, so it is always read).
+changes with every drain, so it is always read). After a cycle, only the inventory snapshots
+that cycle added are read from their documents: a snapshot row never changes, so the facts
+of the others are reused by snapshot id.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,13 +32,15 @@ from kubedrift.store import outbox_repo
 from kubedrift.store.engine import reading
 from kubedrift.store.records import OutboxStat
 from kubedrift.store.repo import Store
-from kubedrift.store.save import current_snapshot_ids
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,
     InventorySnapshotRow,
     StoreRevisionRow,
 )
+
+# Snapshot ids per `IN (...)`: well inside SQLite's bound-variable limit.
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,17 @@ class FleetView:
     # Clusters with an open, unwaived finding at one of the counted severities.
     flagged: frozenset[str]
     findings: tuple[FindingCount, ...]
+    # The clusters' facts by inventory snapshot id, for the next read to reuse.
+    by_snapshot: Mapping[int, ClusterFacts]
+
+    def same_as(self, other: FleetView) -> bool:
+        """Whether `other` shows the same fleet (facts reused from this view compare by
+        identity first: cheap when a cycle changed nothing)."""
+        return (
+            self.clusters == other.clusters
+            and self.flagged == other.flagged
+            and self.findings == other.findings
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +120,9 @@ def read_metrics_view(
 ) -> MetricsView:
     """What the metrics show; `flagging` are the severities that make a cluster flagged.
 
-    `known` is the fleet part of an earlier read: reused, without reading the clusters and
-    findings again, while the store revision is the one it was read at."""
+    `known` is the fleet part of an earlier read: reused whole while the store revision is
+    the one it was read at; after a cycle, its clusters' facts are reused for every cluster
+    whose current inventory snapshot is the same."""
     with reading(store.engine) as connection:
         revision = connection.execute(
             select(StoreRevisionRow.revision).where(StoreRevisionRow.id == 1)
@@ -115,35 +131,29 @@ def read_metrics_view(
         if known is not None and known.revision == revision:
             fleet = known
         else:
-            fleet = _read_fleet(connection, flagging, revision)
+            fleet = _read_fleet(connection, flagging, revision, known)
         outbox = outbox_repo.stats(connection)
         resent = outbox_repo.resent(connection)
     sources = tuple(store.source_states().values())
     return MetricsView(fleet, sources, outbox, resent)
 
 
-def _read_fleet(connection: Connection, flagging: Collection[Severity], revision: int) -> FleetView:
-    document = InventorySnapshotRow.document
-    clusters_query = (
-        select(
-            InventorySnapshotRow.cluster,
-            document["provider"].as_string(),
-            document["source"].as_string(),
-            document["name"].as_string(),
-            document["region"].as_string(),
-            document["labels"],
-            document[("control_plane", "version")].as_string(),
-            document[("control_plane", "components")],
-            document[("control_plane", "support")],
-            document["platform"].as_string(),
-        )
+def _read_fleet(
+    connection: Connection, flagging: Collection[Severity], revision: int, known: FleetView | None
+) -> FleetView:
+    # Each present cluster's current snapshot id; a snapshot's document never changes, so
+    # the facts of one already read (`known`) are reused and only new snapshots are read.
+    current = connection.execute(
+        select(InventorySnapshotRow.cluster, func.max(InventorySnapshotRow.id))
         .join(ClusterRow, ClusterRow.key == InventorySnapshotRow.cluster)
-        .where(
-            InventorySnapshotRow.id.in_(current_snapshot_ids()),
-            ClusterRow.removed_at.is_(None),
-        )
+        .where(ClusterRow.removed_at.is_(None))
+        .group_by(InventorySnapshotRow.cluster)
         .order_by(InventorySnapshotRow.cluster)
-    )
+    ).all()
+    kept = known.by_snapshot if known is not None else {}
+    missing = [snapshot for _, snapshot in current if snapshot not in kept]
+    fresh = _read_facts(connection, missing)
+    by_snapshot = {snapshot: kept.get(snapshot) or fresh[snapshot] for _, snapshot in current}
     open_rows = DriftStateRow.resolved_at.is_(None)
     flagged_query = (
         select(DriftStateRow.cluster)
@@ -160,42 +170,54 @@ def _read_fleet(connection: Connection, flagging: Collection[Severity], revision
         .where(open_rows)
         .group_by(DriftStateRow.severity, DriftStateRow.rule, waived)
     )
-    rows = connection.execute(clusters_query).all()
     flagged = frozenset(connection.execute(flagged_query).scalars())
     counts = connection.execute(findings_query).all()
-    supports: dict[str, SupportWindow] = {}
-    clusters = tuple(
-        ClusterFacts(
-            key=key,
-            provider=provider,
-            source=source,
-            name=name,
-            region=region,
-            labels=labels or {},
-            version=version,
-            apiservers=_apiservers(components),
-            support=_support(support, supports) if support else None,
-            # Snapshots written before the platform field existed are Kubernetes clusters.
-            platform=platform or "kubernetes",
-        )
-        for (
-            key,
-            provider,
-            source,
-            name,
-            region,
-            labels,
-            version,
-            components,
-            support,
-            platform,
-        ) in rows
-    )
     findings = tuple(
         FindingCount(severity=Severity(severity), rule=rule, waived=bool(w), count=count)
         for severity, rule, w, count in counts
     )
-    return FleetView(revision, clusters, flagged, findings)
+    clusters = tuple(by_snapshot[snapshot] for _, snapshot in current)
+    return FleetView(revision, clusters, flagged, findings, by_snapshot)
+
+
+def _read_facts(connection: Connection, snapshots: Sequence[int]) -> dict[int, ClusterFacts]:
+    """The facts of the given inventory snapshots (JSON paths, not whole documents)."""
+    document = InventorySnapshotRow.document
+    columns = (
+        InventorySnapshotRow.id,
+        InventorySnapshotRow.cluster,
+        document["provider"].as_string(),
+        document["source"].as_string(),
+        document["name"].as_string(),
+        document["region"].as_string(),
+        document["labels"],
+        document[("control_plane", "version")].as_string(),
+        document[("control_plane", "components")],
+        document[("control_plane", "support")],
+        document["platform"].as_string(),
+    )
+    supports: dict[str, SupportWindow] = {}
+    out: dict[int, ClusterFacts] = {}
+    for start in range(0, len(snapshots), _CHUNK):
+        chunk = snapshots[start : start + _CHUNK]
+        rows = connection.execute(select(*columns).where(InventorySnapshotRow.id.in_(chunk)))
+        for row in rows:
+            snapshot, key, provider, source, name, region, labels, version = row[:8]
+            parts, support, platform = row[8:]
+            out[snapshot] = ClusterFacts(
+                key=key,
+                provider=provider,
+                source=source,
+                name=name,
+                region=region,
+                labels=labels or {},
+                version=version,
+                apiservers=_apiservers(parts),
+                support=_support(support, supports) if support else None,
+                # Snapshots written before the platform field existed are Kubernetes clusters.
+                platform=platform or "kubernetes",
+            )
+    return out
 
 
 def _apiservers(components: list[dict[str, Any]] | None) -> tuple[str, ...]:

@@ -85,13 +85,19 @@ def test_a_saved_cycle_shows_at_the_next_scrape(store: Store) -> None:
     scene = Scene()
     collector = scene.collector(store)
     collector.exposition()
-    # A cluster whose key needs escaping in a label value.
+    # A cluster whose key needs escaping in a label value, and an upgraded one (a new
+    # inventory snapshot: read again, while the unchanged edge-1's facts are reused).
     odd = inventory('idc-"q\\', "v1.30.5", provider="kubeconfig", source="idc", at=SCRAPE)
-    results = [Collected(inventory=i) for i in (*idc_inventories(SCRAPE), odd)]
+    upgraded = inventory("idc-1", "v1.31.2", provider="kubeconfig", source="idc", at=SCRAPE)
+    edge = [i for i in idc_inventories(SCRAPE) if i.key != upgraded.key]
+    results = [Collected(inventory=i) for i in (*edge, upgraded, odd)]
     cycle(store, IDC_FINDINGS, results, SCRAPE, sources=("idc",))
 
     text = collector.exposition()
-    assert odd.key in by_cluster(parse(text), "kubedrift_cluster_support_remaining_seconds")
+    samples = parse(text)
+    assert odd.key in by_cluster(samples, "kubedrift_cluster_support_remaining_seconds")
+    versions = {dict(k)["cluster"]: dict(k)["version"] for k in samples["kubedrift_cluster_info"]}
+    assert versions[upgraded.key] == "v1.31.2"
     assert text == generic(scene.collector(store))
 
 
