@@ -13,6 +13,7 @@ from kubedrift.errors import ConfigurationError
 
 INSTALL_HINT = "install it with: pip install 'kubedrift[pdf]'"
 CJK_HINT = "install a CJK font first, e.g. apt-get install fonts-wqy-microhei"
+PANGO_HINT = "install it with: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 
 
 class PdfUnavailableError(ConfigurationError):
@@ -25,6 +26,9 @@ def render_pdf(html: str, *, needs_cjk: bool = False) -> bytes:
         weasyprint = importlib.import_module("weasyprint")
     except ImportError as exc:
         raise PdfUnavailableError(f"PDF output needs weasyprint; {INSTALL_HINT}") from exc
+    except OSError as exc:
+        # weasyprint is installed but cffi cannot open Pango (a slim container image).
+        raise PdfUnavailableError(f"weasyprint cannot load Pango ({exc}); {PANGO_HINT}") from exc
     if needs_cjk and not _has_cjk_font():
         raise PdfUnavailableError(f"a zh-CN PDF needs a Chinese font; {CJK_HINT}")
     # weasyprint logs every CSS property it does not support at WARNING; they are expected
