@@ -216,6 +216,7 @@ class Daemon:
             is_leader=is_leader,
             environ=environ,
             monotonic=monotonic,
+            registry=self.status.registry,
         )
 
     def _after_cycle(self, report: CycleReport) -> None:

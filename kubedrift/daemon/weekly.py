@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from time import monotonic
 from typing import Literal
 
+from prometheus_client import CollectorRegistry, Counter
+
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.errors import DeliveryError
 from kubedrift.model.plan import VersionPlan
@@ -61,6 +63,7 @@ class WeeklyReports:
         environ: Mapping[str, str],
         senders: Mapping[str, ReportSender] | None = None,
         monotonic: Callable[[], float] = monotonic,
+        registry: CollectorRegistry | None = None,
     ) -> None:
         self.settings = settings
         self.deliveries = ReportDeliveries(store)
@@ -68,6 +71,12 @@ class WeeklyReports:
         self._clock, self._is_leader = clock, is_leader
         self.senders = dict(senders) if senders is not None else build_senders(settings, environ)
         self._sending = threading.Lock()
+        self._sends = Counter(
+            "kubedrift_report_sends",
+            "Weekly report send attempts by sink and outcome (delivered, retry, dead).",
+            ["sink", "outcome"],
+            registry=registry,
+        )
         self._pages: dict[tuple[str, str], tuple[float, str]] = {}
         self._pages_lock = threading.Lock()
         self._monotonic = monotonic  # ages the kept page
@@ -166,7 +175,7 @@ class WeeklyReports:
             return self._failed(delivery, now, f"{type(exc).__name__}: {exc}", True, None)
         self.deliveries.delivered(delivery.id, now)
         log.info("weekly report delivered", extra=fields)
-        return Sent(delivery.period, delivery.sink, "delivered")
+        return self._sent(Sent(delivery.period, delivery.sink, "delivered"))
 
     def _failed(
         self,
@@ -187,8 +196,12 @@ class WeeklyReports:
         self.deliveries.failed(delivery.id, now, error, retry_at=retry_at)
         if retry_at is None:
             log.error("weekly report not delivered; giving up", extra=fields)
-            return Sent(delivery.period, delivery.sink, "dead", error)
+            return self._sent(Sent(delivery.period, delivery.sink, "dead", error))
         log.warning(
             "weekly report send failed; will retry", extra=fields | {"at": retry_at.isoformat()}
         )
-        return Sent(delivery.period, delivery.sink, "retry", error)
+        return self._sent(Sent(delivery.period, delivery.sink, "retry", error))
+
+    def _sent(self, sent: Sent) -> Sent:
+        self._sends.labels(sink=sent.sink, outcome=sent.outcome).inc()
+        return sent

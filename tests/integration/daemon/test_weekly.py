@@ -166,10 +166,12 @@ def test_a_failed_send_is_retried_after_its_delay_and_the_others_go_out(
         clock.now = SENT + timedelta(minutes=10)
         (again,) = daemon.reports.retry()
         assert (again.sink, again.outcome) == ("ding-weekly", "delivered")
-        ding = next(
-            d for d in daemon.reports.deliveries.of_period(PERIOD) if d.sink == "ding-weekly"
-        )
+        ding = _delivery(daemon, "ding-weekly")
         assert (ding.status, ding.attempts) == (OutboxStatus.DELIVERED, 2)
+        metrics = TestClient(daemon.app()).get("/metrics").text
+    for outcome, sink in (("retry", "ding-weekly"), ("delivered", "ding-weekly"),
+                          ("delivered", "slack-weekly")):  # fmt: skip
+        assert f'kubedrift_report_sends_total{{outcome="{outcome}",sink="{sink}"}} 1.0' in metrics
     assert len(robot.messages) == 1 and len(slack.files.shared) == 1
 
 
@@ -189,9 +191,7 @@ def test_a_permanent_failure_is_given_up_loudly_and_kept_in_the_store(
         assert any("giving up" in r.getMessage() for r in caplog.records)
         clock.now = SENT + timedelta(hours=2)
         assert daemon.reports.retry() == []
-        ding = next(
-            d for d in daemon.reports.deliveries.of_period(PERIOD) if d.sink == "ding-weekly"
-        )
+        ding = _delivery(daemon, "ding-weekly")
         assert ding.status is OutboxStatus.DEAD and "310000" in (ding.last_error or "")
 
 
