@@ -35,11 +35,14 @@ LABEL org.opencontainers.image.title="kubedrift" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.base.name="docker.io/library/python:3.11-slim"
 
-# CJK glyphs for the zh-CN weekly report's charts. Not version-pinned: the base image's Debian
-# release fixes the package, and a pin would break the build at its next security update.
+# The weekly report's PDF: Pango for weasyprint (without it the daemon sends the HTML page
+# instead), HarfBuzz's subsetter for its fonts, CJK glyphs for zh-CN. Not version-pinned: the
+# base image's Debian release fixes the packages, and a pin would break the build at its next
+# security update.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && apt-get install -y --no-install-recommends fonts-wqy-microhei libpango-1.0-0 \
+       libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 kubedrift \

@@ -56,6 +56,8 @@ def test_labels_and_fonts() -> None:
         assert f"org.opencontainers.image.{key}=" in labels
     installs = " ".join(runtime.all("RUN"))
     assert "fonts-wqy-microhei" in installs and "--no-install-recommends" in installs
+    # weasyprint's native libraries: without Pango the weekly report goes out as HTML only.
+    assert "libpango-1.0-0" in installs and "libpangoft2-1.0-0" in installs
     assert "rm -rf /var/lib/apt/lists/*" in installs
 
 
