@@ -132,10 +132,14 @@ class _KubeCollector:
 
         from kubedrift.collectors.kube_watch import NodeWatch
 
-        cfg = self._configuration(cluster)
-        cfg.retries = False  # the watch has its own back-off
+        def connect() -> client.ApiClient:
+            # A new configuration each time: tokens and kubeconfigs are read again.
+            cfg = self._configuration(cluster)
+            cfg.retries = False  # the watch has its own back-off
+            return client.ApiClient(cfg)
+
         return NodeWatch(
-            client.ApiClient(cfg),
+            connect,
             cluster.key,
             on_change,
             watch_seconds=watch_seconds,

@@ -49,11 +49,14 @@ def differences(before: Mapping[str, str], after: Mapping[str, str]) -> list[str
 
 
 class NodeWatch:
-    """Watches the nodes of the cluster `cluster` through `api`; see the module docstring."""
+    """Watches the nodes of the cluster `cluster` through clients `connect()` makes; see the
+    module docstring. After a failure the client is dropped and the next attempt connects
+    afresh, so credentials that rotate (a projected service-account token, a kubeconfig
+    exec plugin) are read again."""
 
     def __init__(
         self,
-        api: client.ApiClient,
+        connect: Callable[[], client.ApiClient],
         cluster: str,
         on_change: Callable[[str], None],
         *,
@@ -63,8 +66,8 @@ class NodeWatch:
         min_backoff: float = 1.0,
         max_backoff: float = 60.0,
     ) -> None:
-        self.api, self.cluster, self.on_change = api, cluster, on_change
-        self._core = client.CoreV1Api(api)
+        self._connect, self.cluster, self.on_change = connect, cluster, on_change
+        self._api: client.ApiClient | None = None
         self.watch_seconds = watch_seconds
         self.timeout, self.page_size = timeout, page_size
         self.min_backoff, self.max_backoff = min_backoff, max_backoff
@@ -95,8 +98,16 @@ class NodeWatch:
             time.sleep(0.02)
         current.stop()  # type: ignore[no-untyped-call]
 
+    @property
+    def _core(self) -> client.CoreV1Api:
+        if self._api is None:
+            self._api = self._connect()
+        return client.CoreV1Api(self._api)
+
     def close(self) -> None:
-        self.api.close()  # type: ignore[no-untyped-call]
+        api, self._api = self._api, None
+        if api is not None:
+            api.close()  # type: ignore[no-untyped-call]
 
     def run(self, active: Callable[[], bool] = lambda: True, idle: float = 1.0) -> None:
         """Watch until `stop()`; while `active()` is false, hold no connection and wait."""
@@ -127,6 +138,7 @@ class NodeWatch:
                 delay = self._failed(type(exc).__name__, delay)
 
     def _failed(self, why: str, delay: float) -> float:
+        self.close()  # the next attempt connects afresh
         if not self._stopped.is_set():
             log.warning(
                 "node watch failed (%s); retrying in %.0f s",
@@ -167,8 +179,9 @@ class NodeWatch:
             self._watch = None
             return version
         try:
+            core = self._core
             for event in current.stream(  # type: ignore[no-untyped-call]
-                self._core.list_node,
+                core.list_node,
                 resource_version=version,
                 timeout_seconds=self.watch_seconds,
                 allow_watch_bookmarks=True,

@@ -191,6 +191,23 @@ def test_an_inactive_watch_holds_no_connection_and_tells_a_gap_when_active(
     assert said[1] == f"node {node} kubelet v1.30.6 -> v1.30.5"  # from the fresh list
 
 
+def test_a_rotated_token_is_read_again_after_a_401(
+    server: FakeKubeServer, start: Callable[..., Running], tmp_path: Path
+) -> None:
+    running = start(watch_seconds=1, min_backoff=0.05, max_backoff=0.2)
+    watching(server)
+    # The credentials rotate: the API server takes only the new token, the file has it.
+    server.tokens[IDC] = "kd-sim-rotated-token"
+    write_kubeconfig(server, tmp_path / "config", tokens={IDC: "kd-sim-rotated-token"})
+    until(lambda: running.watch.lists >= 2)  # a 401, then a new client, a list, a watch
+    node = running.node()
+    running.log.set_kubelet(node, "v1.30.4")
+    assert running.told.wait_for(1)[0].endswith("-> v1.30.4")
+    # Without a new client every request would keep the old token and meet 401 forever.
+    sent = [r.header("authorization") or "" for r in server.calls("list_nodes")]
+    assert any(token.endswith("kd-sim-rotated-token") for token in sent)
+
+
 def test_stop_ends_an_open_watch_at_once(
     server: FakeKubeServer, start: Callable[..., Running]
 ) -> None:
