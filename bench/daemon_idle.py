@@ -7,14 +7,16 @@ The fake ACK and TKE servers (50 ms per call, 20 calls/s per account and region)
 Slack run in a child process; `kubedrift daemon` runs as its own process on a SQLite store
 with the scan interval `interval` (600 s: one scan at start, the next one after the window)
 and the default outbox drain. Every `sample` seconds the daemon's CPU time and RSS are read
-from /proc. Prints the first scan's cost, then the idle part of the window (after the first
-scan's cycle is logged): CPU as a share of one core, RSS at its start and end and the peak
-(goals: idle CPU < 1% of a core, RSS after the scan < 300 MB, no growth while idle).
+from /proc. Prints the first scan's cost, then the rest of the window after the first scan's
+cycles are logged (the outbox still sends their backlog), then the quiet part, after the
+last drain that sent anything: CPU as a share of one core, RSS at its start and end and
+the peak (goals: quiet CPU < 1% of a core, RSS < 300 MB, no growth while quiet).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import signal
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -96,6 +99,17 @@ def first_scans_done(log: Path, sources: int) -> bool:
     return text.count("scan cycle done") >= sources
 
 
+def last_send(log: Path, started_wall: float) -> float | None:
+    """Seconds from the daemon's start to its last drain that sent something."""
+    last = None
+    for line in log.read_text(errors="replace").splitlines():
+        if '"outbox drained' not in line:
+            continue
+        at = datetime.fromisoformat(json.loads(line)["time"]).timestamp() - started_wall
+        last = at if last is None else max(last, at)
+    return last
+
+
 def mb(size: int) -> str:
     return f"{size / 2**20:.0f} MB"
 
@@ -122,7 +136,7 @@ def main() -> int:
     samples: list[Sample] = []
     idle_from: Sample | None = None
     with log.open("ab") as out:
-        started = time.monotonic()
+        started, started_wall = time.monotonic(), time.time()
         # This interpreter running kubedrift, an argument list, no shell.
         daemon = subprocess.Popen(  # nosec B603
             [sys.executable, "-m", "kubedrift", "daemon", "--config", str(config)],
@@ -163,13 +177,25 @@ def main() -> int:
     growth = last.rss - idle_from.rss
     print(f"first scan             done by {idle_from.at:.0f} s, {idle_from.cpu:.1f} s CPU")
     print(
-        f"idle CPU               {idle_cpu:.2f} s over {idle_seconds:.0f} s = {share:.3f}% "
-        "of a core (goal < 1%)"
+        f"after the first scan   {idle_cpu:.2f} s CPU over {idle_seconds:.0f} s = {share:.3f}% "
+        "of a core"
     )
     print(
-        f"RSS while idle         {mb(idle_from.rss)} -> {mb(last.rss)} "
+        f"RSS after the scan     {mb(idle_from.rss)} -> {mb(last.rss)} "
         f"(peak {mb(max(s.rss for s in idle))}, growth {growth / 2**20:+.1f} MB; goal < 300 MB)"
     )
+    sent_until = last_send(log, started_wall)
+    quiet_from = next((s for s in samples if sent_until is None or s.at > sent_until), None)
+    if quiet_from is not None and last.at - quiet_from.at > 0:
+        quiet_seconds = last.at - quiet_from.at
+        quiet_cpu = last.cpu - quiet_from.cpu
+        print(
+            f"quiet (outbox empty)   from {quiet_from.at:.0f} s: {quiet_cpu:.2f} s CPU over "
+            f"{quiet_seconds:.0f} s = {100 * quiet_cpu / quiet_seconds:.3f}% of a core "
+            f"(goal < 1%); RSS {mb(quiet_from.rss)} -> {mb(last.rss)}"
+        )
+    else:
+        print("quiet (outbox empty)   never inside the window")
     print(f"logs                   {directory}")
     return 0
 
