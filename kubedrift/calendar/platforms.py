@@ -144,3 +144,54 @@ def platform_calendar(platform: str) -> PlatformCalendar | None:
         return None
     text = resources.files("kubedrift.calendar").joinpath("data", name).read_text("utf-8")
     return load_platform_file(f"kubedrift/calendar/data/{name}", text)
+
+
+def platform_rows(calendar: PlatformCalendar) -> list[dict[str, object]]:
+    """The calendar's lines, newest first, as plain data (`kubedrift calendar --platform`)."""
+    rows: list[dict[str, object]] = []
+    for line in reversed(calendar.ordered()):
+        rows.append(
+            {
+                "line": line.line,
+                "first_release": line.first_release.isoformat() if line.first_release else None,
+                "latest_patch": line.latest_patch,
+                "status": line.status,
+                "end_of_maintenance": (
+                    line.end_of_maintenance.isoformat() if line.end_of_maintenance else None
+                ),
+                "note": line.end_note,
+                "sources": list(line.sources),
+            }
+        )
+    older = calendar.older_than
+    rows.append(
+        {"line": f"< {older.line}", "first_release": None, "latest_patch": None,
+         "status": older.status, "end_of_maintenance": None, "note": older.note,
+         "sources": list(older.sources)}
+    )  # fmt: skip
+    return rows
+
+
+def platform_table(calendar: PlatformCalendar, *, sources: bool = False) -> str:
+    """The calendar as a text table; `unknown` where no source gives the date."""
+    header = ["LINE", "FIRST RELEASE", "LATEST", "STATUS", "END OF MAINTENANCE"]
+    if sources:
+        header.append("SOURCES")
+    body = []
+    for row in platform_rows(calendar):
+        cells = [
+            str(row["line"]),
+            str(row["first_release"] or "-"),
+            str(row["latest_patch"] or "-"),
+            str(row["status"]),
+            str(row["end_of_maintenance"] or "unknown"),
+        ]
+        if sources:
+            cells.append(", ".join(str(s) for s in row["sources"]))  # type: ignore[attr-defined]
+        body.append(cells)
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in [header, *body]
+    ]
+    return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""`kubedrift calendar`: print the release calendar (upstream, ACK, TKE) as a table or JSON."""
+"""`kubedrift calendar`: print the release calendar (upstream, ACK, TKE; or the Docker Engine /
+Mesos release lines with `--platform`) as a table or JSON."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("--provider", choices=PROVIDERS, help="one provider (default: all)")
+    parser.add_argument(
+        "--platform",
+        choices=("swarm", "mesos"),
+        help="print the Docker Engine (swarm) or Apache Mesos release lines instead",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument(
         "--today", type=_day, help="the date to judge support on (default: today, local time)"
@@ -46,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     from kubedrift.calendar.render import as_json, table
 
     today: date = args.today or datetime.now(UTC).astimezone().date()
+    if args.platform:
+        return _platform(args)
     calendar = load_calendar()
     providers = [args.provider] if args.provider else list(PROVIDERS)
     if args.format == "json":
@@ -63,4 +71,21 @@ def run(args: argparse.Namespace) -> int:
             + table(calendar, windows, today, sources=args.sources, use_estimates=args.estimates)
         )
     print("\n\n".join(blocks))
+    return 0
+
+
+def _platform(args: argparse.Namespace) -> int:
+    import json
+
+    from kubedrift.calendar.platforms import platform_calendar, platform_rows, platform_table
+
+    found = platform_calendar(args.platform)
+    if found is None:  # argparse limits the choices to calendars that exist
+        raise SystemExit(f"no calendar for {args.platform}")
+    if args.format == "json":
+        doc = {"platform": args.platform, "product": found.product, "policy": found.policy,
+               "lines": platform_rows(found)}  # fmt: skip
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{found.product} ({args.platform})\n" + platform_table(found, sources=args.sources))
     return 0

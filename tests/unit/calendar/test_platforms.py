@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kubedrift.calendar.platforms import (
@@ -56,3 +58,15 @@ older_than: {line: "1.11", status: retired, note: n, sources: [a]}
 """
     with pytest.raises(PlatformCalendarError, match="unknown source keys: b"):
         load_platform_file("mesos.yaml", text)
+
+
+def test_calendar_command_prints_the_platform_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    from kubedrift.cli import main
+
+    assert main(["calendar", "--platform", "swarm", "--sources"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Docker Engine (swarm)\nLINE")
+    assert "26.1    2024-04-22     26.1.5    unmaintained  2025-02-17" in out
+    assert main(["calendar", "--platform", "mesos", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["lines"][0]["line"] == "1.11" and doc["lines"][-1]["line"] == "< 1.4"
