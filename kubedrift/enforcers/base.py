@@ -135,12 +135,15 @@ class ClusterDrift(Frozen):
     """One cluster the plan gives a target minor, and what the run found about it.
 
     `path` is None when nothing upgrade-worthy is open: then there is nothing to propose.
+    `held` says why its rollout wave holds a drifted cluster (its path is then not planned:
+    nothing is proposed, and nothing closed either).
     """
 
     inventory: ClusterInventory
     target: MinorVersion
     findings: tuple[Finding, ...] = ()
     path: UpgradePath | None = None
+    held: str | None = None
 
     @property
     def drifted(self) -> bool:

@@ -8,8 +8,8 @@ inventory (or just the one asked for) that the plan puts in a group with a targe
 - *drifted* (an unwaived finding above info whose remedy is an upgrade, and a planned path
   with steps): every enforcer's `propose(drift)` — the Terraform PR enforcer proposes the
   path's next step, the ticket enforcer files the whole upgrade;
-- *held* by its rollout wave (`gate` says the wave is not open): nothing is proposed, and
-  nothing closed either — the drift is still there;
+- *held* by its rollout wave (`ClusterDrift.held`, or `gate` says the wave is not open):
+  nothing is proposed, and nothing closed either — the drift is still there;
 - otherwise every enforcer's `resolve(drift)` closes what is still open for the cluster.
 
 Each enforcer's `new_run()` is called once first, so its per-run cap holds across clusters. A
@@ -18,6 +18,7 @@ failure of one enforcer on one cluster is recorded in the outcome and the run go
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,12 +74,17 @@ def candidates(
     findings: Sequence[Finding],
     *,
     cluster: str | None = None,
+    hold: Gate | None = None,
 ) -> list[ClusterDrift]:
     """The clusters to act on, by key: each with its target and, when drifted, its path.
 
-    `cluster` limits the run to the cluster of that key (or name).
+    `cluster` limits the run to the cluster of that key (or name). A drifted cluster that
+    `hold` holds gets the reason instead of a path (planning it would be wasted work).
     """
     out = []
+    by_cluster: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_cluster[finding.key.cluster].append(finding)
     for inventory in sorted(inventories, key=lambda i: i.key):
         if cluster is not None and cluster not in (inventory.key, inventory.name):
             continue
@@ -91,12 +97,19 @@ def candidates(
             continue
         if target is None or target.minor is None:
             continue
-        mine = tuple(f for f in findings if f.key.cluster == inventory.key)
+        mine = tuple(by_cluster.get(inventory.key, ()))
         path = None
+        held = None
         if any(upgrade_worthy(f) for f in mine):
-            planned = plan_upgrade(inventory, target.minor, addon_targets=target.addons)
-            path = planned if planned.steps else None
-        out.append(ClusterDrift(inventory=inventory, target=target.minor, findings=mine, path=path))
+            held = hold(inventory.key) if hold is not None else None
+            if held is None:
+                planned = plan_upgrade(inventory, target.minor, addon_targets=target.addons)
+                path = planned if planned.steps else None
+        out.append(
+            ClusterDrift(
+                inventory=inventory, target=target.minor, findings=mine, path=path, held=held
+            )
+        )
     return out
 
 
@@ -112,7 +125,9 @@ def run(
     for _, enforcer in enforcers:
         enforcer.new_run()
     for drift in found:
-        held = gate(drift.inventory.key) if gate is not None and drift.drifted else None
+        held = drift.held
+        if held is None and gate is not None and drift.drifted:
+            held = gate(drift.inventory.key)
         for name, enforcer in enforcers:
             for outcome in _one(name, enforcer, drift, held):
                 result.outcomes.append(outcome)
@@ -152,9 +167,8 @@ def enforce(
     cluster's latest `cluster.version_changed`, from the store) times the waves' soak.
     """
     findings = evaluate(plan, inventories, now, calendar)
-    found = candidates(plan, inventories, findings, cluster=cluster)
-    gate = None
+    hold = None
     if waves and plan.waves:
-        report = wave_report(plan, inventories, findings, finished_at or {}, now)
-        gate = report.hold
-    return run(found, enforcers, record=record, gate=gate)
+        hold = wave_report(plan, inventories, findings, finished_at or {}, now).hold
+    found = candidates(plan, inventories, findings, cluster=cluster, hold=hold)
+    return run(found, enforcers, record=record)

@@ -19,8 +19,9 @@ Everything here is a function of (plan, inventories, findings, finished_at, now)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kubedrift.model.findings import Finding, Severity
@@ -68,25 +69,36 @@ class WaveState:
 @dataclass(frozen=True)
 class WaveReport:
     waves: tuple[WaveState, ...]
+    _wave_of: dict[str, WaveState] = field(init=False, repr=False, compare=False)
+    _first: dict[str, list[WaveCluster]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # cluster key -> its wave, and each wave's first `max_parallel` drifted clusters:
+        # `hold` is asked once per cluster of the fleet.
+        where = {c.key: wave for wave in self.waves for c in wave.clusters}
+        first = {
+            wave.name: [c for c in wave.clusters if not c.at_target][: wave.max_parallel or 0]
+            for wave in self.waves
+        }
+        object.__setattr__(self, "_wave_of", where)
+        object.__setattr__(self, "_first", first)
 
     def hold(self, cluster: str) -> str | None:
         """Why proposals for `cluster` wait (None: they may be made)."""
-        for wave in self.waves:
-            keys = [c.key for c in wave.clusters]
-            if cluster not in keys:
-                continue
-            if not wave.open:
-                return f"wave {wave.name} is not open: {'; '.join(wave.held_by)}"
-            if wave.max_parallel is None:
-                return None
-            first = [c for c in wave.clusters if not c.at_target][: wave.max_parallel]
-            if cluster in [c.key for c in first]:
-                return None
-            return (
-                f"wave {wave.name} upgrades {wave.max_parallel} cluster(s) at a time: "
-                f"{', '.join(c.name for c in first)} first"
-            )
-        return None
+        wave = self._wave_of.get(cluster)
+        if wave is None:
+            return None
+        if not wave.open:
+            return f"wave {wave.name} is not open: {'; '.join(wave.held_by)}"
+        if wave.max_parallel is None:
+            return None
+        first = self._first[wave.name]
+        if cluster in {c.key for c in first}:
+            return None
+        return (
+            f"wave {wave.name} upgrades {wave.max_parallel} cluster(s) at a time: "
+            f"{', '.join(c.name for c in first)} first"
+        )
 
 
 def wave_report(
@@ -99,12 +111,15 @@ def wave_report(
     """Every wave of `plan` in rollout order, with its clusters and whether it is open."""
     members: dict[str, list[WaveCluster]] = {wave.name: [] for wave in plan.waves}
     waves = plan.waves_in_order()
+    by_cluster: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_cluster[finding.key.cluster].append(finding)
     soak_of = {wave.name: wave.soak for wave in waves}
     for inventory in sorted(inventories, key=lambda i: i.key):
         group = plan.group_for(inventory.ref)
         if group is None or group.wave is None or group.wave not in members:
             continue
-        mine = [f for f in findings if f.key.cluster == inventory.key]
+        mine = by_cluster.get(inventory.key, [])
         at_target = not any(f.upgrade_worthy for f in mine)
         finished = finished_at.get(inventory.key)
         soak = soak_of[group.wave]
