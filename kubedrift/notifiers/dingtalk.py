@@ -52,7 +52,9 @@ class DingTalkConfig(NotifierConfig):
     keyword: str | None = Field(
         default=None, description="a keyword the robot requires; added to titles lacking it"
     )
-    locale: Locale | None = "zh-CN"
+    locale: Locale | None = Field(
+        default="zh-CN", description="language of messages sent here, unless the route says"
+    )
 
 
 def sign(secret: str, timestamp_ms: int) -> str:

@@ -91,11 +91,11 @@ class Rule(Delivery):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="unique route name (`notify test --route`)")
     owners: Globs | None = Field(default=None, description="plan group owner globs")
     groups: Globs | None = Field(default=None, description="plan group name globs")
     clusters: Globs | None = Field(default=None, description="cluster key/name globs")
-    providers: Globs | None = None
+    providers: Globs | None = Field(default=None, description="provider globs (ack, tke, ...)")
     sources: Globs | None = Field(default=None, description="source name globs")
     rules: Globs | None = Field(default=None, description="policy rule id globs")
     labels: dict[str, LabelValues] = Field(
