@@ -2,8 +2,8 @@
 
 A `Subject` names a source type of the simulated fleet, the fake server that answers it,
 and how to make that source's listing fail part-way (a page fails after an earlier page was
-answered). A new collector whose fake `SimulatedFleet` runs joins the matrix with one line
-in `SUBJECTS` (Docker Swarm and Mesos wait for theirs: docs/benchmarks.md).
+answered; for APIs that do not page, a later call fails after earlier ones answered). A
+new collector whose fake `SimulatedFleet` runs joins the matrix with one line in `SUBJECTS`.
 """
 
 from __future__ import annotations
