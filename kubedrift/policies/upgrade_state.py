@@ -180,6 +180,8 @@ def subjects(state: ClusterState) -> Iterable[SkewSubject]:
 
 # States known to have no problem, by `_signature` (bounded like skew_memo's tables).
 _clean: set[tuple[object, ...]] = set()
+# States with problems, by `_texts`: their verdicts (bounded the same way).
+_failing: dict[tuple[object, ...], tuple[SkewVerdict, ...]] = {}
 _LIMIT = 1 << 16
 
 
@@ -205,12 +207,39 @@ def problems(state: ClusterState, *, nodes_only: bool = False) -> tuple[SkewVerd
     signature = _signature(state, nodes_only)
     if signature in _clean:
         return ()
+    # A state with problems: its verdicts quote the versions as written, so it is kept by
+    # the texts (and pool ids) its verdicts are made of.
+    texts = _texts(state, nodes_only)
+    found = _failing.get(texts)
+    if found is not None:
+        return found
     found = _problems(state, nodes_only)
     if not found:
         if len(_clean) >= _LIMIT:
             _clean.clear()
         _clean.add(signature)
+    else:
+        if len(_failing) >= _LIMIT:
+            _failing.clear()
+        _failing[texts] = found
     return found
+
+
+def _texts(state: ClusterState, nodes_only: bool) -> tuple[object, ...]:
+    """Everything `_problems` reads of a state: versions as written, pool ids, client names."""
+    return (
+        nodes_only,
+        tuple(v.raw for v in state.apiservers),
+        tuple((name, v.raw) for name, v in state.clients),
+        tuple(
+            (
+                p.id,
+                None if p.kubelet is None else p.kubelet.raw,
+                None if p.kube_proxy is None else p.kube_proxy.raw,
+            )
+            for p in state.pools
+        ),
+    )
 
 
 def _problems(state: ClusterState, nodes_only: bool) -> tuple[SkewVerdict, ...]:

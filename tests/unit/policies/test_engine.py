@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -180,6 +181,40 @@ class _Broken:
 def test_a_failing_rule_is_a_finding_not_a_crash() -> None:
     [finding] = evaluate(plan(), [late()], NOW, CALENDAR, rules=[_Broken])
     assert finding.key.component == "rule-error" and "boom" in finding.summary
+
+
+class _SeesCollector:
+    """Records whether the cyclic collector runs while rules run."""
+
+    info: ClassVar[RuleInfo] = RuleInfo(
+        id="sees-collector", title="t", severity=Severity.LOW, rationale="r", family="test"
+    )
+    seen: ClassVar[list[bool]] = []
+
+    def __init__(self, context: RuleContext) -> None:
+        pass
+
+    def evaluate(self, cluster: ClusterInventory, target: Target, now: datetime) -> list[Finding]:
+        self.seen.append(gc.isenabled())
+        return []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_for_the_run_and_left_as_it_was(enabled: bool) -> None:
+    _SeesCollector.seen.clear()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        evaluate(plan(), [late(), late("c-other")], NOW, CALENDAR, rules=[_SeesCollector])
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert _SeesCollector.seen == [False, False]
+
+
+def test_the_collector_comes_back_when_a_run_fails() -> None:
+    with pytest.raises(AttributeError):
+        evaluate(plan(), [object()], NOW, CALENDAR)  # type: ignore[list-item]
+    assert gc.isenabled()
 
 
 def test_now_must_be_aware() -> None:
