@@ -64,7 +64,7 @@ def evaluate(
         every[platform] = [r for r in instances if platform in r.info.platforms]
         target_free[platform] = [r for r in every[platform] if not r.info.needs_target]
     waivers = _WaiverBook(plan, now.date())
-    found: list[Finding] = []
+    by_cluster: dict[str, list[Finding]] = {}
     with _collector_paused():
         for cluster in inventories:
             group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
@@ -81,10 +81,15 @@ def evaluate(
                 ]
             else:
                 raw = _run(every[platform], cluster, group.target, now)
-            found.extend(waivers.apply(cluster, group, _unique(raw)))
-        found.sort(key=_order)
-        context.cache.clear()  # the run's memo tables go now, not when the caller drops them
-    return found
+            for finding in waivers.apply(cluster, group, _unique(raw)):
+                by_cluster.setdefault(finding.key.cluster, []).append(finding)
+        context.cache.clear()  # the run's memo tables go now, before the result is ordered
+        # `_order`, one cluster at a time (stable sorts: the same order as one sort of all).
+        return [
+            finding
+            for name in sorted(by_cluster)
+            for finding in sorted(by_cluster[name], key=_within_cluster)
+        ]
 
 
 @contextmanager
@@ -139,6 +144,11 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 def _order(finding: Finding) -> tuple[str, int, str, str]:
     key = finding.key
     return (key.cluster, -finding.severity.rank, key.rule, key.component)
+
+
+def _within_cluster(finding: Finding) -> tuple[int, str, str]:
+    key = finding.key
+    return (-finding.severity.rank, key.rule, key.component)
 
 
 def _not_in_plan(cluster: ClusterInventory) -> Finding:

@@ -36,10 +36,12 @@ def upgrade_remedy(
     """
     if not context.plan_paths:
         return context.remember(("remedy-text", summary), lambda: make_remedy(summary))
-    key = (shape(cluster), minor, id(target))
+    key = HashedKey((shape(cluster), minor, id(target)))
+    # The path itself is not kept (only its remedy is read again): a fleet-wide run would
+    # hold thousands of paths it never reads twice.
     return context.remember(
         ("remedy", key, summary),
-        lambda: _remedy(upgrade_path(context, cluster, minor, target, key), summary),
+        lambda: _remedy(_plan(context, cluster, minor, target), summary),
     )
 
 
@@ -54,7 +56,7 @@ def upgrade_path(
     cluster: ClusterInventory,
     minor: MinorVersion,
     target: Target | None,
-    key: tuple[Any, ...] | None = None,
+    key: HashedKey | None = None,
 ) -> UpgradePath:
     """The planner's path from the cluster to `minor`, kept for the run by the cluster's shape.
 
@@ -62,14 +64,20 @@ def upgrade_path(
     the shape, so only its steps, add-ons, blocks and warnings may be read from it.
     """
     return context.remember(
-        ("path", key or (shape(cluster), minor, id(target))),
-        lambda: plan_upgrade(
-            cluster,
-            minor,
-            addon_targets=target.addons if target is not None else None,
-            compat=context.compat.addons,
-            memo=context.cache if context.reuse else None,
-        ),
+        ("path", key or HashedKey((shape(cluster), minor, id(target)))),
+        lambda: _plan(context, cluster, minor, target),
+    )
+
+
+def _plan(
+    context: RuleContext, cluster: ClusterInventory, minor: MinorVersion, target: Target | None
+) -> UpgradePath:
+    return plan_upgrade(
+        cluster,
+        minor,
+        addon_targets=target.addons if target is not None else None,
+        compat=context.compat.addons,
+        memo=context.cache if context.reuse else None,
     )
 
 
@@ -79,8 +87,8 @@ def shape(cluster: ClusterInventory) -> tuple[Any, ...]:
     The planner reads the provider (not the region), the control plane, every add-on, and of
     a pool its id, name, kubelet, kube-proxy, runtime and which versions its nodes run (not
     how many nodes run each, nor its OS image). Versions keep their raw text (two spellings
-    of one version plan alike but read differently in a step); add-ons are frozen models,
-    equal when every field is.
+    of one version plan alike but read differently in a step); add-ons are their field values
+    (equal when every field is).
     """
     plane = cluster.control_plane
     return (
@@ -101,8 +109,28 @@ def shape(cluster: ClusterInventory) -> tuple[Any, ...]:
             )
             for p in cluster.node_pools
         ),
-        cluster.addons,
+        # Field values, not the models: a model's hash and equality go through pydantic.
+        tuple(tuple(addon.__dict__.values()) for addon in cluster.addons),
     )
+
+
+class HashedKey:
+    """A hashable value whose hash is computed once: a cluster's shape is a large nested
+    tuple, looked up several times per cluster (tuples do not keep their hash)."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: tuple[Any, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HashedKey):
+            return NotImplemented
+        return self._hash == other._hash and self.value == other.value
 
 
 def _raw(version: KubeVersion | None) -> str | None:
