@@ -1,9 +1,10 @@
 """Benchmark: `evaluate` over 10,000 clusters x 5 node pools x 8 add-ons.
 
-Prints the evaluation time and the process's peak RSS against the goals (< 1 s, < 300 MB)
-and the ratio to each goal; the time is also given without upgrade paths
-(`evaluate(..., plan_paths=False)`), the planner being the costly part.
-The fleet is synthetic but shaped like a real one: ACK, TKE and
+Prints the evaluation time (wall clock, and the process's CPU time for a shared machine) and
+the process's peak RSS against the goals (< 1 s, < 300 MB) and the ratio to each goal; the
+peak is split into what the inventories took before `evaluate` ran and what it added. The
+time is also given without upgrade paths (`evaluate(..., plan_paths=False)`), the planner
+being the costly part. The fleet is synthetic but shaped like a real one: ACK, TKE and
 self-hosted clusters on several minors, some pools behind, add-ons at assorted versions, the
 example plan's groups (examples/plan.yaml). Run: `.venv/bin/python bench/evaluate.py`.
 """
@@ -115,9 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     # and again while findings are made.
     gc.collect()
     gc.freeze()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     findings = evaluate(plan, fleet, NOW, calendar)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = _peak_mb()
     found, waived = len(findings), sum(1 for f in findings if f.waived)
     del findings  # the second run is timed on its own, not on top of the first one's result
@@ -133,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, seconds in (("evaluate", elapsed), ("  without upgrade paths", without_paths)):
         ratio = seconds / GOAL_SECONDS
         print(f"{label}: {seconds:.2f} s   goal < {GOAL_SECONDS:.0f} s   ratio {ratio:.2f}")
+    # On a shared machine the wall clock counts other processes' turns; CPU time does not.
+    print(f"  evaluate's CPU time: {cpu:.2f} s")
     print(f"peak RSS: {peak_mb:.0f} MB   goal < {GOAL_MB:.0f} MB   ratio {peak_mb / GOAL_MB:.2f}")
     print(
         f"          of which the inventories {after_build_mb:.0f} MB, the evaluation (its memo "
