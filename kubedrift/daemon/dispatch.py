@@ -23,8 +23,8 @@ history for the key and event ids it attaches as message metadata) skips what al
 arrived, by event id (a part of a message's rows may have been recorded before the crash:
 the rest then groups into a message with another key) or by key. A sink
 that cannot look back (webhooks, DingTalk) gets the message again in that narrow window.
-Thread replies (`daemon/threads.py`) are not in a channel's history unless broadcast, so a
-reply interrupted that way may be posted twice.
+Thread replies (`daemon/threads.py`) are not in a channel's history unless broadcast, so the
+recall also reads the threads a retried batch would reply in.
 """
 
 from __future__ import annotations
@@ -67,8 +67,11 @@ class OutboxStore(Protocol):
 class Recalling(Protocol):
     """A notifier that can tell which messages reached its chat since a moment."""
 
-    def sent_since(self, since: datetime) -> tuple[frozenset[str], frozenset[str]] | None:
-        """(message keys, event ids) delivered since `since`; None when it cannot tell."""
+    def sent_since(
+        self, since: datetime, threads: Iterable[ChatThread] = ()
+    ) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(message keys, event ids) delivered since `since`, in the channel and in
+        `threads` (replies are not in a channel's history); None when it cannot tell."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,9 @@ class Dispatcher:
             # (or its answer timed out). Ask before sending again: by event id, since a
             # part of the rows may have been recorded before the crash and the rest now
             # group into messages with other keys; by key for messages too big to list ids.
-            recalled = notifier.sent_since(min(item.created_at for item in items))
+            recalled = notifier.sent_since(
+                min(item.created_at for item in items), self._threads_of(sink, items)
+            )
             keys, told = recalled or (frozenset(), frozenset())
         outcomes: dict[str, Outcome] = {}
         by_id = {item.event.id: item.event for item in items}
@@ -274,6 +279,12 @@ class Dispatcher:
             messages=report.messages + sent,
             recalled=report.recalled + found,
         )
+
+    def _threads_of(self, sink: str, items: Sequence[OutboxItem]) -> frozenset[ChatThread]:
+        """The threads `items` would reply in: where an earlier attempt may have replied."""
+        if self.threads is None or not isinstance(self.notifiers.get(sink), Threading):
+            return frozenset()
+        return frozenset(replies(self.threads, sink, [item.event for item in items]).values())
 
     def _record(self, item: OutboxItem, outcomes: list[Outcome]) -> str:
         now = self.clock()

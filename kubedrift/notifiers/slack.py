@@ -22,8 +22,8 @@ import logging
 import math
 import re
 import urllib.error
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -34,6 +34,7 @@ from slack_sdk.webhook import WebhookClient
 from kubedrift.errors import DeliveryError
 from kubedrift.model.threads import ChatThread
 from kubedrift.notifiers.base import Message, NotifierConfig, required_env
+from kubedrift.notifiers.slack_recall import METADATA_EVENT, THREAD_GONE, sent_since
 
 log = logging.getLogger(__name__)
 _sdk_log = logging.getLogger("kubedrift.notifiers.slack.sdk")
@@ -43,16 +44,10 @@ _sdk_log.setLevel(logging.CRITICAL + 1)
 # not_in_channel, invalid_blocks...) is fixed by a person, not by trying again.
 _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 _TRANSIENT |= {"request_timeout"}
-# A reply whose parent message is gone; told as a message of its own instead.
-_THREAD_GONE = frozenset({"thread_not_found", "invalid_thread_ts"})
 _SECTION_LIMIT = 3000  # characters in one section block
 _HEADER_LIMIT = 150
-# Message metadata naming the message's key and events, so the outbox can find out after a
-# crash whether a message reached the channel (`sent_since`); bot-token mode only.
-METADATA_EVENT = "kubedrift_message"
-# Slack's clock and ours may disagree a little; look back this much further.
-_SKEW = timedelta(minutes=10)
-_HISTORY_PAGES = 20
+# Message metadata (`slack_recall.METADATA_EVENT`) names up to this many event ids, so the
+# outbox can find out after a crash whether a message reached Slack; bot-token mode only.
 _METADATA_EVENTS = 50
 
 
@@ -215,7 +210,7 @@ class SlackNotifier:
             )
         except SlackApiError as exc:
             error = _error_of(exc)
-            if reply is not None and error in _THREAD_GONE:
+            if reply is not None and error in THREAD_GONE:
                 # The opening message was deleted (or its channel archived and restored):
                 # the follow-up still has to be told, as a message of its own.
                 log.warning(
@@ -231,43 +226,18 @@ class SlackNotifier:
             return reply  # threads are one level deep: later replies go to the same parent
         return ChatThread(channel=str(response["channel"]), ts=str(response["ts"]))
 
-    def sent_since(self, since: datetime) -> tuple[frozenset[str], frozenset[str]] | None:
-        """(message keys, event ids) of our messages in the channel since `since`, from
-        conversations.history with metadata (needs the `channels:history` scope); None
-        when it cannot tell."""
+    def sent_since(
+        self, since: datetime, threads: Iterable[ChatThread] = ()
+    ) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(message keys, event ids) of our messages in the channel and in `threads` since
+        `since` (`slack_recall`); None when it cannot tell."""
         if self.config.token_env is None or self.config.channel is None:
             return None  # an incoming webhook cannot read anything back
-        keys: set[str] = set()
-        events: set[str] = set()
-        cursor: str | None = None
         try:
             client = self._client()
-            for _ in range(_HISTORY_PAGES):
-                response = client.conversations_history(
-                    channel=self.config.channel,
-                    oldest=f"{(since - _SKEW).timestamp():.6f}",
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-                for found in response.get("messages") or []:
-                    metadata = found.get("metadata") or {}
-                    payload = metadata.get("event_payload") or {}
-                    if metadata.get("event_type") == METADATA_EVENT and "key" in payload:
-                        keys.add(str(payload["key"]))
-                        events.update(str(e) for e in payload.get("events") or ())
-                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-                if cursor is None:
-                    return frozenset(keys), frozenset(events)
-        except (DeliveryError, SlackClientError, urllib.error.URLError, OSError) as exc:
-            log.warning(
-                "cannot read the channel history of %s: %s", self.config.name, type(exc).__name__
-            )
+        except DeliveryError:
             return None
-        except http.client.HTTPException as exc:
-            log.warning("cannot read the channel history of %s: %s", self.config.name, exc)
-            return None
-        return None  # more pages than we read: cannot tell
+        return sent_since(client, self.config.channel, since, threads, sink=self.config.name)
 
     def _webhook(self, sink: str, message: Message) -> None:
         assert self.config.webhook_url_env is not None

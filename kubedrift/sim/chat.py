@@ -37,7 +37,32 @@ def _text(status: int, body: str, headers: Mapping[str, str] | None = None) -> R
     return Response(status, body.encode(), {**_TEXT, **(headers or {})})
 
 
-_METHODS = ("chat.postMessage", "conversations.history", *slack_files.METHODS)
+_METHODS = (
+    "chat.postMessage",
+    "conversations.history",
+    "conversations.replies",
+    *slack_files.METHODS,
+)
+
+
+def _query(request: Request) -> dict[str, Any]:
+    """A Web API call's arguments, from the query string and a JSON or form body."""
+    query: dict[str, Any] = dict(request.query)
+    if request.body:
+        try:
+            query.update(json.loads(request.body))
+        except ValueError:
+            query.update(parse_qsl(request.body.decode()))
+    return query
+
+
+def _listed(ts: str, body: Mapping[str, Any], metadata: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {"type": "message", "ts": ts, "text": body.get("text")}
+    if "thread_ts" in body:
+        item["thread_ts"] = body["thread_ts"]
+    if metadata and body.get("metadata"):
+        item["metadata"] = body["metadata"]
+    return item
 
 
 def _form(request: Request) -> dict[str, str]:
@@ -130,6 +155,8 @@ class SlackFakeServer(FakeServer):
             return _json(200, {"ok": False, "error": "invalid_auth"})
         if operation == "conversations.history":
             return self._history(request)
+        if operation == "conversations.replies":
+            return self._replies(request)
         if operation == "files.getUploadURLExternal":
             return self.files.upload_url(_form(request), self.url)
         if operation == "files.completeUploadExternal":
@@ -169,12 +196,7 @@ class SlackFakeServer(FakeServer):
     def _history(self, request: Request) -> Response:
         """Newest first, `oldest` honoured, metadata only with `include_all_metadata`;
         one page (no cursor): enough for tests."""
-        query = dict(request.query)
-        if request.body:
-            try:
-                query.update(json.loads(request.body))
-            except ValueError:
-                query.update(parse_qsl(request.body.decode()))
+        query = _query(request)
         channel = query.get("channel")
         if channel not in self.channels:
             return _json(200, {"ok": False, "error": "channel_not_found"})
@@ -185,10 +207,28 @@ class SlackFakeServer(FakeServer):
             if "thread_ts" in body and not body.get("reply_broadcast"):
                 continue  # a thread reply is not in the channel's history (broadcasts are)
             if posted_in == channel and float(ts) >= oldest:
-                item: dict[str, Any] = {"type": "message", "ts": ts, "text": body.get("text")}
-                if metadata and body.get("metadata"):
-                    item["metadata"] = body["metadata"]
-                found.append(item)
+                found.append(_listed(ts, body, metadata))
+        return _json(200, {"ok": True, "messages": found, "has_more": False})
+
+    def _replies(self, request: Request) -> Response:
+        """A thread, oldest first: its parent, then the replies since `oldest`."""
+        query = _query(request)
+        channel, parent = query.get("channel"), query.get("ts")
+        if channel not in self.channels:
+            return _json(200, {"ok": False, "error": "channel_not_found"})
+        oldest = float(query.get("oldest") or 0)
+        metadata = str(query.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [
+            _listed(ts, body, metadata)
+            for posted_in, ts, body in self.history
+            if posted_in == channel
+            and (
+                (ts == parent and "thread_ts" not in body)
+                or (body.get("thread_ts") == parent and float(ts) >= oldest)
+            )
+        ]
+        if not found or found[0]["ts"] != parent:
+            return _json(200, {"ok": False, "error": "thread_not_found"})
         return _json(200, {"ok": True, "messages": found, "has_more": False})
 
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:

@@ -73,8 +73,8 @@ class CrashReport:
     lost: list[str] = field(default_factory=list)  # event ids never told
     doubled: dict[str, int] = field(default_factory=dict)  # event id -> times told
     repeated_keys: dict[str, int] = field(default_factory=dict)
-    # The part of `doubled` told again as a thread reply: the dispatcher's recall reads the
-    # channel's history, which holds no thread replies (kubedrift/daemon/dispatch.py).
+    # The part of `doubled` told again as a thread reply (the recall reads those threads
+    # too: kept apart so a regression there is told apart).
     doubled_in_threads: dict[str, int] = field(default_factory=dict)
     dead: int = 0
     pending: int = 0

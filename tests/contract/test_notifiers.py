@@ -11,6 +11,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -184,6 +185,33 @@ def test_slack_post_returns_the_thread_and_replies_go_in_it(
     assert (broadcast["thread_ts"], broadcast["reply_broadcast"]) == (opening.ts, True)
     # Threads are one level deep: the reply's own ts is not a thread to reply in.
     assert [ts for _, ts, body in fresh_slack.history if "thread_ts" not in body] == [opening.ts]
+
+
+def test_slack_recall_reads_the_threads_a_retry_would_reply_in(
+    fresh_slack: SlackFakeServer,
+) -> None:
+    bot = _bot(fresh_slack)
+    since = datetime.now(UTC)
+    opening = bot.post(_message())
+    assert opening is not None
+    reply = _message(key=message_key("cluster", "en", ["e2"]), event_ids=("e2",))
+    bot.post(reply.model_copy(update={"reply_to": opening}))
+    opening_key = _message().key
+    # The channel's history holds the opening message only: a reply is not in it.
+    assert bot.sent_since(since) == (frozenset({opening_key}), frozenset({"e1"}))
+    keys, events = bot.sent_since(since, [opening]) or (frozenset(), frozenset())
+    assert keys == {opening_key, reply.key} and events == {"e1", "e2"}
+    # A thread whose parent is gone holds nothing of ours; the channel still answers.
+    gone = ChatThread(channel="#k8s-upgrades", ts="1770000000.000100")
+    assert bot.sent_since(since, [gone]) == (frozenset({opening_key}), frozenset({"e1"}))
+
+
+def test_slack_recall_cannot_tell_during_an_outage(fresh_slack: SlackFakeServer) -> None:
+    bot = _bot(fresh_slack)
+    opening = bot.post(_message())
+    assert opening is not None
+    fresh_slack.faults.add(Fault(kind="server_error", operation="conversations.replies"))
+    assert bot.sent_since(datetime.now(UTC), [opening]) is None
 
 
 @pytest.mark.parametrize(
