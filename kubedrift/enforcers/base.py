@@ -121,9 +121,12 @@ class EnforcerConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    dry_run: bool = False
-    # New pull requests / tickets per run; updates of open ones are not counted.
-    max_new_per_run: int = Field(default=5, ge=0)
+    dry_run: bool = Field(default=False, description="print what would change, change nothing")
+    max_new_per_run: int = Field(
+        default=5,
+        ge=0,
+        description="new pull requests / tickets per run; updates of open ones do not count",
+    )
 
 
 def upgrade_worthy(finding: Finding) -> bool:

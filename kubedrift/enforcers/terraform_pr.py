@@ -54,37 +54,64 @@ class RootConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    path: str = "."
-    var_files: list[str] = Field(default_factory=list)
+    path: str = Field(default=".", description="the root module's folder in the repository")
+    var_files: list[str] = Field(
+        default_factory=list, description="`.tfvars` files its runs pass, relative to `path`"
+    )
 
 
 class ForgeConfig(BaseModel):
+    """Where pull (merge) requests are opened."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    type: ForgeType
-    project: str = Field(min_length=1)  # GitHub `owner/name`; GitLab id or `group/name`
-    token_env: str = Field(min_length=1)  # the token is read from this variable, never stored
-    api: str | None = None
+    type: ForgeType = Field(description="the forge's REST API")
+    project: str = Field(
+        min_length=1, description="GitHub `owner/name`; GitLab project id or `group/name`"
+    )
+    token_env: str = Field(
+        min_length=1, description="environment variable holding the token (never the token)"
+    )
+    api: str | None = Field(
+        default=None, description="API base URL (GitHub Enterprise, self-managed GitLab)"
+    )
 
 
 class TerraformPrConfig(EnforcerConfig):
-    repo: str = Field(min_length=1)  # the remote: URL or path
-    workdir: Path  # the clone kubedrift works in (its own; reset on every proposal)
-    base: str = "main"
-    roots: list[RootConfig] = Field(default_factory=lambda: [RootConfig()])
-    # cluster key or name (or "<key>|<component>") -> resource address, e.g.
-    # "module.payments.aws_eks_cluster.this"; otherwise resources are matched by name.
-    mapping: dict[str, str] = Field(default_factory=dict)
-    branch_prefix: str = "kubedrift"
-    forge: ForgeConfig | None = None
-    terraform_bin: str = "terraform"
-    fmt: bool = True
-    validate_config: bool = Field(default=False, alias="validate")
-    author_name: str = "kubedrift"
-    author_email: str = "kubedrift@localhost"
-    locale: Locale = "en"  # of the comments left on pull requests kubedrift closes
-    # The backend of a `terraform plan` summarised in the pull request; no plan without it.
-    plan: PlanSettings | None = None
+    repo: str = Field(min_length=1, description="the IaC repository's remote: URL or path")
+    workdir: Path = Field(
+        description="the clone kubedrift works in (its own; reset on every proposal)"
+    )
+    base: str = Field(default="main", description="the branch pull requests target")
+    roots: list[RootConfig] = Field(
+        default_factory=lambda: [RootConfig()], description="Terraform root modules to search"
+    )
+    mapping: dict[str, str] = Field(
+        default_factory=dict,
+        description='cluster key or name (or "<key>|<component>") -> resource address, e.g. '
+        '"module.payments.aws_eks_cluster.this"; unmapped resources are matched by name',
+    )
+    branch_prefix: str = Field(default="kubedrift", description="first part of branch names")
+    forge: ForgeConfig | None = Field(
+        default=None, description="where to open pull requests; without it, branches only"
+    )
+    terraform_bin: str = Field(default="terraform", description="the terraform executable")
+    fmt: bool = Field(default=True, description="run `terraform fmt` on edited files")
+    validate_config: bool = Field(
+        default=False,
+        alias="validate",
+        description="run `terraform validate` (needs the providers: a mirror or the registry)",
+    )
+    author_name: str = Field(default="kubedrift", description="commit author name")
+    author_email: str = Field(default="kubedrift@localhost", description="commit author e-mail")
+    locale: Locale = Field(
+        default="en", description="language of the comments left on pull requests it closes"
+    )
+    plan: PlanSettings | None = Field(
+        default=None,
+        description="the backend of a `terraform plan` summarised in the pull request; no "
+        "plan without it",
+    )
 
 
 class TerraformPrEnforcer:

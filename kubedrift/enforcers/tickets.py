@@ -54,17 +54,33 @@ TicketStatus = Literal[
 class TicketsConfig(EnforcerConfig):
     """Settings of the `ticket` enforcer; which fields are needed depends on `sink`."""
 
-    sink: SinkType
-    locale: Locale = "en"
-    project: str | None = None  # GitHub `owner/name`; GitLab id or `group/name`; Jira key
-    api: str | None = None  # API base URL; required for Jira (the site's URL)
-    token_env: str | None = None  # the variable holding the token; never the token itself
-    user_env: str | None = None  # Jira Cloud: the variable holding the account's e-mail
-    issue_type: str = "Task"
-    close_transition: str | None = None
-    reopen_transition: str | None = None
-    labels: list[str] = Field(default_factory=lambda: ["kubedrift", "upgrade"])
-    directory: Path | None = None  # the file sink's folder
+    sink: SinkType = Field(description="where tickets live: an issue tracker or Markdown files")
+    locale: Locale = Field(default="en", description="language of the tickets")
+    project: str | None = Field(
+        default=None,
+        description="GitHub `owner/name`; GitLab id or `group/name`; Jira project key",
+    )
+    api: str | None = Field(
+        default=None, description="API base URL; required for Jira (the site's URL)"
+    )
+    token_env: str | None = Field(
+        default=None, description="environment variable holding the token (never the token)"
+    )
+    user_env: str | None = Field(
+        default=None, description="Jira Cloud: environment variable holding the account e-mail"
+    )
+    issue_type: str = Field(default="Task", description="Jira issue type")
+    close_transition: str | None = Field(
+        default=None,
+        description='Jira transition that closes; default the first into a "done" status',
+    )
+    reopen_transition: str | None = Field(
+        default=None, description="Jira transition that reopens; default the first out of done"
+    )
+    labels: list[str] = Field(
+        default_factory=lambda: ["kubedrift", "upgrade"], description="labels every ticket gets"
+    )
+    directory: Path | None = Field(default=None, description="the file sink's folder")
 
     @model_validator(mode="after")
     def _needs(self) -> TicketsConfig:

@@ -22,6 +22,16 @@ def test_docs_configuration_md_is_current() -> None:
     )
 
 
+def test_every_key_is_described() -> None:
+    section, undescribed = "", []
+    for line in configuration_reference().splitlines():
+        if line.startswith("#"):
+            section = line.lstrip("# ")
+        elif line.startswith("| `") and line.rstrip().endswith("|  |"):
+            undescribed.append(f"{section}: {line.split('`')[1]}")
+    assert undescribed == [], "add Field(description=...) to: " + ", ".join(undescribed)
+
+
 @pytest.mark.parametrize(
     ("annotation", "text"),
     [
