@@ -16,7 +16,7 @@ from typing import ClassVar, Protocol, TypeVar
 from pydantic import Field
 
 from kubedrift.model.base import Frozen
-from kubedrift.model.inventory import ClusterInventory, ClusterRef
+from kubedrift.model.inventory import ClusterInventory, ClusterRef, Platform
 
 T = TypeVar("T")
 
@@ -58,6 +58,19 @@ class CollectorConfig(Frozen):
         if any(fnmatch.fnmatchcase(ref.name, g) for g in self.exclude):
             return False
         return all(ref.labels.get(k) == v for k, v in self.include_tags.items())
+
+    def the_one_cluster(self, provider: str, name: str, platform: Platform) -> list[ClusterRef]:
+        """`discover` of a source that is one cluster (a Swarm, a Mesos set of masters):
+        that cluster, unless the filters drop it."""
+        ref = ClusterRef(
+            provider=provider,
+            source=self.name,
+            id=name,
+            name=name,
+            platform=platform,
+            labels=dict(self.labels),
+        )
+        return [ref] if self.wants(ref) else []
 
 
 class ApiGate(Protocol):

@@ -113,15 +113,7 @@ class MesosCollector:
 
     # -- the collector --------------------------------------------------------------------
     def discover(self) -> list[ClusterRef]:
-        ref = ClusterRef(
-            provider=PROVIDER,
-            source=self.config.name,
-            id=self.config.mesos_name,
-            name=self.config.mesos_name,
-            platform=Platform.MESOS,
-            labels=dict(self.config.labels),
-        )
-        return [ref] if self.config.wants(ref) else []
+        return self.config.the_one_cluster(PROVIDER, self.config.mesos_name, Platform.MESOS)
 
     def collect(self, cluster: ClusterRef) -> ClusterInventory:
         versions: dict[str, str | None] = {}

@@ -131,15 +131,7 @@ class SwarmCollector:
     # -- the collector --------------------------------------------------------------------
     def discover(self) -> list[ClusterRef]:
         """The one Swarm of this source; reading it is left to `collect`."""
-        ref = ClusterRef(
-            provider=PROVIDER,
-            source=self.config.name,
-            id=self.config.swarm_name,
-            name=self.config.swarm_name,
-            platform=Platform.SWARM,
-            labels=dict(self.config.labels),
-        )
-        return [ref] if self.config.wants(ref) else []
+        return self.config.the_one_cluster(PROVIDER, self.config.swarm_name, Platform.SWARM)
 
     def collect(self, cluster: ClusterRef) -> ClusterInventory:
         info = self._call("GET /info", lambda api: api.info())

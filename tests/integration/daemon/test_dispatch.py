@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,19 +38,6 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'kd.sqlite'}", upgrade=True) as opened:
-        yield opened
 
 
 def bot(server: SlackFakeServer, name: str = SINK) -> SlackNotifier:

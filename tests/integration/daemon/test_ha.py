@@ -42,13 +42,6 @@ def sim() -> Iterator[SimulatedFleet]:
         yield running
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
 # ~5 s: four scans of the whole simulated fleet and their deliveries, on real PostgreSQL.
 @pytest.mark.slow
 def test_two_daemons_on_one_postgres_exactly_one_sends(

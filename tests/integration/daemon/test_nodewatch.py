@@ -32,13 +32,6 @@ def sim() -> Iterator[SimulatedFleet]:
         yield running
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -29,13 +29,6 @@ def sim() -> Iterator[SimulatedFleet]:
         yield running
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
 def once(config: Path, environ: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(

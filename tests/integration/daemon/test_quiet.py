@@ -3,11 +3,7 @@ are held through the night and sent when it ends; critical ones go at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from kubedrift.daemon.dispatch import Dispatcher
 from kubedrift.model.findings import Severity
@@ -24,19 +20,6 @@ SINK = "slack-ops"
 # 23:30 in Shanghai; the night ends at 08:00 local, 00:00 UTC.
 NIGHT = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
 MORNING = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'kd.sqlite'}", upgrade=True) as opened:
-        yield opened
 
 
 def drainer(

@@ -4,11 +4,7 @@ shown in the channel); a repeated pass, a restarted job or a second replica adds
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from kubedrift.daemon.dispatch import Dispatcher
 from kubedrift.daemon.reminders import ReminderJob
@@ -34,19 +30,6 @@ class Ticks:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'kd.sqlite'}", upgrade=True) as opened:
-        yield opened
 
 
 def parts(

@@ -3,11 +3,6 @@ the fake Slack, which checks every `thread_ts` names a top-level message of the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from kubedrift.daemon.dispatch import Dispatcher
 from kubedrift.daemon.notify import effective_routes
 from kubedrift.daemon.threads import MAX_THREADS
@@ -21,19 +16,6 @@ from tests.integration.daemon.test_dispatch import Clock
 from tests.integration.store.cycles import at, behind, cycle, inventory
 
 SINK = "slack-ops"
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackFakeServer]:
-    server = SlackFakeServer()
-    with server.running():
-        yield server
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'kd.sqlite'}", upgrade=True) as opened:
-        yield opened
 
 
 def drainer(
