@@ -29,7 +29,14 @@ from kubedrift.notifiers import config as notifier_config
 from kubedrift.notifiers.base import NotifierConfig
 from kubedrift.notifiers.routing import Routes
 from kubedrift.report.config import ReportSettings
-from kubedrift.yamldoc import YamlDocument, load_document, located, parse_model, read_text
+from kubedrift.yamldoc import (
+    YamlDocument,
+    load_document,
+    located,
+    parse_model,
+    read_text,
+    unknown_type_problems,
+)
 
 _WHAT = "kubedrift settings with a list of 'sources'"
 
@@ -121,20 +128,7 @@ def _settings_model(types: list[object], file: str) -> type[Settings]:
 def _unknown_types(types: list[object], document: YamlDocument) -> list[Problem]:
     from kubedrift.collectors.registry import COLLECTORS
 
-    problems = []
-    for index, name in enumerate(types):
-        if isinstance(name, str) and name not in COLLECTORS:
-            node = document.nodes.get(("sources", index, "type"))
-            problems.append(
-                Problem(
-                    document.file,
-                    f"sources[{index}].type",
-                    f"expected one of {', '.join(COLLECTORS.names())}, found {name!r}",
-                    node.line if node else None,
-                    node.column if node else None,
-                )
-            )
-    return problems
+    return unknown_type_problems(document, "sources", types, COLLECTORS.names())
 
 
 def parse_settings(text: str, file: str = "<settings>") -> Settings:

@@ -373,3 +373,24 @@ def read_text(path: str | FilePath, error: type[InvalidFileError]) -> str:
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 text: byte {raw[exc.start]:#04x} at offset {exc.start}"
         raise error([Problem(file=file, path="", message=message)]) from None
+
+
+def unknown_type_problems(
+    document: YamlDocument, section: str, types: list[object], known: list[str]
+) -> list[Problem]:
+    """A problem per `<section>[i].type` naming none of `known` (sources, notifiers,
+    enforcers: each entry's `type:` picks the model that validates it)."""
+    problems = []
+    for index, name in enumerate(types):
+        if isinstance(name, str) and name not in known:
+            node = document.nodes.get((section, index, "type"))
+            problems.append(
+                Problem(
+                    document.file,
+                    f"{section}[{index}].type",
+                    f"expected one of {', '.join(known)}, found {name!r}",
+                    node.line if node else None,
+                    node.column if node else None,
+                )
+            )
+    return problems

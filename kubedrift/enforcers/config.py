@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from kubedrift.enforcers.base import EnforcerConfig
 from kubedrift.errors import Problem
-from kubedrift.yamldoc import YamlDocument
+from kubedrift.yamldoc import YamlDocument, unknown_type_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,20 +82,8 @@ def _types(data: object) -> list[object]:
 
 def unknown_types(document: YamlDocument) -> list[Problem]:
     """A problem per `enforcers[i].type` naming no enforcer."""
-    problems = []
-    for index, name in enumerate(_types(document.data)):
-        if isinstance(name, str) and name not in ENFORCER_TYPES:
-            node = document.nodes.get(("enforcers", index, "type"))
-            problems.append(
-                Problem(
-                    document.file,
-                    f"enforcers[{index}].type",
-                    f"expected one of {', '.join(sorted(ENFORCER_TYPES))}, found {name!r}",
-                    node.line if node else None,
-                    node.column if node else None,
-                )
-            )
-    return problems
+    known = sorted(ENFORCER_TYPES)
+    return unknown_type_problems(document, "enforcers", _types(document.data), known)
 
 
 def with_enforcers(model: type[M], data: object) -> type[M]:

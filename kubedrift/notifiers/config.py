@@ -15,7 +15,7 @@ from kubedrift.errors import Problem, SettingsError
 from kubedrift.notifiers.base import NotifierConfig
 from kubedrift.notifiers.registry import NOTIFIERS
 from kubedrift.notifiers.routing import Routes
-from kubedrift.yamldoc import YamlDocument
+from kubedrift.yamldoc import YamlDocument, unknown_type_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,20 +29,7 @@ def _types(data: object) -> list[object]:
 
 def unknown_types(document: YamlDocument) -> list[Problem]:
     """A problem per `notifiers[i].type` naming no registered notifier."""
-    problems = []
-    for index, name in enumerate(_types(document.data)):
-        if isinstance(name, str) and name not in NOTIFIERS:
-            node = document.nodes.get(("notifiers", index, "type"))
-            problems.append(
-                Problem(
-                    document.file,
-                    f"notifiers[{index}].type",
-                    f"expected one of {', '.join(NOTIFIERS.names())}, found {name!r}",
-                    node.line if node else None,
-                    node.column if node else None,
-                )
-            )
-    return problems
+    return unknown_type_problems(document, "notifiers", _types(document.data), NOTIFIERS.names())
 
 
 def with_notifiers(model: type[M], data: object, file: str) -> type[M]:
