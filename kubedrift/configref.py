@@ -207,7 +207,10 @@ def _settings_sections() -> Iterator[str]:
         "Narrative and examples: [settings.md](settings.md), [daemon.md](daemon.md), "
         "[notifiers.md](notifiers.md), [enforcers.md](enforcers.md). Durations are seconds "
         "(`300`) or a number with a unit (`30s`, `10m`, `1h`, `1d`); secrets are never "
-        "written here, only the names of the environment variables holding them (`*_env`)."
+        "written here, only the names of the environment variables holding them (`*_env`). "
+        "A `*_env` value must be a variable name (`^[A-Za-z_][A-Za-z0-9_]*$`); anything else, "
+        "or a name shaped like a credential (`ghp_...`, a long mixed-case run of letters and "
+        "digits), is refused as a secret pasted in place of the name, and not shown."
     )
     yield ""
     yield from model_tables(Settings, "", 3)

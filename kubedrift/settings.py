@@ -24,6 +24,7 @@ from kubedrift.daemon.config import (
 )
 from kubedrift.enforcers import config as enforcer_config
 from kubedrift.enforcers.base import EnforcerConfig
+from kubedrift.env_names import EnvName
 from kubedrift.errors import Problem, SettingsError
 from kubedrift.notifiers import config as notifier_config
 from kubedrift.notifiers.base import NotifierConfig
@@ -84,7 +85,7 @@ class Settings(BaseModel):
     report: ReportSettings | None = Field(
         default=None, description="the weekly report's schedule and sinks; see docs/report.md"
     )
-    trigger_token_env: str | None = Field(
+    trigger_token_env: EnvName | None = Field(
         default=None,
         description="the environment variable holding the bearer token of POST /v1/trigger",
     )

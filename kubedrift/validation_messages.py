@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Union
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from kubedrift import env_names
+
 if TYPE_CHECKING:
     from kubedrift.yamldoc import Node
 
@@ -87,6 +89,8 @@ def describe_error(detail: ErrorDetails, node: Node | None, model: type[BaseMode
         return _missing(str(loc[-1]), loc[:-1], model)
     if kind == "extra_forbidden":
         return _unknown_key(str(loc[-1]), loc[:-1], model)
+    if kind == env_names.ERROR_TYPE:
+        return detail["msg"]  # the value may be a secret: never shown
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", detail["msg"]))
     if kind in ("literal_error", "enum"):

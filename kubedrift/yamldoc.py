@@ -286,6 +286,8 @@ def problems_from_validation_error(
 ) -> list[Problem]:
     """One `Problem` per pydantic error: located, with a path and expected versus found."""
     details = error.errors(include_url=False)
+    for detail in details:
+        detail["loc"] = _without_tags(tuple(detail["loc"]), document.data)
     locs = [tuple(detail["loc"]) for detail in details]
     problems = []
     for detail, loc in zip(details, locs, strict=True):
@@ -317,6 +319,23 @@ def problems_from_validation_error(
             )
         )
     return problems
+
+
+def _without_tags(loc: Path, data: object) -> Path:
+    """`loc` without the `type:` tags a discriminated union inserts (`sinks[0].slack.x`), so
+    that it is a path in the file (`sinks[0].x`)."""
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(data, dict) and part not in data and data.get("type") == part:
+            continue
+        out.append(part)
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            data = None
+    return tuple(out)
 
 
 def parse_model(

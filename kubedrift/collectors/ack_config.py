@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kubedrift.collectors.base import CollectorConfig
+from kubedrift.env_names import EnvName
 from kubedrift.errors import CollectError
 from kubedrift.model.inventory import FailureReason
 
@@ -21,15 +22,15 @@ class AckConfig(CollectorConfig):
     """An ACK source: one account (one set of credentials), several regions."""
 
     type: Literal["ack"] = "ack"
-    access_key_id_env: str = Field(
+    access_key_id_env: EnvName = Field(
         default="ALIBABA_CLOUD_ACCESS_KEY_ID",
         description="environment variable holding the AccessKey ID",
     )
-    access_key_secret_env: str = Field(
+    access_key_secret_env: EnvName = Field(
         default="ALIBABA_CLOUD_ACCESS_KEY_SECRET",
         description="environment variable holding the AccessKey secret",
     )
-    security_token_env: str = Field(
+    security_token_env: EnvName = Field(
         default="ALIBABA_CLOUD_SECURITY_TOKEN",
         description="environment variable holding an STS token (optional)",
     )

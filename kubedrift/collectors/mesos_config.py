@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 
 from kubedrift.collectors.base import CollectorConfig
+from kubedrift.env_names import EnvName
 
 
 class MesosConfig(CollectorConfig):
@@ -33,7 +34,7 @@ class MesosConfig(CollectorConfig):
     principal: str | None = Field(
         default=None, min_length=1, description="HTTP Basic principal (authenticated masters)"
     )
-    secret_env: str = Field(
+    secret_env: EnvName = Field(
         default="MESOS_HTTP_SECRET",
         min_length=1,
         description="environment variable holding the principal's secret",

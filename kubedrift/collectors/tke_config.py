@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from kubedrift.collectors.base import CollectorConfig
+from kubedrift.env_names import EnvName
 
 
 class TkeConfig(CollectorConfig):
@@ -15,17 +16,17 @@ class TkeConfig(CollectorConfig):
     are tried in turn."""
 
     type: Literal["tke"] = "tke"
-    secret_id_env: str = Field(
+    secret_id_env: EnvName = Field(
         default="TENCENTCLOUD_SECRET_ID",
         min_length=1,
         description="environment variable holding the SecretId",
     )
-    secret_key_env: str = Field(
+    secret_key_env: EnvName = Field(
         default="TENCENTCLOUD_SECRET_KEY",
         min_length=1,
         description="environment variable holding the SecretKey",
     )
-    token_env: str | None = Field(
+    token_env: EnvName | None = Field(
         default="TENCENTCLOUD_SESSION_TOKEN", description="optional STS token variable"
     )
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from kubedrift.env_names import EnvName
 from kubedrift.errors import Problem, SettingsError
 
 DEFAULT_STORE_URL = "sqlite:///kubedrift.sqlite"
@@ -48,7 +49,7 @@ class StoreSettings(_Model):
         description="SQLAlchemy URL: sqlite:///FILE (relative to the working directory) or "
         "postgresql://...",
     )
-    url_env: str | None = Field(
+    url_env: EnvName | None = Field(
         default=None,
         min_length=1,
         description="environment variable holding the whole URL instead (it may carry a "

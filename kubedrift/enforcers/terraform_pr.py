@@ -42,6 +42,7 @@ from kubedrift.enforcers.hcl_tree import HclEditError, Workspace
 from kubedrift.enforcers.pr_text import key_of, pr_text, render_version, trailer
 from kubedrift.enforcers.terraform import Terraform
 from kubedrift.enforcers.tf_plan import PlanSettings, plan_summary
+from kubedrift.env_names import EnvName
 from kubedrift.errors import ConfigurationError
 from kubedrift.model.inventory import ClusterRef, Platform
 from kubedrift.notifiers.base import Locale
@@ -69,7 +70,7 @@ class ForgeConfig(BaseModel):
     project: str = Field(
         min_length=1, description="GitHub `owner/name`; GitLab project id or `group/name`"
     )
-    token_env: str = Field(
+    token_env: EnvName = Field(
         min_length=1, description="environment variable holding the token (never the token)"
     )
     api: str | None = Field(

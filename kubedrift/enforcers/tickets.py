@@ -31,6 +31,7 @@ from kubedrift.enforcers.ticket_content import build_ticket
 from kubedrift.enforcers.ticket_files import FileSink
 from kubedrift.enforcers.ticket_model import Ticket, ticket_key
 from kubedrift.enforcers.ticket_render import render_ticket
+from kubedrift.env_names import EnvName
 from kubedrift.errors import ConfigurationError
 from kubedrift.model.base import Frozen
 from kubedrift.model.inventory import Platform
@@ -63,10 +64,10 @@ class TicketsConfig(EnforcerConfig):
     api: str | None = Field(
         default=None, description="API base URL; required for Jira (the site's URL)"
     )
-    token_env: str | None = Field(
+    token_env: EnvName | None = Field(
         default=None, description="environment variable holding the token (never the token)"
     )
-    user_env: str | None = Field(
+    user_env: EnvName | None = Field(
         default=None, description="Jira Cloud: environment variable holding the account e-mail"
     )
     issue_type: str = Field(default="Task", description="Jira issue type")

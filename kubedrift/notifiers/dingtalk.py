@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
+from kubedrift.env_names import EnvName
 from kubedrift.errors import DeliveryError
 from kubedrift.notifiers.base import Locale, Message, NotifierConfig, required_env
 
@@ -42,10 +43,10 @@ ENDPOINT = "https://oapi.dingtalk.com/robot/send"
 
 class DingTalkConfig(NotifierConfig):
     type: Literal["dingtalk"] = "dingtalk"
-    access_token_env: str = Field(
+    access_token_env: EnvName = Field(
         description="variable holding the robot's access_token, or its whole webhook URL"
     )
-    secret_env: str | None = Field(
+    secret_env: EnvName | None = Field(
         default=None, description="variable holding the signing secret (SEC...), if signed"
     )
     endpoint: str = Field(default=ENDPOINT, description="robot send URL (tests, proxies)")

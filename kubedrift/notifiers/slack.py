@@ -31,6 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from kubedrift.env_names import EnvName
 from kubedrift.errors import DeliveryError
 from kubedrift.model.threads import ChatThread
 from kubedrift.notifiers.base import Message, NotifierConfig, required_env
@@ -53,9 +54,9 @@ _METADATA_EVENTS = 50
 
 class SlackConfig(NotifierConfig):
     type: Literal["slack"] = "slack"
-    token_env: str | None = Field(default=None, description="variable holding the bot token")
+    token_env: EnvName | None = Field(default=None, description="variable holding the bot token")
     channel: str | None = Field(default=None, description="channel id or #name (token mode)")
-    webhook_url_env: str | None = Field(
+    webhook_url_env: EnvName | None = Field(
         default=None, description="variable holding an incoming-webhook URL (webhook mode)"
     )
     base_url: str | None = Field(

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kubedrift.daemon.config import Seconds
+from kubedrift.env_names import EnvName
 
 Locale = Literal["en", "zh-CN"]
 ReportFormat = Literal["pdf", "html"]
@@ -46,7 +47,7 @@ class SlackReportSink(_Sink):
     incoming webhook cannot upload files)."""
 
     type: Literal["slack"]
-    token_env: str = Field(min_length=1, description="variable holding the bot token")
+    token_env: EnvName = Field(min_length=1, description="variable holding the bot token")
     channel: str = Field(description="channel id (C…): file uploads do not take #names")
     base_url: str | None = Field(default=None, description="Web API base URL (tests, proxies)")
 
@@ -65,10 +66,10 @@ class DingTalkReportSink(_Sink):
     """A markdown summary through a DingTalk custom robot, linking to the full report."""
 
     type: Literal["dingtalk"]
-    access_token_env: str = Field(
+    access_token_env: EnvName = Field(
         min_length=1, description="variable holding the robot's access_token or webhook URL"
     )
-    secret_env: str | None = Field(default=None, description="variable holding the SEC secret")
+    secret_env: EnvName | None = Field(default=None, description="variable holding the SEC secret")
     endpoint: str = Field(
         default="https://oapi.dingtalk.com/robot/send", description="robot send URL"
     )
@@ -85,8 +86,8 @@ class EmailReportSink(_Sink):
     ca_file: str | None = Field(
         default=None, description="PEM file of CAs to verify the server by (default: system's)"
     )
-    username_env: str | None = Field(default=None, description="variable holding the login")
-    password_env: str | None = Field(default=None, description="variable holding the password")
+    username_env: EnvName | None = Field(default=None, description="variable holding the login")
+    password_env: EnvName | None = Field(default=None, description="variable holding the password")
     sender: str = Field(description="the From: address")
     to: tuple[str, ...] = Field(min_length=1, description="recipients")
 
