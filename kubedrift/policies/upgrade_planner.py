@@ -7,27 +7,32 @@ docs/upgrade-path.md.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
-from functools import partial
 from typing import Any
 
-from kubedrift.model.findings import StepAction, UpgradeStep
+from kubedrift.model.findings import UpgradeStep
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import AddonTarget
-from kubedrift.model.upgrade_parts import (
-    AddonDecision,
-    AddonNeed,
-    NodeStrategy,
-    NodeStrategyChoice,
-)
+from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat
-from kubedrift.policies.node_strategy import choose_strategy
 from kubedrift.policies.provider_offer import OfferedStep, next_step
 from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows, verdict
 from kubedrift.policies.upgrade_addons import classify_step, kube_proxy_decision
+from kubedrift.policies.upgrade_moves import (
+    after_step,
+    before_path,
+    control_plane_reason,
+    end_of_path_reason,
+    forced_move,
+    pool_move,
+    pool_strategy,
+    required_addon_warnings,
+    required_before,
+    unknown_kubelet,
+    while_rolling,
+)
 from kubedrift.policies.upgrade_state import (
-    KUBE_PROXY,
     ClusterState,
     PoolState,
     apply,
@@ -42,7 +47,6 @@ from kubedrift.policies.upgrade_steps import (
     control_plane_step,
     kube_proxy_fitting,
     numbered,
-    shared_step,
 )
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps
 
@@ -105,14 +109,8 @@ class Planner:
                     "cluster is out of the skew policy before any upgrade; repair it first"
                 ]
             )
-        for before in problems(self.state):
-            self.warnings.append(f"before the path: {before.reason}")
-        for pool in self.state.pools:
-            if pool.kubelet is None:
-                self.warnings.append(
-                    f"node pool {pool.name}: kubelet version unknown, so the skew policy is "
-                    "not checked for it; it is replaced at the end"
-                )
+        self.warnings.extend(before_path(p.reason) for p in problems(self.state))
+        self.warnings.extend(unknown_kubelet(p) for p in self.state.pools if p.kubelet is None)
         current, first = oldest.minor_version, True
         while current < self.target:
             # An HA roll already under way is finished first, to the minor it is rolling to.
@@ -135,32 +133,18 @@ class Planner:
         new = version_of(version)
         roll = rolling(self.state, new)
         for pool in self.state.pools:
-            if pool.kubelet is None:
-                continue
-            if allows(Component.KUBELET, pool.kubelet, roll.apiservers):
-                continue
-            if pool.kubelet.minor_version < self.state.oldest.minor_version:
-                why = verdict(Component.KUBELET, pool.kubelet, roll.apiservers).reason
-                self._pool_step(
-                    pool, f"required before the control plane moves to {minor}: {why}", also=(roll,)
-                )
+            why = forced_move(pool, self.state, roll.apiservers)
+            if why is not None:
+                self._pool_step(pool, required_before(minor, why), also=(roll,))
         self._fit_kube_proxy(roll, minor)
         # A provider's jump replaces the control plane in one operation: the API servers of
         # both minors never serve side by side, so only the nodes are checked against both.
         known = set(self._reasons(self.state))
         for problem in problems(rolling(self.state, new), nodes_only=bool(offer.skipped)):
             if problem.reason not in known:
-                self.warnings.append(f"while the control plane rolls to {minor}: {problem.reason}")
+                self.warnings.append(while_rolling(minor, problem.reason))
         old = self.state.oldest
-        servers = sorted({v.raw for v in self.state.apiservers})
-        if old.minor_version < minor == self.state.newest.minor_version:
-            reason = f"finishes the HA roll: API servers {', '.join(servers)} all reach {minor}"
-        elif offer.jump is not None:
-            reason = offer.jump
-        else:
-            reason = f"the control plane moves one minor at a time: {old.minor_version} -> {minor}"
-        if last:
-            reason += " (the target)"
+        reason = control_plane_reason(self.state, offer, last=last)
         bare = control_plane_step(version, old, reason, self.memo)
         after = apply(self.state, bare)  # what `step` below leads to as well
         decisions = self._classify(minor, after=after)
@@ -174,72 +158,16 @@ class Planner:
             warnings=(offer.warning,) if offer.warning else (),
         )
         self._add(step, after)
-        for decision in decisions:
-            if decision.need is AddonNeed.REQUIRED and decision.name != KUBE_PROXY and not last:
-                self.warnings.append(
-                    f"{decision.name} is required at {minor}: {decision.reason}; upgrade it "
-                    "right after this control-plane step"
-                )
+        self.warnings.extend(required_addon_warnings(decisions, minor, last=last))
 
     def _pool_step(self, pool: PoolState, reason: str, also: Sequence[ClusterState] = ()) -> None:
         """Move `pool` to the control plane's current version, kube-proxy along if it must."""
         to = self.state.oldest
-        choice = self._strategy(pool.id, to.minor_version)
-        decisions: tuple[AddonDecision, ...] = ()
-        if pool.kube_proxy is not None:
-            servers = [v for s in (self.state, *also) for v in s.apiservers]
-            if not allows(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to):
-                why = verdict(Component.KUBE_PROXY, pool.kube_proxy, servers, kubelet_version=to)
-                decisions = (
-                    AddonDecision(
-                        name=KUBE_PROXY,
-                        kind="proxy",
-                        need=AddonNeed.REQUIRED,
-                        from_version=pool.kube_proxy.raw,
-                        to_version=to.raw,
-                        reason=f"moves with the kubelet on these nodes: {why.reason}",
-                        source="skew policy",
-                    ),
-                )
-        action: StepAction = (
-            "replace_node_pool"
-            if choice.strategy is NodeStrategy.REPLACEMENT
-            else "upgrade_node_pool"
-        )
-        self._add(
-            shared_step(
-                self.memo,
-                action,
-                component=pool_component(pool.id),
-                from_version=None if pool.kubelet is None else pool.kubelet.raw,
-                to_version=to.raw,
-                reason=f"{pool.name}: {reason}",
-                addons=decisions,
-                strategy=choice,
-            )
-        )
-
-    def _strategy(self, pool_id: str, to: MinorVersion) -> NodeStrategyChoice:
-        """`choose_strategy` for the pool; kept in the memo by everything it reads."""
-        pool, provider = self.pools[pool_id], self.inv.provider
-        override = self.node_strategies.get(pool_id)
-        choose = partial(choose_strategy, pool, to, provider=provider, override=override)
-        if self.memo is None:
-            return choose()
-        kubelet = pool.kubelet_version
-        key = (
-            "strategy",
-            None if kubelet is None else (kubelet.major, kubelet.minor),
-            (pool.runtime or "").strip().lower(),
-            tuple(sorted(pool.versions_seen)),
-            to,
-            provider,
-            override,
-        )
-        found: NodeStrategyChoice | None = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = choose()
-        return found
+        inv_pool = self.pools[pool.id]
+        override = self.node_strategies.get(pool.id)
+        choice = pool_strategy(inv_pool, to.minor_version, self.inv.provider, override, self.memo)
+        servers = [v for s in (self.state, *also) for v in s.apiservers]
+        self._add(pool_move(pool, reason, to=to, servers=servers, choice=choice, memo=self.memo))
 
     def _fit_kube_proxy(self, roll: ClusterState, minor: MinorVersion) -> None:
         """Move kube-proxy before the control plane when the roll would break its rules."""
@@ -262,12 +190,8 @@ class Planner:
                     pool.kubelet is not None
                     and pool.kubelet.minor_version < self.state.oldest.minor_version
                 ):
-                    self._pool_step(
-                        pool,
-                        f"required before the control plane moves to {minor}: no kube-proxy "
-                        f"version fits every pool's kubelet ({bad[0].reason})",
-                        also=(roll,),
-                    )
+                    why = f"no kube-proxy version fits every pool's kubelet ({bad[0].reason})"
+                    self._pool_step(pool, required_before(minor, why), also=(roll,))
             fit = kube_proxy_fitting(self.state, roll)
         if fit is None or all(
             p.kube_proxy is None or p.kube_proxy.minor_version == fit.minor_version
@@ -275,7 +199,7 @@ class Planner:
         ):
             return
         current = next(p.kube_proxy for p in self.state.pools if p.kube_proxy is not None)
-        reason = f"required before the control plane moves to {minor}: {bad[0].reason}"
+        reason = required_before(minor, bad[0].reason)
         decision = kube_proxy_decision(AddonNeed.REQUIRED, current, fit.raw, reason)
         self._add(addon_step(decision, reason, self.memo))
 
@@ -300,10 +224,7 @@ class Planner:
         for pool in self.state.pools:
             if pool.kubelet is None or pool.kubelet.minor_version < self.target:
                 done = any(s.component == pool_component(pool.id) for s in self.steps)
-                why = "at the end: every node pool joins the control plane at the target"
-                if not done:
-                    why += "; held back until now, so the pool is upgraded once"
-                self._pool_step(pool, why)
+                self._pool_step(pool, end_of_path_reason(done))
         decisions = self._classify(self.target, after=self.state)
         for decision in decisions:
             if decision.need is AddonNeed.REQUIRED:
@@ -318,4 +239,4 @@ class Planner:
         self.state = apply(self.state, step) if after is None else after
         for reason in self._reasons(self.state):
             if reason not in before:
-                self.warnings.append(f"after {step.component} -> {step.to_version}: {reason}")
+                self.warnings.append(after_step(step, reason))
