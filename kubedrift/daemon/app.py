@@ -1,10 +1,11 @@
 """The composition root: settings in, a running daemon out.
 
 `Daemon` builds every part from the settings (store, sources, plan watch, cycles, status,
-scheduler, HTTP app) and takes what tests and operators need to vary as arguments: the
-environment (credentials, the trigger token), the cycle clock, the leader predicate and a
-monotonic clock for the plan debounce. `run_once()` is `--once`; `serve(stop)` runs the
-scheduler and uvicorn until `stop` is set, then drains within `DRAIN_SECONDS`.
+HTTP app; the dispatcher, weekly reports and enforcement through daemon/build.py) and takes
+what tests and operators need to vary as arguments: the environment (credentials, the
+trigger token), the cycle clock, the leader predicate and a monotonic clock for the plan
+debounce. `run_once()` is `--once`; `serve(stop)` hands the built daemon to daemon/serve.py,
+which runs the scheduler and uvicorn until `stop` is set.
 """
 
 from __future__ import annotations
@@ -14,65 +15,33 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from kubedrift.calendar import load_calendar
 from kubedrift.collectors.build import open_sources
+from kubedrift.daemon.build import build_dispatcher, build_enforcement, build_weekly_reports
 from kubedrift.daemon.cycle import Clock, CycleReport, Cycles, always
-from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy, DrainReport
+from kubedrift.daemon.dispatch import DrainReport
 from kubedrift.daemon.leader import Leader, Predicate, make_leader
-from kubedrift.daemon.notify import Directory, RoutedSinks, effective_routes
+from kubedrift.daemon.notify import Directory, RoutedSinks
 from kubedrift.daemon.planwatch import PlanWatcher
 from kubedrift.daemon.reminders import ReminderJob
 from kubedrift.daemon.status import DaemonStatus
 from kubedrift.errors import Problem, SettingsError
-from kubedrift.notifiers.base import Notifier, NotifierFactory
 from kubedrift.settings import Settings
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from kubedrift.calendar import ReleaseCalendar
-    from kubedrift.daemon.enforce import EnforcementStep
-    from kubedrift.daemon.nodewatch import NodeWatchers
-    from kubedrift.daemon.scheduler import ReportJobs, Scheduler
-    from kubedrift.daemon.weekly import WeeklyReports
     from kubedrift.store.save import Sinks
 
 log = logging.getLogger(__name__)
 
-# SIGTERM to exit: Kubernetes waits 30 s by default; we promise 10 and keep a margin.
-DRAIN_SECONDS = 8.0
-_HTTP_GRACE = 2
-
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _enforcement(
-    settings: Settings,
-    daemon: Daemon,
-    calendar: ReleaseCalendar,
-    clock: Clock,
-    is_leader: Callable[[], bool],
-) -> EnforcementStep | None:
-    if not settings.enforcement.enabled or not settings.enforcers:
-        return None
-    from kubedrift.daemon.enforce import EnforcementStep, build_enforcers
-
-    return EnforcementStep(
-        store=daemon.store,
-        enforcers=build_enforcers(settings.enforcers),
-        plan=daemon.plans.current,
-        calendar=calendar,
-        clock=clock,
-        is_leader=is_leader,
-        registry=daemon.status.registry,
-        waves=settings.enforcement.waves,
-    )
 
 
 class Daemon:
@@ -122,7 +91,9 @@ class Daemon:
             self.directory = Directory(
                 self.store.latest_inventories, self.plans.current, calendar, clock
             )
-            self.dispatcher = self._dispatcher(settings, environ, clock, is_leader)
+            self.dispatcher = build_dispatcher(
+                settings, environ, self.store, self.directory, clock=clock, is_leader=is_leader
+            )
             # Reminders of what stays open (routes' repeat_interval), made before each drain.
             self.reminders = ReminderJob(
                 self.store,
@@ -152,72 +123,30 @@ class Daemon:
             self.status.store_metrics = StoreCollector(
                 self.store, self.plans.current, self.cycles.calendar, clock=clock
             ).exposition
-            self.reports = self._weekly_reports(settings, environ, clock, is_leader, monotonic)
+            self.reports = build_weekly_reports(
+                settings,
+                environ,
+                self.store,
+                plan=self.plans.current,
+                calendar=calendar,
+                clock=clock,
+                is_leader=is_leader,
+                monotonic=monotonic,
+                registry=self.status.registry,
+            )
             # The enforcement step (docs/enforcers.md): after each cycle, on the leader.
-            self.enforcement = _enforcement(settings, self, calendar, clock, is_leader)
+            self.enforcement = build_enforcement(
+                settings,
+                self.store,
+                plan=self.plans.current,
+                calendar=calendar,
+                clock=clock,
+                is_leader=is_leader,
+                registry=self.status.registry,
+            )
         except BaseException:
             self._stack.close()
             raise
-
-    def _dispatcher(
-        self,
-        settings: Settings,
-        environ: Mapping[str, str],
-        clock: Clock,
-        is_leader: Callable[[], bool],
-    ) -> Dispatcher:
-        from kubedrift.notifiers.registry import NOTIFIERS
-
-        configs = {config.name: config for config in settings.notifiers}
-        notifiers: dict[str, Notifier] = {}
-        for name, config in configs.items():
-            # The registry is untyped (plugins load by dotted path); the contract tests
-            # check every notifier against `NotifierFactory`.
-            factory = cast("NotifierFactory", NOTIFIERS.get(config.type))
-            notifiers[name] = factory(config, environ)
-        d = settings.dispatch
-        policy = DispatchPolicy(
-            batch=d.batch,
-            lease=timedelta(seconds=d.lease),
-            base_delay=timedelta(seconds=d.base_delay),
-            max_delay=timedelta(seconds=d.max_delay),
-            dead_after=timedelta(seconds=d.dead_after),
-        )
-        return Dispatcher(
-            self.store,
-            notifiers,
-            configs,
-            effective_routes(settings.routes, settings.notifiers),
-            context=self.directory.context,
-            clock=clock,
-            policy=policy,
-            is_leader=is_leader,
-            threads=self.store,  # follow-ups reply in their opening message's thread
-        )
-
-    def _weekly_reports(
-        self,
-        settings: Settings,
-        environ: Mapping[str, str],
-        clock: Clock,
-        is_leader: Callable[[], bool],
-        monotonic: Callable[[], float],
-    ) -> WeeklyReports | None:
-        if settings.report is None:
-            return None
-        from kubedrift.daemon.weekly import WeeklyReports
-
-        return WeeklyReports(
-            settings.report,
-            self.store,
-            plan=self.plans.current,
-            calendar=self.cycles.calendar,
-            clock=clock,
-            is_leader=is_leader,
-            environ=environ,
-            monotonic=monotonic,
-            registry=self.status.registry,
-        )
 
     def _after_cycle(self, report: CycleReport) -> None:
         self.status.record(report)
@@ -279,7 +208,8 @@ class Daemon:
             return None
         return self.cycles.reevaluate()
 
-    def _job_failed(self, job: str, exc: BaseException) -> None:
+    def job_failed(self, job: str, exc: BaseException) -> None:
+        """A scheduled job raised: count it on /status as a scan or re-evaluation error."""
         self.status.record_error("reevaluate" if job == "plan-watch" else "scan")
 
     def app(self, trigger: Callable[[str | None], list[str]] | None = None) -> Starlette:
@@ -295,83 +225,8 @@ class Daemon:
             self.store, self.status, trigger or scan_now, token=self.token, weekly=weekly
         )
 
-    def _report_jobs(self) -> ReportJobs | None:
-        from kubedrift.daemon.scheduler import ReportJobs
-
-        if self.reports is None:
-            return None
-        report = self.reports.settings
-        return ReportJobs(
-            run=self.reports.run,
-            retry=self.reports.retry,
-            crontab=report.schedule,
-            timezone=report.timezone,
-            retry_interval=report.retry_interval,
-        )
-
-    def node_watchers(self, scheduler: Scheduler) -> NodeWatchers:
-        """The node-watch trigger (`schedule.node_watch`), re-collecting through `scheduler`."""
-        from kubedrift.daemon.nodewatch import NodeWatchers, rescan_through
-
-        settings = self.settings.schedule.node_watch
-        rescan = rescan_through(scheduler, self.cycles.scan_cluster, settings.debounce)
-        return NodeWatchers(
-            self.cycles.sources, settings, is_leader=self.leader.is_leader, on_change=rescan
-        )
-
     def serve(self, stop: threading.Event, *, on_ready: Callable[[], None] | None = None) -> bool:
         """Scheduler + HTTP until `stop` is set; True when every running job finished."""
-        import uvicorn
+        from kubedrift.daemon.serve import serve
 
-        from kubedrift.daemon.scheduler import Scheduler
-
-        scheduler = Scheduler(
-            self.settings.schedule,
-            self.source_names,
-            run_source=self.scan_source,
-            check_plan=self.check_plan,
-            on_error=self._job_failed,
-            drain_outbox=self.drain_outbox if self.dispatcher.notifiers else None,
-            drain_interval=self.settings.dispatch.interval,
-            report=self._report_jobs(),
-        )
-        watchers = self.node_watchers(scheduler)
-        host, port = self.settings.http.host_port
-        config = uvicorn.Config(
-            self.app(scheduler.trigger),
-            host=host,
-            port=port,
-            log_config=None,  # our JSON handler on the root logger
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=_HTTP_GRACE,
-        )
-        server = uvicorn.Server(config)
-        # Not the main thread: uvicorn leaves the signals to us (see commands/daemon.py).
-        web = threading.Thread(target=server.run, name="http", daemon=True)
-        self.leader.start()
-        scheduler.start()
-        watchers.start()
-        web.start()
-        log.info(
-            "daemon started",
-            extra={
-                "listen": self.settings.http.listen,
-                "sources": ",".join(self.source_names),
-                "leader": self.leader.kind,
-            },
-        )
-        if on_ready is not None:
-            on_ready()
-        while not stop.wait(0.5):
-            if not web.is_alive():  # the port was taken, say: no point running on
-                log.error("the HTTP server stopped; shutting down")
-                break
-        deadline = time.monotonic() + DRAIN_SECONDS
-        log.info("stopping: draining running cycles")
-        server.should_exit = True
-        watchers.stop(timeout=1.0)
-        drained = scheduler.stop(timeout=max(0.0, deadline - time.monotonic() - _HTTP_GRACE))
-        web.join(timeout=max(0.1, deadline - time.monotonic()))
-        log.info("stopped", extra={"drained": drained})
-        return drained and not web.is_alive()
+        return serve(self, stop, on_ready=on_ready)
