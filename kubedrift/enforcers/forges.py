@@ -5,7 +5,7 @@ it, `update` changes its title and description; `open_under(prefix)` lists the o
 whose branch starts with `prefix` (a cluster's proposals), `comment` and `close` retire one.
 The token is sent in a header and never appears in a message or log; HTTP failures become
 `DeliveryError`, retryable for 429/5xx and network errors, not for 4xx (a wrong token or
-project will not fix itself).
+project will not fix itself) nor for an answer of the wrong shape (`answers`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 from urllib.parse import quote, urlencode
 
+from kubedrift.enforcers.answers import Answer, Call, Fields
 from kubedrift.errors import DeliveryError
 
 ForgeType = Literal["github", "gitlab"]
@@ -50,11 +52,11 @@ _PAGE = 100
 _MAX_PAGES = 20
 
 
-def _paged(fetch: Any) -> list[Any]:
+def _paged(fetch: Callable[[int], list[Fields]]) -> list[Fields]:
     """Every item of a listing, `fetch(page)` returning one page (1-based)."""
-    items: list[Any] = []
+    items: list[Fields] = []
     for page in range(1, _MAX_PAGES + 1):
-        found = fetch(page) or []
+        found = fetch(page)
         items.extend(found)
         if len(found) < _PAGE:
             break
@@ -63,11 +65,12 @@ def _paged(fetch: Any) -> list[Any]:
 
 @dataclass
 class _Http:
+    service: str  # "GitHub", "GitLab", "Jira": who answered, in messages
     api: str
     headers: dict[str, str]
     timeout: float = 30.0
 
-    def call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+    def call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Answer:
         data = json.dumps(payload).encode() if payload is not None else None
         request = urllib.request.Request(
             self.api.rstrip("/") + path,
@@ -91,9 +94,10 @@ class _Http:
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise DeliveryError(f"{method} {path}: {exc}", retryable=True) from exc
         try:
-            return json.loads(body) if body else None
+            data = json.loads(body) if body else None
         except ValueError as exc:
             raise DeliveryError(f"{method} {path}: malformed JSON", retryable=True) from exc
+        return Answer(Call(self.service, method, path), data)
 
 
 class GitHub:
@@ -102,6 +106,7 @@ class GitHub:
     def __init__(self, repository: str, token: str, api: str = "https://api.github.com") -> None:
         self.owner, _, self.name = repository.partition("/")
         self._http = _Http(
+            "GitHub",
             api,
             {
                 "Authorization": f"Bearer {token}",
@@ -110,32 +115,33 @@ class GitHub:
             },
         )
 
-    def _pr(self, raw: dict[str, Any]) -> PullRequest:
+    def _pr(self, raw: Fields) -> PullRequest:
         return PullRequest(
-            int(raw["number"]),
-            str(raw.get("html_url", "")),
-            str(raw.get("title", "")),
-            str(raw.get("body") or ""),
-            str(raw["head"]["ref"]),
+            raw.integer("number"),
+            raw.text("html_url"),
+            raw.text("title"),
+            raw.text("body"),
+            raw.object("head").string("ref"),
         )
 
     def find(self, branch: str) -> PullRequest | None:
         query = urlencode({"head": f"{self.owner}:{branch}", "state": "open"})
-        found = self._http.call("GET", f"/repos/{self.owner}/{self.name}/pulls?{query}")
+        found = self._http.call("GET", f"/repos/{self.owner}/{self.name}/pulls?{query}").items()
         return self._pr(found[0]) if found else None
 
     def create(self, branch: str, base: str, title: str, body: str) -> PullRequest:
         payload = {"title": title, "head": branch, "base": base, "body": body}
-        return self._pr(self._http.call("POST", f"/repos/{self.owner}/{self.name}/pulls", payload))
+        path = f"/repos/{self.owner}/{self.name}/pulls"
+        return self._pr(self._http.call("POST", path, payload).object())
 
     def update(self, pr: PullRequest, title: str, body: str) -> PullRequest:
         path = f"/repos/{self.owner}/{self.name}/pulls/{pr.number}"
-        return self._pr(self._http.call("PATCH", path, {"title": title, "body": body}))
+        return self._pr(self._http.call("PATCH", path, {"title": title, "body": body}).object())
 
     def open_under(self, prefix: str) -> list[PullRequest]:
-        def page(n: int) -> Any:
+        def page(n: int) -> list[Fields]:
             query = urlencode({"state": "open", "per_page": _PAGE, "page": n})
-            return self._http.call("GET", f"/repos/{self.owner}/{self.name}/pulls?{query}")
+            return self._http.call("GET", f"/repos/{self.owner}/{self.name}/pulls?{query}").items()
 
         found = [self._pr(raw) for raw in _paged(page)]
         return [pr for pr in found if pr.branch.startswith(prefix)]
@@ -155,20 +161,20 @@ class GitLab:
 
     def __init__(self, project: str, token: str, api: str = "https://gitlab.com/api/v4") -> None:
         self._base = f"/projects/{quote(project, safe='')}/merge_requests"
-        self._http = _Http(api, {"PRIVATE-TOKEN": token})
+        self._http = _Http("GitLab", api, {"PRIVATE-TOKEN": token})
 
-    def _mr(self, raw: dict[str, Any]) -> PullRequest:
+    def _mr(self, raw: Fields) -> PullRequest:
         return PullRequest(
-            int(raw["iid"]),
-            str(raw.get("web_url", "")),
-            str(raw.get("title", "")),
-            str(raw.get("description") or ""),
-            str(raw["source_branch"]),
+            raw.integer("iid"),
+            raw.text("web_url"),
+            raw.text("title"),
+            raw.text("description"),
+            raw.string("source_branch"),
         )
 
     def find(self, branch: str) -> PullRequest | None:
         query = urlencode({"source_branch": branch, "state": "opened"})
-        found = self._http.call("GET", f"{self._base}?{query}")
+        found = self._http.call("GET", f"{self._base}?{query}").items()
         return self._mr(found[0]) if found else None
 
     def create(self, branch: str, base: str, title: str, body: str) -> PullRequest:
@@ -178,16 +184,16 @@ class GitLab:
             "title": title,
             "description": body,
         }
-        return self._mr(self._http.call("POST", self._base, payload))
+        return self._mr(self._http.call("POST", self._base, payload).object())
 
     def update(self, pr: PullRequest, title: str, body: str) -> PullRequest:
         payload = {"title": title, "description": body}
-        return self._mr(self._http.call("PUT", f"{self._base}/{pr.number}", payload))
+        return self._mr(self._http.call("PUT", f"{self._base}/{pr.number}", payload).object())
 
     def open_under(self, prefix: str) -> list[PullRequest]:
-        def page(n: int) -> Any:
+        def page(n: int) -> list[Fields]:
             query = urlencode({"state": "opened", "per_page": _PAGE, "page": n})
-            return self._http.call("GET", f"{self._base}?{query}")
+            return self._http.call("GET", f"{self._base}?{query}").items()
 
         found = [self._mr(raw) for raw in _paged(page)]
         return [mr for mr in found if mr.branch.startswith(prefix)]

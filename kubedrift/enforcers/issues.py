@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlencode
 
 # One HTTP helper for every forge call: the same error mapping as the pull-request clients.
+from kubedrift.enforcers.answers import Fields
 from kubedrift.enforcers.forges import _Http
 
 LABEL_PREFIX = "kubedrift-ticket-"
@@ -57,6 +57,7 @@ class GitHubIssues:
         self._base = f"/repos/{repository}/issues"
         self.labels = tuple(labels)
         self._http = _Http(
+            "GitHub",
             api,
             {
                 "Authorization": f"Bearer {token}",
@@ -68,33 +69,33 @@ class GitHubIssues:
     def prepare(self, body: str) -> str:
         return body
 
-    def _issue(self, raw: dict[str, Any]) -> Issue:
+    def _issue(self, raw: Fields) -> Issue:
         return Issue(
-            str(raw["number"]),
-            str(raw.get("html_url", "")),
-            str(raw.get("title", "")),
-            str(raw.get("body") or ""),
-            raw.get("state") == "open",
+            str(raw.integer("number")),
+            raw.text("html_url"),
+            raw.text("title"),
+            raw.text("body"),
+            raw.text("state") == "open",
         )
 
     def find(self, key: str) -> Issue | None:
         query = urlencode({"labels": ticket_label(key), "state": "all", "per_page": 100})
-        found = self._http.call("GET", f"{self._base}?{query}") or []
+        found = self._http.call("GET", f"{self._base}?{query}").items()
         # The issues endpoint also lists pull requests; a ticket is never one.
         issues = [self._issue(r) for r in found if "pull_request" not in r]
         return pick(sorted(issues, key=lambda i: -int(i.id)))
 
     def create(self, key: str, title: str, body: str) -> Issue:
         payload = {"title": title, "body": body, "labels": [*self.labels, ticket_label(key)]}
-        return self._issue(self._http.call("POST", self._base, payload))
+        return self._issue(self._http.call("POST", self._base, payload).object())
 
     def update(self, issue: Issue, title: str, body: str) -> Issue:
         payload = {"title": title, "body": body}
-        return self._issue(self._http.call("PATCH", f"{self._base}/{issue.id}", payload))
+        return self._issue(self._http.call("PATCH", f"{self._base}/{issue.id}", payload).object())
 
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
         payload = {"state": "open" if is_open else "closed"}
-        return self._issue(self._http.call("PATCH", f"{self._base}/{issue.id}", payload))
+        return self._issue(self._http.call("PATCH", f"{self._base}/{issue.id}", payload).object())
 
     def comment(self, issue: Issue, text: str) -> None:
         self._http.call("POST", f"{self._base}/{issue.id}/comments", {"body": text})
@@ -112,38 +113,38 @@ class GitLabIssues:
     ) -> None:
         self._base = f"/projects/{quote(project, safe='')}/issues"
         self.labels = tuple(labels)
-        self._http = _Http(api, {"PRIVATE-TOKEN": token})
+        self._http = _Http("GitLab", api, {"PRIVATE-TOKEN": token})
 
     def prepare(self, body: str) -> str:
         return body
 
-    def _issue(self, raw: dict[str, Any]) -> Issue:
+    def _issue(self, raw: Fields) -> Issue:
         return Issue(
-            str(raw["iid"]),
-            str(raw.get("web_url", "")),
-            str(raw.get("title", "")),
-            str(raw.get("description") or ""),
-            raw.get("state") == "opened",
+            str(raw.integer("iid")),
+            raw.text("web_url"),
+            raw.text("title"),
+            raw.text("description"),
+            raw.text("state") == "opened",
         )
 
     def find(self, key: str) -> Issue | None:
         # No `state`: GitLab then lists opened and closed issues alike.
         query = urlencode({"labels": ticket_label(key), "per_page": 100})
-        found = self._http.call("GET", f"{self._base}?{query}") or []
+        found = self._http.call("GET", f"{self._base}?{query}").items()
         return pick(sorted((self._issue(r) for r in found), key=lambda i: -int(i.id)))
 
     def create(self, key: str, title: str, body: str) -> Issue:
         labels = ",".join([*self.labels, ticket_label(key)])
         payload = {"title": title, "description": body, "labels": labels}
-        return self._issue(self._http.call("POST", self._base, payload))
+        return self._issue(self._http.call("POST", self._base, payload).object())
 
     def update(self, issue: Issue, title: str, body: str) -> Issue:
         payload = {"title": title, "description": body}
-        return self._issue(self._http.call("PUT", f"{self._base}/{issue.id}", payload))
+        return self._issue(self._http.call("PUT", f"{self._base}/{issue.id}", payload).object())
 
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
         payload = {"state_event": "reopen" if is_open else "close"}
-        return self._issue(self._http.call("PUT", f"{self._base}/{issue.id}", payload))
+        return self._issue(self._http.call("PUT", f"{self._base}/{issue.id}", payload).object())
 
     def comment(self, issue: Issue, text: str) -> None:
         self._http.call("POST", f"{self._base}/{issue.id}/notes", {"body": text})

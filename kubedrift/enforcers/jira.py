@@ -14,9 +14,9 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import quote, urlencode
 
+from kubedrift.enforcers.answers import Fields
 from kubedrift.enforcers.forges import _Http
 from kubedrift.enforcers.issues import Issue, pick, ticket_label
 from kubedrift.errors import DeliveryError
@@ -73,7 +73,7 @@ class JiraIssues:
             auth = f"Basic {secret}"
         else:
             auth = f"Bearer {token}"
-        self._http = _Http(api.rstrip("/") + "/rest/api/2", {"Authorization": auth})
+        self._http = _Http("Jira", api.rstrip("/") + "/rest/api/2", {"Authorization": auth})
         self.site = api.rstrip("/")
         self.project = project
         self.issue_type = issue_type
@@ -84,21 +84,22 @@ class JiraIssues:
     def prepare(self, body: str) -> str:
         return markdown_to_jira(body)
 
-    def _issue(self, raw: dict[str, Any]) -> Issue:
-        fields = raw.get("fields") or {}
-        category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
+    def _issue(self, raw: Fields) -> Issue:
+        fields = raw.optional_object("fields")
+        category = fields.optional_object("status").optional_object("statusCategory").text("key")
+        key = raw.string("key")
         return Issue(
-            str(raw["key"]),
-            f"{self.site}/browse/{raw['key']}",
-            str(fields.get("summary") or ""),
-            str(fields.get("description") or ""),
+            key,
+            f"{self.site}/browse/{key}",
+            fields.text("summary"),
+            fields.text("description"),
             category != "done",
         )
 
     def find(self, key: str) -> Issue | None:
         jql = f'project = "{self.project}" AND labels = "{ticket_label(key)}" ORDER BY created DESC'
         query = urlencode({"jql": jql, "fields": "summary,description,status", "maxResults": 50})
-        found = (self._http.call("GET", f"/search?{query}") or {}).get("issues") or []
+        found = self._http.call("GET", f"/search?{query}").object().items("issues")
         return pick([self._issue(r) for r in found])
 
     def create(self, key: str, title: str, body: str) -> Issue:
@@ -109,8 +110,8 @@ class JiraIssues:
             "description": body,
             "labels": [*self.labels, ticket_label(key)],
         }
-        made = self._http.call("POST", "/issue", {"fields": fields})
-        return Issue(str(made["key"]), f"{self.site}/browse/{made['key']}", title, body, True)
+        made = self._http.call("POST", "/issue", {"fields": fields}).object().string("key")
+        return Issue(made, f"{self.site}/browse/{made}", title, body, True)
 
     def update(self, issue: Issue, title: str, body: str) -> Issue:
         path = f"/issue/{quote(issue.id)}"
@@ -124,16 +125,17 @@ class JiraIssues:
 
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
         path = f"/issue/{quote(issue.id)}/transitions"
-        listed = (self._http.call("GET", path) or {}).get("transitions") or []
+        listed = self._http.call("GET", path).object().items("transitions")
         wanted = self.reopen_transition if is_open else self.close_transition
         for transition in listed:
-            category = ((transition.get("to") or {}).get("statusCategory") or {}).get("key")
-            if (wanted is not None and transition.get("name") == wanted) or (
+            to = transition.optional_object("to")
+            category = to.optional_object("statusCategory").text("key")
+            if (wanted is not None and transition.text("name") == wanted) or (
                 wanted is None and (category != "done") == is_open
             ):
-                self._http.call("POST", path, {"transition": {"id": str(transition["id"])}})
+                self._http.call("POST", path, {"transition": {"id": transition.string("id")}})
                 return Issue(issue.id, issue.url, issue.title, issue.body, is_open)
-        names = ", ".join(str(t.get("name")) for t in listed) or "none"
+        names = ", ".join(t.text("name") for t in listed) or "none"
         raise DeliveryError(
             f"jira {issue.id}: no transition to {'reopen' if is_open else 'close'} it "
             f"(available: {names}); set close_transition / reopen_transition",

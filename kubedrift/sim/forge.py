@@ -2,7 +2,8 @@
 
 They keep pull / merge requests in memory and answer the calls the enforcer makes: list
 open ones (by head / source branch, or all of them page by page), create, update (title,
-body, state), comment, and (for tests) read them all. Each
+body, state), comment, and (for tests) read them all; faults make them fail, or answer 200
+with JSON of the wrong shape (`wrong_shape`, `missing_fields`). Each
 checks its auth header (`Authorization: Bearer`, `PRIVATE-TOKEN`) and refuses a second open
 request for the same branch with 422 / 409 as the real services do, so a duplicate is a
 failure the test sees, not a silent extra row.
@@ -46,6 +47,15 @@ def json_response(status: int, payload: object) -> Response:
     return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
+def wrong_answer(kind: str, listing: bool) -> object:
+    """The JSON of a `wrong_shape` or `missing_fields` fault: an object where a list is due
+    (and the other way round), or the right container whose objects lack every field a
+    client reads (as a proxy, an old server or a changed API may answer)."""
+    if kind == "wrong_shape":
+        return {"message": "not a listing"} if listing else [{"message": "not an object"}]
+    return [{"id": 7}] if listing else {"id": 7}
+
+
 class RestServer(FakeServer):
     """A token-checked JSON REST fake: routes by (method, path pattern), scripted faults.
 
@@ -71,6 +81,8 @@ class RestServer(FakeServer):
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
         if fault.kind == "malformed":
             return Response(200, b"{not json")
+        if fault.kind in ("wrong_shape", "missing_fields"):
+            return json_response(200, wrong_answer(fault.kind, listing=operation == "list"))
         status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 502)
         headers = {"Retry-After": "1"} if fault.kind == "throttle" else {}
         return Response(status, b'{"message": "scripted fault"}', headers)

@@ -32,6 +32,17 @@ _WORKFLOW = {
     "Done": [("41", "Reopen", "To Do", "new")],
 }
 _CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "Done": "done"}
+# A `missing_fields` fault's answers: the documented containers, objects without their keys
+# (transitions both ways, so closing and reopening each meet one).
+_LACKING: dict[str, object] = {
+    "search": {"startAt": 0, "total": 1, "issues": [{"id": "10001"}]},
+    "transitions": {
+        "transitions": [
+            {"name": "Done", "to": {"statusCategory": {"key": "done"}}},
+            {"name": "Reopen", "to": {"statusCategory": {"key": "new"}}},
+        ]
+    },
+}
 
 
 @dataclass
@@ -81,6 +92,10 @@ class FakeJira(FakeServer):
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
         if fault.kind == "malformed":
             return Response(200, b"<html>proxy error</html>")
+        if fault.kind == "wrong_shape":
+            return json_response(200, [{"id": "10001"}])
+        if fault.kind == "missing_fields":
+            return json_response(200, _LACKING.get(operation, {"id": "10001"}))
         status = {"throttle": 429, "auth": 401, "not_found": 404}.get(fault.kind, 503)
         headers = {"Retry-After": "1"} if fault.kind == "throttle" else {}
         return Response(status, b'{"errorMessages": ["scripted fault"]}', headers)

@@ -23,7 +23,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
-FaultKind = Literal["throttle", "server_error", "timeout", "malformed", "auth", "not_found"]
+# `wrong_shape` and `missing_fields`: a 200 whose JSON is not what the API documents (the REST
+# fakes of forges and trackers answer them; see `sim.forge.wrong_answer`).
+FaultKind = Literal[
+    "throttle",
+    "server_error",
+    "timeout",
+    "malformed",
+    "auth",
+    "not_found",
+    "wrong_shape",
+    "missing_fields",
+]
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,13 @@ class EchoingDingTalk(DingTalkFakeServer):
 
 def _forge_echo(request: Request, fault: Fault, key: str, wrap: bool = False) -> Response:
     """An error status whose JSON quotes the request's credentials (or, for `malformed`, a
-    200 whose body is that quote in plain text: a proxy's page, not the API's JSON)."""
+    200 whose body is that quote in plain text: a proxy's page, not the API's JSON; for
+    `wrong_shape` / `missing_fields`, a 200 whose JSON is that quote, not what was asked)."""
     text = echo(request, f"body={request.body.decode(errors='replace')}")
     if fault.kind == "malformed":
         return Response(200, text.encode(), {"Content-Type": "text/plain"})
+    if fault.kind in ("wrong_shape", "missing_fields"):
+        return json_response(200, {key: [text] if wrap else text})  # JSON, not the API's
     status = {"auth": 401, "throttle": 429, "not_found": 404}.get(fault.kind, 502)
     return json_response(status, {key: [text] if wrap else text})
 

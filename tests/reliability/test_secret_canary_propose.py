@@ -2,7 +2,8 @@
 GitLab tokens of the Terraform pull requests and of the ticket sinks, Jira's token and
 account (Basic) and a Jira personal access token (Bearer). The fakes fail with answers that
 echo the request's credentials back (tests/reliability/echoing.py): refusals, 5xx, a 200
-that is a proxy's page, on the first call and on creates and comments; then they work.
+that is a proxy's page, a 200 of JSON in the wrong shape, on the first call and on creates
+and comments; then they work.
 The canary must appear in no output, log record, request body (pull requests, issues,
 comments), commit, branch, ticket file or stored row (the healthy run proposes from a
 store and records what it opened).
@@ -235,6 +236,8 @@ def test_echoed_forge_and_tracker_tokens_reach_no_output_log_pr_ticket_or_commit
     run("create fails", drifted)
     fakes.fail("malformed")
     run("proxy page", drifted)
+    fakes.fail("wrong_shape")
+    run("wrong shape", drifted)
     for server in fakes.all():  # the echoes did carry the canary to kubedrift
         assert any(CANARY in echo(r) for r in server.calls()), server.name
     fakes.heal()
@@ -250,6 +253,7 @@ def test_echoed_forge_and_tracker_tokens_reach_no_output_log_pr_ticket_or_commit
         "refused": 3,
         "create fails": 3,
         "proxy page": 3,
+        "wrong shape": 3,
         "healthy": 0,
         "comment fails": 3,
         "resolved": 0,

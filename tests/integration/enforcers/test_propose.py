@@ -11,6 +11,7 @@ import pytest
 
 from kubedrift.model.inventory import ControlPlane
 from kubedrift.sim.forge import FakeGitHub
+from kubedrift.sim.server import Fault
 from kubedrift.versions import parse_version
 from tests.integration.enforcers.conftest import git
 from tests.integration.enforcers.propose_cases import (
@@ -94,6 +95,34 @@ def test_an_unknown_cluster_is_a_usage_error(
     assert propose(setup, "--cluster", "nope") == 2
     assert "no such cluster" in capsys.readouterr().err
     assert github.prs == []
+
+
+def test_a_forge_answer_of_the_wrong_shape_fails_that_cluster_only(
+    setup: Path, remote: Path, github: FakeGitHub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first pull request (eks, the clusters go in key order) is answered with JSON
+    # lacking its number; the run goes on to the next cluster.
+    github.faults.add(Fault(kind="missing_fields", operation="create"))
+    assert propose(setup) == 3
+    captured = capsys.readouterr()
+    assert (
+        "kubedrift: error: eks/us-east-1/payments: GitHub answered POST /repos/acme/infra/pulls"
+        " with JSON lacking 'number'" in captured.err
+    )
+    tke_branch = "kubedrift/tke-ap-shanghai-cls-7xk2p9ab/control-plane"
+    assert [pr.branch for pr in github.prs] == [tke_branch]
+    assert "pull_request opened" in captured.out
+    assert tickets(setup) == [
+        "eks-us-east-1-payments--upgrade.md",
+        "tke-ap-shanghai-cls-7xk2p9ab--upgrade.md",
+    ]
+
+    # The forge answers properly again: the next run opens the missing one, once.
+    assert propose(setup) == 0
+    assert sorted(pr.branch for pr in github.prs) == [
+        "kubedrift/eks-us-east-1-payments/control-plane",
+        tke_branch,
+    ]
 
 
 def test_a_moved_target_updates_the_pr_and_a_resolved_drift_closes_it_with_a_comment(
