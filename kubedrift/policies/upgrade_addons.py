@@ -9,7 +9,6 @@ other add-on is classed by `addon_compat.classify_addon` from the packaged facts
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
-from functools import partial
 from typing import Any
 
 from kubedrift.model.inventory import Addon
@@ -80,22 +79,61 @@ def classify_step(
                 f"lets {current} stay, so it moves only when the policy requires it or "
                 "after the node pools at the end",
             )
-        out.append(kube_proxy_decision(need, current, after.oldest.raw, why))
+        out.append(_kube_proxy(memo, need, current, after.oldest.raw, why))
+    how: dict[str, Any] = {
+        "at_target": at_target,
+        "compat": compat,
+        "addon_targets": addon_targets,
+        "provider": provider,
+    }
+    # An empty mapping may be a temporary: its identity could be reused by another one.
+    targets = id(addon_targets) if addon_targets else None
     for addon in addons:
-        if compat.canonical(addon.name) == KUBE_PROXY:
-            continue
-        wanted = plan_target(addon, addon_targets, compat) if at_target else None
-        classify = partial(
-            classify_addon, addon, minor, compat=compat, plan_target=wanted, provider=provider
-        )
         if memo is None:
-            out.append(classify())
-            continue
-        # The add-on's field values, not the model: hashing a model goes through pydantic.
-        fields = tuple(addon.__dict__.values())
-        key = ("addon-class", fields, minor, provider, id(compat), id(wanted))
-        found: AddonDecision | None = memo.get(key)
-        if found is None:
-            found = memo[key] = classify()
-        out.append(found)
+            found = _classify(addon, minor, **how)
+        else:
+            # The add-on's field values, not the model: hashing a model goes through pydantic.
+            fields = tuple(addon.__dict__.values())
+            key = ("addon-class", fields, minor, at_target, provider, id(compat), targets)
+            found = memo.get(key, _MISSING)
+            if found is _MISSING:
+                found = memo[key] = _classify(addon, minor, **how)
+        if found is not None:
+            out.append(found)
     return tuple(out)
+
+
+_MISSING: Any = object()
+
+
+def _classify(
+    addon: Addon,
+    minor: MinorVersion,
+    *,
+    at_target: bool,
+    compat: AddonCompat,
+    addon_targets: Mapping[str, AddonTarget],
+    provider: str | None,
+) -> AddonDecision | None:
+    """`addon`'s class at `minor`; None for kube-proxy (the planner classes it itself)."""
+    if compat.canonical(addon.name) == KUBE_PROXY:
+        return None
+    wanted = plan_target(addon, addon_targets, compat) if at_target else None
+    return classify_addon(addon, minor, compat=compat, plan_target=wanted, provider=provider)
+
+
+def _kube_proxy(
+    memo: MutableMapping[Any, Any] | None,
+    need: AddonNeed,
+    current: KubeVersion,
+    to_version: str,
+    reason: str,
+) -> AddonDecision:
+    """`kube_proxy_decision`, one object per distinct decision in `memo`."""
+    if memo is None:
+        return kube_proxy_decision(need, current, to_version, reason)
+    key = ("kube-proxy-class", need, current.raw, to_version, reason)
+    found: AddonDecision | None = memo.get(key)
+    if found is None:
+        found = memo[key] = kube_proxy_decision(need, current, to_version, reason)
+    return found

@@ -21,6 +21,7 @@ from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat
+from kubedrift.policies.upgrade_compose import compose
 from kubedrift.policies.upgrade_planner import Planner
 from kubedrift.policies.upgrade_render import render_path_table
 from kubedrift.versions import KubeVersion, MinorVersion
@@ -45,8 +46,23 @@ def plan_upgrade(
     the plan's add-on targets, applied at the target. `node_strategies`: pool id -> forced
     in-place / replacement. `compat`: the add-on table (default: the packaged one). `memo`:
     a table the caller keeps for one run over many clusters (with the same `compat` and
-    targets alive), where answers that do not depend on the cluster are kept.
+    targets alive), where answers that do not depend on the cluster are kept; with it, the
+    path is put together from parts kept for the run (`upgrade_compose`) when the cluster's
+    pools allow, which plans exactly what the sequential planner plans.
     """
+    compat = compat or load_addon_compat()
+    if memo is not None:
+        composed = compose(
+            inventory,
+            target,
+            offered=offered,
+            addon_targets=addon_targets or {},
+            node_strategies=node_strategies or {},
+            compat=compat,
+            memo=memo,
+        )
+        if composed is not None:
+            return composed
     planner = Planner(inventory, target, offered, addon_targets or {}, node_strategies or {})
     planner.memo = memo
-    return planner.run(compat or load_addon_compat())
+    return planner.run(compat)

@@ -84,9 +84,14 @@ def shared_step(
     blocked_by: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
 ) -> UpgradeStep:
-    """The step (order 1) with these fields; one object per distinct step in `memo`."""
+    """The step (order 1) with these fields; one object per distinct step in `memo`.
+
+    The add-ons and strategy are keyed by identity (hashing a model goes through pydantic):
+    the planners take them from `memo`, so equal ones are mostly the same object, and a kept
+    step holds its own, so an identity in a key is never reused while the key is there.
+    """
     fields = (action, component, from_version, to_version, reason)
-    extra = (addons, strategy, blocked_by, warnings)
+    extra = (tuple(map(id, addons)), id(strategy), blocked_by, warnings)
     key = ("step", fields, extra)
     found: UpgradeStep | None = None if memo is None else memo.get(key)
     if found is None:
