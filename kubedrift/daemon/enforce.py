@@ -83,6 +83,8 @@ class EnforcementStep:
             ["outcome"],
             registry=self.registry,
         )
+        for outcome in ("ok", "failed", "error", "skipped"):
+            self.runs.labels(outcome=outcome)  # from 0, so the first failure is an increase
         self.proposals = Counter(
             "kubedrift_enforcement_proposals",
             "What enforcement steps did, by kind (pull_request, ticket) and status.",

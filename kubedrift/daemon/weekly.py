@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
-from typing import Literal
+from typing import Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter
 
@@ -34,6 +34,7 @@ from kubedrift.store.reports_repo import ReportDeliveries, ReportDelivery
 
 log = logging.getLogger(__name__)
 
+SendOutcome = Literal["delivered", "retry", "dead"]
 MAX_RETRY_DELAY = timedelta(hours=6)
 PAGE_TTL = 300.0
 
@@ -44,7 +45,7 @@ class Sent:
 
     period: str
     sink: str
-    outcome: Literal["delivered", "retry", "dead"]
+    outcome: SendOutcome
     error: str | None = None
 
 
@@ -77,6 +78,11 @@ class WeeklyReports:
             ["sink", "outcome"],
             registry=registry,
         )
+        # Every sink's series start at 0: `increase()` then sees the first dead send (a
+        # series born at 1 shows none), which the KubedriftReportSendsDead alert relies on.
+        for sink in self.senders:
+            for outcome in get_args(SendOutcome):
+                self._sends.labels(sink=sink, outcome=outcome)
         self._pages: dict[tuple[str, str], tuple[float, str]] = {}
         self._pages_lock = threading.Lock()
         self._monotonic = monotonic  # ages the kept page

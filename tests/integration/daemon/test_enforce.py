@@ -212,6 +212,10 @@ def test_the_leader_proposes_by_wave_closes_what_resolved_and_records_it(world: 
             f"{SANDBOX}|upgrade": "opened",
         }
         assert metric(daemon, "kubedrift_enforcement_runs_total", outcome="ok") == 1
+        # The other outcomes' series are there from 0 (not absent): an increase() sees the
+        # first failure.
+        runs = "kubedrift_enforcement_runs_total"
+        assert daemon.status.registry.get_sample_value(runs, {"outcome": "failed"}) == 0.0
         opened = metric(
             daemon, "kubedrift_enforcement_proposals_total", kind="pull_request", status="opened"
         )

@@ -172,6 +172,9 @@ def test_a_failed_send_is_retried_after_its_delay_and_the_others_go_out(
     for outcome, sink in (("retry", "ding-weekly"), ("delivered", "ding-weekly"),
                           ("delivered", "slack-weekly")):  # fmt: skip
         assert f'kubedrift_report_sends_total{{outcome="{outcome}",sink="{sink}"}} 1.0' in metrics
+    # Never dead, yet there from 0: the alert's increase() sees a sink's first dead send.
+    for sink in ("ding-weekly", "slack-weekly"):
+        assert f'kubedrift_report_sends_total{{outcome="dead",sink="{sink}"}} 0.0' in metrics
     assert len(robot.messages) == 1 and len(slack.files.shared) == 1
 
 

@@ -73,7 +73,7 @@ def test_promtool_accepts_a_real_scrape_of_the_daemon(tmp_path: Path) -> None:
 def test_promtool_check_rules() -> None:
     checked = run([binary("promtool"), "check", "rules", str(RULES)])
     assert checked.returncode == 0, checked.stdout.decode() + checked.stderr.decode()
-    assert b"SUCCESS: 7 rules found" in checked.stdout
+    assert b"SUCCESS: 8 rules found" in checked.stdout
 
 
 def test_promtool_rule_unit_tests_pass() -> None:
@@ -114,9 +114,22 @@ def test_the_name_check_catches_an_unknown_metric(tmp_path: Path) -> None:
     exported = exported_names(tmp_path)
     assert "kubedrift_cluster_compliant" in exported
     assert "kubedrift_cycles_total" in exported
-    typo = "sum(kubedrift_cluster_complaint) / count(kubedrift_cluster_info)"
-    assert [n for n in METRIC_NAME.findall(typo) if n not in exported] == [
-        "kubedrift_cluster_complaint"
+    # The daemon's own counters too: an alert on them is checked like the store's families.
+    assert {
+        "kubedrift_report_sends_total",
+        "kubedrift_enforcement_runs_total",
+        "kubedrift_enforcement_proposals_total",
+    } <= exported
+    typos = (
+        "sum(kubedrift_cluster_complaint) / count(kubedrift_cluster_info)",
+        'increase(kubedrift_report_send_total{outcome="dead"}[1d]) > 0',
+        'increase(kubedrift_enforcement_runs{outcome="failed"}[1h]) > 0',
+    )
+    unknown = [n for typo in typos for n in METRIC_NAME.findall(typo) if n not in exported]
+    assert unknown == [
+        "kubedrift_cluster_complaint",
+        "kubedrift_report_send_total",
+        "kubedrift_enforcement_runs",
     ]
 
 

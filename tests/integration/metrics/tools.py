@@ -13,8 +13,11 @@ import yaml
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from kubedrift.daemon.enforce import EnforcementStep
 from kubedrift.daemon.status import DaemonStatus
+from kubedrift.daemon.weekly import WeeklyReports
 from kubedrift.metrics import StoreCollector
+from kubedrift.report.config import ReportSettings, SlackReportSink
 from kubedrift.store import Store
 from tests.unit.metrics.seed import CALENDAR, PLAN, SCRAPE, seed
 
@@ -41,7 +44,9 @@ def binary(name: str) -> str:
 
 def exported_names(tmp_path: Path) -> set[str]:
     """Every sample name the daemon's /metrics serves from kubedrift: the store collector
-    over a seeded store (every family has series there) and the daemon's cycle metrics."""
+    over a seeded store (every family has series there), the daemon's cycle metrics and the
+    counters of its weekly report job and enforcement step, wired as the daemon wires them
+    into its registry (a counter's `_total` name counts before its first increment)."""
     status = DaemonStatus(["tke-prod"])
     status.cycles.labels(kind="scan", outcome="ok").inc()
     status.last_cycle.labels(kind="scan").set(0)
@@ -50,13 +55,21 @@ def exported_names(tmp_path: Path) -> set[str]:
         status.registry.register(
             StoreCollector(store, lambda: PLAN, CALENDAR, clock=lambda: SCRAPE)
         )
+        sink = SlackReportSink(type="slack", name="weekly", token_env="T", channel="C0123456789")
+        WeeklyReports(
+            ReportSettings(sinks=(sink,)), store, plan=lambda: PLAN, calendar=CALENDAR,
+            clock=lambda: SCRAPE, is_leader=lambda: True, environ={}, registry=status.registry,
+        )  # fmt: skip
+        EnforcementStep(
+            store, (), lambda: PLAN, CALENDAR, lambda: SCRAPE, lambda: True, status.registry
+        )
         body = generate_latest(status.registry).decode()
-    return {
-        sample.name
-        for family in text_string_to_metric_families(body)
-        for sample in family.samples
-        if sample.name.startswith("kubedrift_")
-    }
+    names = set()
+    for family in text_string_to_metric_families(body):
+        names.update(sample.name for sample in family.samples)
+        if family.type == "counter":
+            names.add(f"{family.name}_total")
+    return {name for name in names if name.startswith("kubedrift_")}
 
 
 def dashboard_expressions() -> list[str]:
