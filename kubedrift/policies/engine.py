@@ -133,11 +133,14 @@ def _run(
 
 def _unique(findings: list[Finding]) -> list[Finding]:
     """One finding per key: the worst when a rule reports a component twice."""
-    kept: dict[FindingKey, Finding] = {}
+    # Keyed by the key's fields: hashing the model goes through pydantic.
+    kept: dict[tuple[str, str, str], Finding] = {}
     for finding in findings:
-        other = kept.get(finding.key)
+        fields = finding.key.__dict__
+        key = (fields["cluster"], fields["rule"], fields["component"])
+        other = kept.get(key)
         if other is None or finding.severity > other.severity:
-            kept[finding.key] = finding
+            kept[key] = finding
     return list(kept.values())
 
 

@@ -8,13 +8,14 @@ other add-on is classed by `addon_compat.classify_addon` from the packaged facts
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from kubedrift.model.inventory import Addon
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_compat import AddonCompat, classify_addon
+from kubedrift.policies.memo_keys import HashedKey
 from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState
 from kubedrift.versions import KubeVersion, MinorVersion
 
@@ -55,6 +56,7 @@ def classify_step(
     addon_targets: Mapping[str, AddonTarget],
     memo: MutableMapping[Any, Any] | None = None,
     provider: str | None = None,
+    combo: Hashable | None = None,
 ) -> tuple[AddonDecision, ...]:
     """kube-proxy (when any pool reports it) first, then every other add-on in inventory order.
 
@@ -63,7 +65,15 @@ def classify_step(
     `memo` (the caller's, as long-lived as `compat` and the targets) keeps each add-on's
     class per minor and provider: a fleet runs the same add-on versions on many clusters.
     `provider` is the cluster's: it decides what a provider-packaged add-on's version means.
+    `combo` (with `memo`): a key for `addons` as a whole (`addons_key`), made once per cluster:
+    the classes of all of them are then kept together.
     """
+    how: dict[str, Any] = {
+        "at_target": at_target,
+        "compat": compat,
+        "addon_targets": addon_targets,
+        "provider": provider,
+    }
     out: list[AddonDecision] = []
     proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
     if proxies:
@@ -80,6 +90,33 @@ def classify_step(
                 "after the node pools at the end",
             )
         out.append(_kube_proxy(memo, need, current, after.oldest.raw, why))
+    if memo is not None and combo is not None:
+        targets = id(addon_targets) if addon_targets else None
+        key = ("addon-combo", combo, minor, at_target, provider, id(compat), targets)
+        found: tuple[AddonDecision, ...] | None = memo.get(key)
+        if found is None:
+            found = memo[key] = _each(addons, minor, memo=memo, **how)
+        return (*out, *found)
+    return (*out, *_each(addons, minor, memo=memo, **how))
+
+
+def addons_key(addons: Sequence[Addon]) -> Hashable:
+    """The add-ons' field values as one key whose hash is computed once (`classify_step`)."""
+    return HashedKey(tuple(tuple(addon.__dict__.values()) for addon in addons))
+
+
+def _each(
+    addons: Sequence[Addon],
+    minor: MinorVersion,
+    *,
+    at_target: bool,
+    compat: AddonCompat,
+    addon_targets: Mapping[str, AddonTarget],
+    memo: MutableMapping[Any, Any] | None,
+    provider: str | None,
+) -> tuple[AddonDecision, ...]:
+    """Every add-on but kube-proxy classed at `minor`, each kept in `memo` on its own."""
+    out: list[AddonDecision] = []
     how: dict[str, Any] = {
         "at_target": at_target,
         "compat": compat,

@@ -29,7 +29,7 @@ from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat
-from kubedrift.policies.upgrade_addons import classify_step
+from kubedrift.policies.upgrade_addons import addons_key, classify_step
 from kubedrift.policies.upgrade_fit import fit_kube_proxy
 from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
 from kubedrift.policies.upgrade_pieces import (
@@ -66,6 +66,8 @@ def compose(
     ]
     parts = [kept_pool_part(plane, i, memo) for i in inputs]
 
+    combo = addons_key(inventory.addons)
+
     def classify(minor: MinorVersion, after: ClusterState) -> tuple[AddonDecision, ...]:
         return classify_step(
             inventory.addons,
@@ -76,6 +78,7 @@ def compose(
             addon_targets=addon_targets,
             memo=memo,
             provider=provider,
+            combo=combo,
         )
 
     warnings = [*plane.warnings]

@@ -122,5 +122,19 @@ def numbered(step: UpgradeStep, order: int, memo: MutableMapping[Any, Any] | Non
     key = ("numbered", id(step), order)
     kept: tuple[UpgradeStep, UpgradeStep] | None = memo.get(key)
     if kept is None:
-        kept = memo[key] = (step, step.model_copy(update={"order": order}))
+        kept = memo[key] = (step, _reordered(step, order))
     return kept[1]
+
+
+def _reordered(step: UpgradeStep, order: int) -> UpgradeStep:
+    """`step.model_copy(update={"order": order})` without pydantic's copy machinery (a fleet's
+    paths number some 10^4 steps; `order` is valid: a position from 1)."""
+    copy = object.__new__(UpgradeStep)
+    _set(copy, "__dict__", {**step.__dict__, "order": order})
+    _set(copy, "__pydantic_fields_set__", {*step.__pydantic_fields_set__, "order"})
+    _set(copy, "__pydantic_extra__", None)
+    _set(copy, "__pydantic_private__", None)
+    return copy
+
+
+_set = object.__setattr__

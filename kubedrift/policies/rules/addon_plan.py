@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
@@ -63,8 +62,7 @@ class AddonBehindPlan(ContextRule):
             if group is None or wanted.version is None:
                 continue
             key = ("addon-behind-plan", id(target), name, group[1], provider)
-            compute = partial(self._drafts, name, wanted, group[0], provider)
-            out.extend(self.context.drafts(key, compute))
+            out.extend(self.context.drafts(key, self._drafts, name, wanted, group[0], provider))
         return stamp(cluster.key, out)
 
     def _drafts(

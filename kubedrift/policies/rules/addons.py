@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
@@ -171,8 +170,7 @@ class AddonIncompatible(ContextRule):
         provider = cluster.provider
         for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
             key = ("addon-incompatible", minor, provider, name, keys)
-            compute = partial(self._drafts, name, addons, minor, provider)
-            out.extend(self.context.drafts(key, compute))
+            out.extend(self.context.drafts(key, self._drafts, name, addons, minor, provider))
         return stamp(cluster.key, out)
 
     def _drafts(
@@ -233,8 +231,9 @@ class AddonMissing(ContextRule):
         groups = keyed_groups(self.context, cluster, target)
         unread = "addons" in cluster.unknown
         key = ("addon-missing", id(target), tuple(groups), unread)
-        compute = partial(self._drafts, target, groups.keys(), unread)
-        return stamp(cluster.key, self.context.drafts(key, compute))
+        return stamp(
+            cluster.key, self.context.drafts(key, self._drafts, target, groups.keys(), unread)
+        )
 
     def _drafts(self, target: Target, groups: Iterable[str], unread: bool) -> Iterator[Draft]:
         groups = set(groups)
@@ -280,7 +279,7 @@ class AddonNotRunning(ContextRule):
         out: list[Draft] = []
         for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
             key = ("addon-not-running", name, keys)
-            out.extend(self.context.drafts(key, partial(self._drafts, name, addons)))
+            out.extend(self.context.drafts(key, self._drafts, name, addons))
         return stamp(cluster.key, out)
 
     def _drafts(self, name: str, addons: list[Addon]) -> Iterator[Draft]:

@@ -49,8 +49,7 @@ class RemovedApiInUse(ContextRule):
         if current is None or uses == ():
             return ()
         key = ("removed-api", current.raw, id(target), uses)
-        compute = lambda: self._drafts(current, target, uses)  # noqa: E731
-        return stamp(cluster.key, self.context.drafts(key, compute))
+        return stamp(cluster.key, self.context.drafts(key, self._drafts, current, target, uses))
 
     def _drafts(
         self, current: KubeVersion, target: Target, uses: tuple[DeprecatedApiUse, ...] | None

@@ -92,9 +92,20 @@ class RuleContext:
             found = self.cache[key] = compute()
         return found
 
-    def drafts(self, key: Hashable, compute: Callable[[], Iterable[Draft]]) -> tuple[Draft, ...]:
-        """`compute()`'s drafts as a tuple, kept like `remember`; `stamp` adds the cluster."""
-        return self.remember(key, lambda: tuple(compute()))
+    def drafts(
+        self, key: Hashable, compute: Callable[..., Iterable[Draft]], *args: Any
+    ) -> tuple[Draft, ...]:
+        """`compute(*args)`'s drafts as a tuple, kept like `remember`; `stamp` adds the cluster.
+
+        The arguments are passed rather than bound in a closure: a fleet-wide run asks some
+        10^5 times, nearly always for drafts already kept.
+        """
+        if not self.reuse:
+            return tuple(compute(*args))
+        found: tuple[Draft, ...] | None = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = tuple(compute(*args))
+        return found
 
 
 class Rule(Protocol):

@@ -135,8 +135,7 @@ class ControlPlanePatchLag(ContextRule):
             cluster.provider,
             tuple(v.raw for v in offered),
         )
-        compute = lambda: self._drafts(cluster, current, target)  # noqa: E731
-        return stamp(cluster.key, self.context.drafts(key, compute))
+        return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, current, target))
 
     def _drafts(
         self, cluster: ClusterInventory, current: KubeVersion, target: Target
@@ -222,7 +221,7 @@ class ControlPlaneAhead(ContextRule):
         if current is None:
             return ()
         key = ("cp-ahead", id(target), current.raw)
-        return stamp(cluster.key, self.context.drafts(key, lambda: self._drafts(current, target)))
+        return stamp(cluster.key, self.context.drafts(key, self._drafts, current, target))
 
     def _drafts(self, current: KubeVersion, target: Target) -> Iterator[Draft]:
         facts = target_facts(self.context, target)
@@ -270,8 +269,7 @@ class TargetNotOffered(ContextRule):
             cluster.region,
             tuple(v.raw for v in offered_versions(cluster)),
         )
-        compute = lambda: self._drafts(cluster, current, target)  # noqa: E731
-        return stamp(cluster.key, self.context.drafts(key, compute))
+        return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, current, target))
 
     def _drafts(
         self, cluster: ClusterInventory, current: KubeVersion, target: Target

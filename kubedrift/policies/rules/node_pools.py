@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity, UpgradeStep
@@ -56,7 +55,7 @@ class NodePoolBehind(ContextRule):
             if kubelet is None:
                 continue
             key = ("pool-behind", plane.raw, limit, pool.id, pool.name, kubelet.raw)
-            out.extend(self.context.drafts(key, partial(self._drafts, pool, kubelet, plane, limit)))
+            out.extend(self.context.drafts(key, self._drafts, pool, kubelet, plane, limit))
         return stamp(cluster.key, out)
 
     def _drafts(
@@ -124,7 +123,7 @@ class NodePoolMixedVersions(ContextRule):
                 pool.node_count,
                 None if kubelet is None else kubelet.raw,
             )
-            out.extend(self.context.drafts(key, partial(self._drafts, pool)))
+            out.extend(self.context.drafts(key, self._drafts, pool))
         return stamp(cluster.key, out)
 
     def _drafts(self, pool: NodePool) -> Iterator[Draft]:

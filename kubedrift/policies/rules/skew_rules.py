@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from functools import partial
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding, Severity
@@ -116,7 +115,7 @@ class SkewKubelet(ContextRule):
         out: list[Draft] = []
         for pool in cluster.node_pools:
             key = ("skew-kubelet", served, pool.id, *_node_key(pool))
-            out.extend(self.context.drafts(key, partial(self._drafts, pool, servers)))
+            out.extend(self.context.drafts(key, self._drafts, pool, servers))
         return stamp(cluster.key, out)
 
     def _drafts(self, pool: NodePool, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
@@ -153,7 +152,7 @@ class SkewKubeProxy(ContextRule):
             if proxy is None:
                 continue
             key = ("skew-kube-proxy", served, proxy.raw, pool.id, *_node_key(pool))
-            out.extend(self.context.drafts(key, partial(self._drafts, pool, proxy, servers)))
+            out.extend(self.context.drafts(key, self._drafts, pool, proxy, servers))
         return stamp(cluster.key, out)
 
     def _drafts(
@@ -212,7 +211,7 @@ class SkewControlPlaneComponents(ContextRule):
             (c.component, c.version and c.version.raw, c.instance) for c in plane.components
         )
         key = ("skew-cp", server_key(servers), parts)
-        return stamp(cluster.key, self.context.drafts(key, partial(self._drafts, cluster, servers)))
+        return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, servers))
 
     def _drafts(self, cluster: ClusterInventory, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
         """Reads of the cluster only its control-plane components (the memo key's)."""
@@ -251,7 +250,7 @@ class SkewApiserverHa(ContextRule):
         if len(servers) < 2:
             return ()
         key = ("skew-ha", server_key(servers))
-        return stamp(cluster.key, self.context.drafts(key, partial(self._drafts, servers)))
+        return stamp(cluster.key, self.context.drafts(key, self._drafts, servers))
 
     def _drafts(self, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
         distinct = sorted(set(servers))

@@ -61,8 +61,9 @@ class EndOfSupport(ContextRule):
             cluster.provider,
             freeze(cluster.control_plane.support),
         )
-        compute = lambda: self._drafts(cluster, current, target, now)  # noqa: E731
-        return stamp(cluster.key, self.context.drafts(key, compute))
+        return stamp(
+            cluster.key, self.context.drafts(key, self._drafts, cluster, current, target, now)
+        )
 
     def _drafts(
         self, cluster: ClusterInventory, current: KubeVersion, target: Target, now: datetime
