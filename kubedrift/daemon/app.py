@@ -68,6 +68,8 @@ class Daemon:
             environ.get(settings.trigger_token_env) or None if settings.trigger_token_env else None
         )
         self._stack = ExitStack()
+        # Also told of every cycle while serving (the node watchers reconcile their watches).
+        self.cycle_listeners: list[Callable[[CycleReport], None]] = []
         store_url = settings.store.resolve_url(environ)
         if leader is None:
             leader = (
@@ -152,6 +154,8 @@ class Daemon:
         self.status.record(report)
         if self.enforcement is not None:
             self.enforcement.after_cycle(report)
+        for listener in self.cycle_listeners:
+            listener(report)
 
     def drain_outbox(self) -> list[DrainReport]:
         """Send what the outbox holds (leader only), due reminders included; the scheduler's

@@ -81,6 +81,7 @@ def serve(
     daemon.leader.start()
     scheduler.start()
     watchers.start()
+    daemon.cycle_listeners.append(watchers.after_cycle)
     web.start()
     log.info(
         "daemon started",
@@ -99,6 +100,7 @@ def serve(
     deadline = time.monotonic() + DRAIN_SECONDS
     log.info("stopping: draining running cycles")
     server.should_exit = True
+    daemon.cycle_listeners.remove(watchers.after_cycle)
     watchers.stop(timeout=1.0)
     drained = scheduler.stop(timeout=max(0.0, deadline - time.monotonic() - _HTTP_GRACE))
     web.join(timeout=max(0.1, deadline - time.monotonic()))

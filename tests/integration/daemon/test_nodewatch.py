@@ -1,6 +1,7 @@
 """The node-watch trigger in a serving daemon: a kubelet change in one simulated kubeconfig
 cluster re-collects that cluster alone, once per debounce window, through the scheduler;
-`schedule.node_watch.enabled: false` watches nothing."""
+`schedule.node_watch.enabled: false` watches nothing; after each scan the watches follow
+the kubeconfig (a context added is watched, a removed one is not)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,29 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from kubedrift.collectors.build import open_sources
 from kubedrift.daemon.app import Daemon
+from kubedrift.daemon.config import NodeWatchSettings
+from kubedrift.daemon.cycle import CycleReport
+from kubedrift.daemon.nodewatch import NodeWatchers
 from kubedrift.model.events import EventType
 from kubedrift.settings import load_settings
 from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.kube import write_kubeconfig
 from tests.integration.daemon.simdaemon import TOKEN, TOKEN_ENV, write_settings
 
 IDC = "idc-bj-1"
+EDGE = "edge-sh-k3s"
+AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
 WAIT = 20.0
 
 
@@ -129,3 +139,86 @@ def test_node_watch_can_be_switched_off(
     with serving(tmp_path, sim, slack, enabled=False):
         time.sleep(0.5)
         assert all(watches(sim, c) == 0 for c in sim.kube.clusters)
+
+
+def keep_contexts(kubeconfig: Path, *names: str) -> None:
+    """Rewrite the kubeconfig with only the contexts `names` (and their clusters, users)."""
+    document = yaml.safe_load(kubeconfig.read_text())
+    document["contexts"] = [c for c in document["contexts"] if c["name"] in names]
+    document["clusters"] = [c for c in document["clusters"] if c["name"] in names]
+    document["users"] = [u for u in document["users"] if u["name"].split("-reader")[0] in names]
+    document["current-context"] = names[0]
+    kubeconfig.write_text(yaml.safe_dump(document))
+
+
+def first_node(sim: SimulatedFleet, cluster: str) -> str:
+    return str(sim.kube.node_logs[cluster].nodes[0]["metadata"]["name"])
+
+
+def test_the_watches_follow_the_kubeconfig_after_each_scan(sim: SimulatedFleet) -> None:
+    config = next(c for c in sim.configs("kubeconfig") if c.type == "kubeconfig")
+    scanned = CycleReport(kind="scan", at=AT, sources=(config.name,))
+    keep_contexts(sim.kubeconfig, IDC)
+    told: list[str] = []
+    with open_sources([config], sim.environ) as sources:
+        watchers = NodeWatchers(
+            {config.name: sources[0]},
+            NodeWatchSettings(),
+            is_leader=lambda: True,
+            on_change=lambda source, ref, what: told.append(ref.key),
+        )
+        watchers.start()
+        try:
+            until(lambda: set(watchers.watched()) == {f"kubeconfig/{IDC}"})
+            until(lambda: watches(sim, IDC) > 0)
+
+            # A context is added: watched once a scan of the source has run, not before.
+            write_kubeconfig(sim.kube, sim.kubeconfig)
+            watchers.after_cycle(CycleReport(kind="reevaluate", at=AT))
+            time.sleep(0.3)
+            assert watches(sim, EDGE) == 0
+            watchers.after_cycle(scanned)
+            until(lambda: watches(sim, EDGE) > 0)
+            assert watchers.watched() == {
+                f"kubeconfig/{IDC}": config.name,
+                f"kubeconfig/{EDGE}": config.name,
+            }
+            sim.kube.node_logs[EDGE].set_kubelet(first_node(sim, EDGE), "v1.28.9+k3s1")
+            until(lambda: f"kubeconfig/{EDGE}" in told)
+
+            # A context is removed: its watch ends, its changes are no longer told.
+            keep_contexts(sim.kubeconfig, EDGE)
+            watchers.after_cycle(scanned)
+            until(lambda: set(watchers.watched()) == {f"kubeconfig/{EDGE}"})
+            told.clear()
+            sim.kube.node_logs[IDC].set_kubelet(first_node(sim, IDC), "v1.30.9")
+            sim.kube.node_logs[EDGE].set_kubelet(first_node(sim, EDGE), "v1.29.0+k3s1")
+            until(lambda: f"kubeconfig/{EDGE}" in told)
+            time.sleep(0.3)
+            assert f"kubeconfig/{IDC}" not in told
+
+            # A kubeconfig that cannot be read: the running watches stay.
+            sim.kubeconfig.write_text("contexts: [unclosed\n")
+            watchers.after_cycle(scanned)
+            time.sleep(0.3)
+            assert set(watchers.watched()) == {f"kubeconfig/{EDGE}"}
+        finally:
+            watchers.stop()
+    assert not any(t.is_alive() for t in threading.enumerate() if t.name.startswith("watch-"))
+
+
+@pytest.mark.slow  # ~8 s: a first scan, a kubeconfig edit, a scan, a re-collection
+def test_a_context_added_while_serving_is_watched_after_the_next_scan(
+    tmp_path: Path, sim: SimulatedFleet, slack: SlackFakeServer
+) -> None:
+    keep_contexts(sim.kubeconfig, IDC)
+    with serving(tmp_path, sim, slack, debounce=0.2) as daemon:
+        until(lambda: watches(sim, IDC) > 0)
+        assert watches(sim, EDGE) == 0
+        write_kubeconfig(sim.kube, sim.kubeconfig)
+        (source,) = daemon.source_names
+        daemon.scan_source(source)  # a scan cycle, as the schedule runs it
+        until(lambda: watches(sim, EDGE) > 0)
+        before = version_reads(sim).get(EDGE, 0)
+        sim.kube.node_logs[EDGE].set_kubelet(first_node(sim, EDGE), "v1.28.9+k3s1")
+        until(lambda: version_reads(sim).get(EDGE, 0) == before + 1)
