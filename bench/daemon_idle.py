@@ -31,9 +31,9 @@ from pathlib import Path
 
 import yaml
 
-from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.fleet import generate_fleet
 from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.slack import SlackFakeServer
 
 PLAN = Path(__file__).resolve().parents[1] / "kubedrift" / "sim" / "data" / "plan.yaml"
 TOKEN_ENV, TOKEN = "SLACK_BOT_TOKEN", "xoxb-bench"

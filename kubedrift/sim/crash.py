@@ -34,10 +34,10 @@ from typing import Any
 
 import yaml
 
-from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.fleet import Fleet, load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Request, Response
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus, Store
 from kubedrift.store.errors import SchemaOutdatedError
 

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubedrift.sim.server import FakeServer, Fault, Request, Response
+from kubedrift.sim.server import FakeServer, Fault, Request, Response, json_response
 
 
 @dataclass
@@ -41,10 +41,6 @@ def _page(items: list[FakePr], query: dict[str, str]) -> list[FakePr]:
     size = int(query.get("per_page", "20"))
     start = (int(query.get("page", "1")) - 1) * size
     return items[start : start + size]
-
-
-def json_response(status: int, payload: object) -> Response:
-    return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
 def wrong_answer(kind: str, listing: bool) -> object:

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubedrift.sim.forge import GitHubAuth, GitLabAuth, RestServer, json_response
-from kubedrift.sim.server import Request, Response
+from kubedrift.sim.forge import GitHubAuth, GitLabAuth, RestServer
+from kubedrift.sim.server import Request, Response, json_response
 
 
 @dataclass

@@ -16,8 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubedrift.sim.forge import json_response
-from kubedrift.sim.server import FakeServer, Fault, Request, Response
+from kubedrift.sim.server import FakeServer, Fault, Request, Response, json_response
 
 _JQL = re.compile(
     r'project = "(?P<project>[^"]+)" AND labels = "(?P<label>[^"]+)"(?: ORDER BY .*)?'

@@ -3,37 +3,36 @@
 A `FakeServer` listens on 127.0.0.1 (an ephemeral port by default), records every request,
 and hands each one to its provider's `route()`. Before routing it applies what the test
 or demo asked for: a fixed latency per call, a provider-side rate limit, and scripted
-faults (throttling, 5xx, hanging past the client's timeout, malformed bodies, auth
-failures) so that collectors meet in tests what they will meet in the field.
+faults (sim/faults.py: throttling, 5xx, hanging past the client's timeout, malformed
+bodies, auth failures) so that collectors meet in tests what they will meet in the field.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import socketserver
 import ssl
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 
-# `wrong_shape` and `missing_fields`: a 200 whose JSON is not what the API documents (the REST
-# fakes of forges and trackers answer them; see `sim.forge.wrong_answer`).
-FaultKind = Literal[
-    "throttle",
-    "server_error",
-    "timeout",
-    "malformed",
-    "auth",
-    "not_found",
-    "wrong_shape",
-    "missing_fields",
+from kubedrift.sim.faults import Fault, FaultKind, FaultPlan, SlidingWindowLimit
+
+# Fault and FaultKind are part of a fake server's interface: tests script faults with them.
+__all__ = [
+    "FakeServer",
+    "Fault",
+    "FaultKind",
+    "Request",
+    "Response",
+    "json_response",
+    "text_response",
 ]
 
 
@@ -62,75 +61,27 @@ class Response:
     stream: Iterator[bytes] | None = None
 
 
-@dataclass
-class Fault:
-    """A scripted failure. `operation` / `target` narrow it; `times=None` means forever.
-
-    `skip` lets that many matching requests through first: a listing that fails on its
-    second page is `skip=1`.
-    """
-
-    kind: FaultKind
-    operation: str | None = None
-    target: str | None = None
-    times: int | None = 1
-    retry_after: float | None = None
-    hang_seconds: float = 5.0
-    skip: int = 0
-
-    def matches(self, operation: str, target: str | None) -> bool:
-        if self.operation is not None and self.operation != operation:
-            return False
-        return self.target is None or self.target == target
+def json_response(
+    status: int,
+    payload: object,
+    headers: Mapping[str, str] | None = None,
+    *,
+    content_type: str = "application/json",
+) -> Response:
+    """`payload` as a JSON body, with `headers` (a `Retry-After`, say) besides its type."""
+    body = json.dumps(payload).encode()
+    return Response(status, body, {"Content-Type": content_type, **(headers or {})})
 
 
-class FaultPlan:
-    """Thread-safe queue of faults consumed by matching requests."""
-
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self._lock = threading.Lock()
-
-    def add(self, fault: Fault) -> None:
-        with self._lock:
-            self._faults.append(fault)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    def take(self, operation: str, target: str | None) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.matches(operation, target):
-                    if fault.skip > 0:
-                        fault.skip -= 1
-                        return None
-                    if fault.times is not None:
-                        fault.times -= 1
-                        if fault.times <= 0:
-                            self._faults.remove(fault)
-                    return fault
-        return None
-
-
-class SlidingWindowLimit:
-    """Provider-side quota: at most `per_second` calls in any one-second window per key."""
-
-    def __init__(self, per_second: int) -> None:
-        self.per_second = per_second
-        self._calls: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, now: float) -> bool:
-        with self._lock:
-            window = self._calls.setdefault(key, deque())
-            while window and now - window[0] >= 1.0:
-                window.popleft()
-            if len(window) >= self.per_second:
-                return False
-            window.append(now)
-            return True
+def text_response(
+    status: int,
+    text: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    content_type: str = "text/plain; charset=utf-8",
+) -> Response:
+    """`text` as a plain-text body, with `headers` besides its type."""
+    return Response(status, text.encode(), {"Content-Type": content_type, **(headers or {})})
 
 
 class FakeServer(ABC):

@@ -14,8 +14,7 @@ import threading
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from kubedrift.sim.forge import json_response
-from kubedrift.sim.server import Request, Response
+from kubedrift.sim.server import Request, Response, json_response, text_response
 
 UPLOAD_PATH = "/upload/v1/"
 METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
@@ -23,10 +22,6 @@ METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
 
 def _refused(error: str) -> Response:
     return json_response(200, {"ok": False, "error": error})
-
-
-def _text(status: int, body: str) -> Response:
-    return Response(status, body.encode(), {"Content-Type": "text/plain; charset=utf-8"})
 
 
 class FileUploads:
@@ -57,12 +52,12 @@ class FileUploads:
         with self._lock:
             upload = self.uploads.get(file_id)
             if request.method != "POST" or upload is None:
-                return _text(404, "not found")
+                return text_response(404, "not found")
             if len(request.body) != upload["length"]:
                 # The length announced in step 1 is what Slack expects to receive.
-                return _text(400, f"expected {upload['length']} bytes")
+                return text_response(400, f"expected {upload['length']} bytes")
             upload["content"] = request.body
-        return _text(200, f"OK - {len(request.body)}")
+        return text_response(200, f"OK - {len(request.body)}")
 
     def complete(self, form: Mapping[str, str], channels: Collection[str]) -> Response:
         try:

@@ -22,8 +22,9 @@ from kubedrift.notifiers.base import Mentions, Message, message_key
 from kubedrift.notifiers.dingtalk import DingTalkConfig, DingTalkNotifier, markdown, sign
 from kubedrift.notifiers.registry import NOTIFIERS
 from kubedrift.notifiers.slack import SlackConfig, SlackNotifier
-from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
+from kubedrift.sim.dingtalk import DingTalkFakeServer
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 
 BOT_TOKEN = "xoxb-test"
 WEBHOOK_PATH = "/services/T0001/B0001/sim"

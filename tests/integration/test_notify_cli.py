@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from kubedrift.cli import main
-from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
+from kubedrift.sim.dingtalk import DingTalkFakeServer
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 
 SETTINGS = """
 sources:

@@ -13,11 +13,12 @@ import json
 from urllib.parse import urlencode
 
 from kubedrift.sim.ack import AckFakeServer
-from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
-from kubedrift.sim.forge import FakeGitHub, FakeGitLab, json_response
+from kubedrift.sim.dingtalk import DingTalkFakeServer
+from kubedrift.sim.forge import FakeGitHub, FakeGitLab
 from kubedrift.sim.issues import FakeGitHubIssues, FakeGitLabIssues
 from kubedrift.sim.jira import FakeJira
-from kubedrift.sim.server import Fault, Request, Response
+from kubedrift.sim.server import Fault, Request, Response, json_response
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.sim.tke import TkeFakeServer
 
 

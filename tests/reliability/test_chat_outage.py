@@ -18,10 +18,11 @@ import yaml
 
 from kubedrift.daemon.app import Daemon
 from kubedrift.settings import load_settings
-from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
+from kubedrift.sim.dingtalk import DingTalkFakeServer
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus
 from tests.integration.daemon.simdaemon import (
     PLAN,

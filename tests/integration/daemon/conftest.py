@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kubedrift.sim.chat import SlackFakeServer
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import Store
 
 

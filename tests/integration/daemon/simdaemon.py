@@ -7,9 +7,9 @@ from typing import Any
 
 import yaml
 
-from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.fleet import Fleet
 from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.slack import SlackFakeServer
 
 PLAN = Path(__file__).resolve().parents[3] / "kubedrift" / "sim" / "data" / "plan.yaml"
 SINK = "slack-ops"

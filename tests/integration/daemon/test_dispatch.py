@@ -20,8 +20,8 @@ from kubedrift.daemon.notify import effective_routes
 from kubedrift.notifiers.base import Notifier, NotifierConfig
 from kubedrift.notifiers.context import NotifyContext
 from kubedrift.notifiers.slack import METADATA_EVENT, SlackConfig, SlackNotifier
-from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxItem, OutboxStatus, Store
 from tests.integration.store.cycles import at, behind, cycle, inventory
 

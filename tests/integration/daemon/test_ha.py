@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from kubedrift.daemon.app import Daemon
 from kubedrift.settings import load_settings
-from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus
 from tests.integration.daemon.simdaemon import (
     TOKEN,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kubedrift.sim.chat import SlackFakeServer
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus, Store
 from tests.integration.daemon.simdaemon import TOKEN, TOKEN_ENV, write_settings
 

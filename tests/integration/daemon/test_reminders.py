@@ -13,7 +13,7 @@ from kubedrift.notifiers.base import NotifierConfig
 from kubedrift.notifiers.context import NotifyContext
 from kubedrift.notifiers.routing import Routes
 from kubedrift.notifiers.slack import SlackConfig, SlackNotifier
-from kubedrift.sim.chat import SlackFakeServer
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus, Store
 from tests.integration.daemon.test_dispatch import Clock
 from tests.integration.store.cycles import at, behind, cycle, inventory

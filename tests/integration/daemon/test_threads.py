@@ -10,7 +10,7 @@ from kubedrift.model.findings import Severity
 from kubedrift.notifiers.base import NotifierConfig
 from kubedrift.notifiers.context import NotifyContext
 from kubedrift.notifiers.slack import SlackConfig, SlackNotifier
-from kubedrift.sim.chat import SlackFakeServer
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import Store
 from tests.integration.daemon.test_dispatch import Clock
 from tests.integration.store.cycles import at, behind, cycle, inventory

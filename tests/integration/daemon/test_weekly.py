@@ -33,8 +33,9 @@ from kubedrift.daemon.scheduler import (
 )
 from kubedrift.errors import SettingsError
 from kubedrift.settings import load_settings, parse_settings
-from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
+from kubedrift.sim.dingtalk import DingTalkFakeServer
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus
 
 pytestmark = pytest.mark.integration

@@ -28,8 +28,9 @@ from kubedrift.report.deliver import build_senders
 from kubedrift.report.deliver_chat import DingTalkSender, SlackSender
 from kubedrift.report.deliver_email import EmailSender
 from kubedrift.report.document import WeeklyDocument
-from kubedrift.sim.chat import DingTalkFakeServer, SlackFakeServer
+from kubedrift.sim.dingtalk import DingTalkFakeServer
 from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
 
 pytestmark = pytest.mark.integration
 
