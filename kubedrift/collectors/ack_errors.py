@@ -5,7 +5,7 @@ The SDK (Tea/Darabonba) raises a `ClientException` (4xx), `ServerException` (5xx
 `.status_code`; transport failures and bodies that are not JSON come wrapped in an
 `UnretryableException` whose `inner_exception` holds a `RetryError` chained to the
 requests/urllib3 error. This module reads those by attribute, so the SDK itself is
-imported only by `kubedrift.collectors.ack`.
+imported only by `kubedrift.collectors.ack_api`.
 
 The provider's code decides first (ACK answers an unknown AccessKey with HTTP 404
 `InvalidAccessKeyId.NotFound`, which is an auth failure, not a missing cluster), then the

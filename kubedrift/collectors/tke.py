@@ -1,30 +1,24 @@
-"""Tencent Cloud TKE collector: the only module that imports the TKE SDK.
+"""Tencent Cloud TKE collector (`type: tke`); its calls go through `tke_api.TkeApi`, the
+only module that imports the TKE SDK.
 
 Discovery pages `DescribeClusters` in every configured region. Collecting one cluster
 reads its node pools, its worker instances (instance -> pool), the per-node versions
 `CheckInstancesUpgradeAble` reports, its add-ons and the versions TKE offers. Every call
-goes through the source's `ApiGate`; SDK exceptions become `CollectError` here
-(see `classify`), and no secret ever reaches a message. See docs/collectors/tke.md.
+goes through the source's `ApiGate`; SDK exceptions become `CollectError` in `tke_api`,
+and no secret ever reaches a message. See docs/collectors/tke.md.
 """
 
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
-from tencentcloud.common import credential
-from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
-from tencentcloud.common.profile.client_profile import ClientProfile
-from tencentcloud.common.profile.http_profile import HttpProfile
-from tencentcloud.tke.v20180525 import models, tke_client
-
 from kubedrift.collectors import tke_parse as parse
 from kubedrift.collectors.base import ApiGate, CollectorConfig
+from kubedrift.collectors.tke_api import TkeApi
 from kubedrift.collectors.tke_config import TkeConfig
-from kubedrift.collectors.tke_errors import classify
 from kubedrift.errors import CollectError
 from kubedrift.model.inventory import ClusterInventory, ClusterRef, ControlPlane
 from kubedrift.versions import KubeVersion
@@ -43,87 +37,11 @@ class TkeCollector:
         if not isinstance(config, TkeConfig):
             raise TypeError(f"TkeCollector needs a TkeConfig, got {type(config).__name__}")
         self.config = config
-        self._gate = gate
-        self._environ = environ
-        self._credential: Any = None
-        self._lock = threading.Lock()
-        # One client per thread and region: the SDK keeps a requests.Session per client.
-        self._local = threading.local()
+        self._api = TkeApi(config, gate, environ)
         # Learned in discover(): collect() needs the version DescribeClusters reports.
         self._versions: dict[str, str | None] = {}
         self._offered: dict[str, tuple[Any, ...]] = {}
         self._upgradable: dict[str, tuple[KubeVersion, ...]] = {}
-
-    # -- plumbing ------------------------------------------------------------------------
-    def _secrets(self) -> tuple[str, ...]:
-        # The SecretId too: half of the pair, and the source's name says whose it is.
-        names = (self.config.secret_id_env, self.config.secret_key_env, self.config.token_env)
-        return tuple(v for n in names if n and (v := self._environ.get(n)))
-
-    def _make_credential(self) -> Any:
-        secret_id = self._environ.get(self.config.secret_id_env)
-        secret_key = self._environ.get(self.config.secret_key_env)
-        if secret_id and secret_key:
-            token = self._environ.get(self.config.token_env) if self.config.token_env else None
-            return credential.Credential(secret_id, secret_key, token or None)
-        if secret_id or secret_key:
-            raise CollectError(
-                f"only one of {self.config.secret_id_env} / {self.config.secret_key_env} is set",
-                reason="config",
-                retryable=False,
-            )
-        # The SDK's DefaultCredentialProvider reads os.environ itself; we skip that step.
-        for provider in (
-            credential.ProfileCredential(),
-            credential.CVMRoleCredential(),
-            credential.DefaultTkeOIDCRoleArnProvider(),
-        ):
-            try:
-                found = provider.get_credential()
-            except Exception:  # a provider that cannot apply is skipped  # nosec B112
-                continue
-            if found is not None:
-                return found
-        raise CollectError(
-            "no TKE credentials: set "
-            f"{self.config.secret_id_env}/{self.config.secret_key_env} or attach a CAM role",
-            reason="auth",
-            retryable=False,
-        )
-
-    def _client(self, region: str) -> Any:
-        with self._lock:
-            if self._credential is None:
-                self._credential = self._make_credential()
-        clients: dict[str, Any] = self._local.__dict__.setdefault("clients", {})
-        client = clients.get(region)
-        if client is None:
-            http = HttpProfile(reqTimeout=self.config.timeout)
-            endpoint = self.config.endpoint
-            if endpoint:
-                scheme, _, host = endpoint.rpartition("://")
-                http = HttpProfile(
-                    endpoint=host.rstrip("/"),
-                    protocol=scheme or "https",
-                    reqTimeout=self.config.timeout,
-                )
-            # No retryer: the SDK's StandardRetryer is buggy and the gate retries anyway.
-            profile = ClientProfile(httpProfile=http, language="en-US")
-            client = tke_client.TkeClient(self._credential, region, profile)
-            clients[region] = client
-        return client
-
-    def _call(self, operation: str, region: str, request: Any) -> Any:
-        secrets = self._secrets()
-
-        def once() -> Any:
-            method: Callable[[Any], Any] = getattr(self._client(region), operation)
-            try:
-                return method(request)
-            except TencentCloudSDKException as exc:
-                raise classify(exc, f"{operation} in {region}", secrets) from exc
-
-        return self._gate(operation, once, region=region)
 
     @staticmethod
     def _malformed(operation: str, exc: Exception) -> CollectError:
@@ -145,9 +63,7 @@ class TkeCollector:
         found: list[ClusterRef] = []
         offset = 0
         while True:
-            request = models.DescribeClustersRequest()
-            request.Offset, request.Limit = offset, PAGE
-            answer = self._call("DescribeClusters", region, request)
+            answer = self._api.call("DescribeClusters", region, Offset=offset, Limit=PAGE)
             try:
                 page = list(answer.Clusters or ())
                 total = parse.count(answer.TotalCount, "TotalCount")
@@ -175,10 +91,10 @@ class TkeCollector:
         a cluster missing here is asked on its own in `collect`."""
         if not refs:
             return
-        request = models.DescribeAvailableClusterVersionRequest()
-        request.ClusterIds = [r.id for r in refs]
         try:
-            answer = self._call("DescribeAvailableClusterVersion", region, request)
+            answer = self._api.call(
+                "DescribeAvailableClusterVersion", region, ClusterIds=[r.id for r in refs]
+            )
             for item in answer.Clusters or ():
                 cluster_id = parse.text(item.ClusterId)
                 if cluster_id is not None:
@@ -189,15 +105,16 @@ class TkeCollector:
 
     # -- one cluster ---------------------------------------------------------------------
     def _paged(
-        self, operation: str, region: str, make: Callable[[], Any], items: str, total: str
+        self, operation: str, region: str, cluster_id: str, items: str, total: str
     ) -> tuple[list[Any], Any]:
-        """Every item of a paged call, and the last page (for its other fields)."""
+        """Every item of a paged call about one cluster, and the last page (for its other
+        fields)."""
         collected: list[Any] = []
         offset = 0
         while True:
-            request = make()
-            request.Offset, request.Limit = offset, PAGE
-            answer = self._call(operation, region, request)
+            answer = self._api.call(
+                operation, region, ClusterId=cluster_id, Offset=offset, Limit=PAGE
+            )
             try:
                 page = list(getattr(answer, items) or ())
                 expected = parse.count(getattr(answer, total) or 0, total)
@@ -217,31 +134,12 @@ class TkeCollector:
         cid = cluster.id
         unknown: list[str] = []
         raw_version = self._cluster_version(cluster)
-
-        def by_cluster(factory: Callable[[], Any]) -> Callable[[], Any]:
-            def make() -> Any:
-                request = factory()
-                request.ClusterId = cid
-                return request
-
-            return make
-
-        pools_answer = self._call(
-            "DescribeClusterNodePools", region, by_cluster(models.DescribeClusterNodePoolsRequest)()
-        )
+        pools_answer = self._api.call("DescribeClusterNodePools", region, ClusterId=cid)
         instances, _ = self._paged(
-            "DescribeClusterInstances",
-            region,
-            by_cluster(models.DescribeClusterInstancesRequest),
-            "InstanceSet",
-            "TotalCount",
+            "DescribeClusterInstances", region, cid, "InstanceSet", "TotalCount"
         )
         upgradable, last = self._paged(
-            "CheckInstancesUpgradeAble",
-            region,
-            by_cluster(models.CheckInstancesUpgradeAbleRequest),
-            "UpgradeAbleInstances",
-            "Total",
+            "CheckInstancesUpgradeAble", region, cid, "UpgradeAbleInstances", "Total"
         )
         try:
             instance_pool = {
@@ -265,10 +163,7 @@ class TkeCollector:
             "addons",
             unknown,
             lambda: parse.addons(
-                self._call(
-                    "DescribeAddon", region, by_cluster(models.DescribeAddonRequest)()
-                ).Addons
-                or ()
+                self._api.call("DescribeAddon", region, ClusterId=cid).Addons or ()
             ),
         )
         upgradable_versions = self._upgradable.pop(cluster.key, None)
@@ -277,10 +172,8 @@ class TkeCollector:
                 "upgradable_versions",
                 unknown,
                 lambda: parse.versions(
-                    self._call(
-                        "DescribeAvailableClusterVersion",
-                        region,
-                        by_cluster(models.DescribeAvailableClusterVersionRequest)(),
+                    self._api.call(
+                        "DescribeAvailableClusterVersion", region, ClusterId=cid
                     ).Versions
                     or ()
                 ),
@@ -320,9 +213,7 @@ class TkeCollector:
     def _cluster_version(self, cluster: ClusterRef) -> str | None:
         if cluster.key in self._versions:
             return self._versions[cluster.key]
-        request = models.DescribeClustersRequest()
-        request.ClusterIds = [cluster.id]
-        answer = self._call("DescribeClusters", cluster.region or "", request)
+        answer = self._api.call("DescribeClusters", cluster.region or "", ClusterIds=[cluster.id])
         try:
             for item in answer.Clusters or ():
                 if parse.text(item.ClusterId) == cluster.id:
@@ -334,7 +225,7 @@ class TkeCollector:
     def _offered_in(self, region: str) -> tuple[Any, ...]:
         """Versions TKE offers for new clusters in a region, read once per collector."""
         if region not in self._offered:
-            answer = self._call("DescribeVersions", region, models.DescribeVersionsRequest())
+            answer = self._api.call("DescribeVersions", region)
             items = answer.VersionInstanceSet or ()
             self._offered[region] = parse.versions(v.Version or v.Name for v in items)
         return self._offered[region]
