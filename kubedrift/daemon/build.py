@@ -12,7 +12,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
 from kubedrift.daemon.cycle import Clock
-from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy
+from kubedrift.daemon.delivery import DispatchPolicy
+from kubedrift.daemon.dispatch import Dispatcher
 from kubedrift.daemon.notify import Directory, effective_routes
 from kubedrift.notifiers.base import Notifier, NotifierFactory
 from kubedrift.settings import Settings

@@ -3,17 +3,10 @@
 One drain of one sink claims its due rows (leased: no other worker takes them meanwhile),
 groups them by the cycle that wrote them (`created_at`) and composes each group's events
 together, so a cycle's grouping survives the outbox (one message per cluster or one digest,
-as `notifiers.render` decides), then sends each message and records every row's outcome:
-
-- delivered: every message telling the row's event went out;
-- retried at `now + backoff(attempts)`, doubling from `base_delay` up to `max_delay`, and
-  never sooner than the sink's `retry_after` (a 429's `Retry-After`, DingTalk's minute);
-- dead: a non-retryable error (bad token, channel gone, DingTalk quota spent), or still
-  failing `dead_after` after the row was written. Dead rows stay for a human; metrics
-  count them from `Store.outbox_stats()`;
-- held (before sending): every route giving the row's event to the sink is in its quiet
-  hours (`notifiers/quiet.py`), so the row waits, not counted as an attempt, until the
-  window ends.
+as `notifiers.render` decides), then sends each message and records every row's outcome
+(delivered, retried with back-off, dead: `daemon/delivery.py`). Before sending, a row is
+held when every route giving its event to the sink is in its quiet hours
+(`notifiers/quiet.py`): it waits, not counted as an attempt, until the window ends.
 
 At least once, not twice: a worker killed between a send and its record leaves the row
 claimed until the lease ends; the next claim then sees `attempts > 1`. A message's key is
@@ -33,11 +26,11 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from kubedrift.daemon.delivery import DispatchPolicy, OutboxStore, Outcome, record, send
 from kubedrift.daemon.threads import ThreadBook, as_replies, remember, replies
-from kubedrift.errors import DeliveryError
 from kubedrift.model.events import DriftEvent
 from kubedrift.model.threads import ChatThread
 from kubedrift.notifiers.base import Message, Notifier, NotifierConfig, Threading
@@ -50,19 +43,6 @@ from kubedrift.store.records import OutboxItem
 log = logging.getLogger(__name__)
 
 
-class OutboxStore(Protocol):
-    """What the dispatcher needs from `kubedrift.store.Store`."""
-
-    def claim_outbox(
-        self, sink: str, now: datetime, limit: int = 50, *, lease: timedelta = ...
-    ) -> list[OutboxItem]: ...
-    def mark_delivered(self, item: OutboxItem, now: datetime) -> bool: ...
-    def mark_failed(
-        self, item: OutboxItem, now: datetime, *, error: str, retry_at: datetime | None
-    ) -> bool: ...
-    def hold_outbox(self, item: OutboxItem, until: datetime) -> bool: ...
-
-
 @runtime_checkable
 class Recalling(Protocol):
     """A notifier that can tell which messages reached its chat since a moment."""
@@ -72,34 +52,6 @@ class Recalling(Protocol):
     ) -> tuple[frozenset[str], frozenset[str]] | None:
         """(message keys, event ids) delivered since `since`, in the channel and in
         `threads` (replies are not in a channel's history); None when it cannot tell."""
-
-
-@dataclass(frozen=True)
-class DispatchPolicy:
-    """Back-off, dead-lettering and claim sizes (`dispatch:` in the settings)."""
-
-    batch: int = 500
-    lease: timedelta = timedelta(minutes=5)
-    base_delay: timedelta = timedelta(seconds=30)
-    max_delay: timedelta = timedelta(hours=1)
-    dead_after: timedelta = timedelta(hours=24)
-
-    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
-        """The wait after the `attempts`-th failed attempt."""
-        doubled: timedelta = self.base_delay * (2 ** min(max(attempts - 1, 0), 30))
-        delay = min(self.max_delay, doubled)
-        if retry_after is not None:
-            delay = max(delay, timedelta(seconds=retry_after))
-        return delay
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one message went: `error` None when delivered (or found already delivered)."""
-
-    error: str | None = None
-    retryable: bool = True
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -254,7 +206,7 @@ class Dispatcher:
                 # The sink asked us to wait (or we lost leadership): the rest waits too.
                 outcomes[message.key] = held or Outcome("leadership lost", retryable=True)
                 continue
-            outcome, thread = _send(notifier, sink, message)
+            outcome, thread = send(notifier, sink, message)
             outcomes[message.key] = outcome
             sent += 1
             if outcome.error is None and thread is not None and self.threads is not None:
@@ -268,7 +220,8 @@ class Dispatcher:
                 by_event[event_id].append(outcomes[message.key])
         counts = {"delivered": 0, "retried": 0, "dead": 0, "lost": 0}
         for item in items:
-            counts[self._record(item, by_event.get(item.event.id, []))] += 1
+            outcomes_of_item = by_event.get(item.event.id, [])
+            counts[record(self.store, self.policy, item, outcomes_of_item, self.clock())] += 1
         return DrainReport(
             sink,
             claimed=report.claimed,
@@ -285,47 +238,3 @@ class Dispatcher:
         if self.threads is None or not isinstance(self.notifiers.get(sink), Threading):
             return frozenset()
         return frozenset(replies(self.threads, sink, [item.event for item in items]).values())
-
-    def _record(self, item: OutboxItem, outcomes: list[Outcome]) -> str:
-        now = self.clock()
-        failed = [o for o in outcomes if o.error is not None]
-        fields = {"sink": item.sink, "event_id": item.event.id, "attempts": item.attempts}
-        if not failed:
-            return "delivered" if self.store.mark_delivered(item, now) else _lost(item)
-        error = "; ".join(dict.fromkeys(o.error or "" for o in failed))
-        age = now - item.created_at
-        if any(not o.retryable for o in failed) or age >= self.policy.dead_after:
-            why = "not retryable" if any(not o.retryable for o in failed) else f"after {age}"
-            if not self.store.mark_failed(item, now, error=error, retry_at=None):
-                return _lost(item)
-            log.error("dead letter (%s): %s", why, error, extra=fields)
-            return "dead"
-        after = max((o.retry_after or 0.0 for o in failed), default=0.0) or None
-        retry_at = now + self.policy.backoff(item.attempts, after)
-        if not self.store.mark_failed(item, now, error=error, retry_at=retry_at):
-            return _lost(item)
-        log.warning("delivery failed, retry at %s: %s", retry_at.isoformat(), error, extra=fields)
-        return "retried"
-
-
-def _send(notifier: Notifier, sink: str, message: Message) -> tuple[Outcome, ChatThread | None]:
-    thread: ChatThread | None = None
-    try:
-        if isinstance(notifier, Threading):
-            thread = notifier.post(message)
-        else:
-            notifier.send(message)
-    except DeliveryError as exc:
-        return Outcome(str(exc), retryable=exc.retryable, retry_after=exc.retry_after), None
-    except Exception as exc:  # the per-delivery boundary: one bad sink stops nothing else
-        log.exception("notifier raised", extra={"sink": sink, "key": message.key})
-        return Outcome(f"{type(exc).__name__}: {exc}", retryable=True), None
-    return Outcome(), thread
-
-
-def _lost(item: OutboxItem) -> str:
-    log.warning(
-        "outbox claim lost (lease ran out, another worker took the row over)",
-        extra={"sink": item.sink, "event_id": item.event.id},
-    )
-    return "lost"

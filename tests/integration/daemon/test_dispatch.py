@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from kubedrift.daemon.dispatch import Dispatcher, DispatchPolicy
+from kubedrift.daemon.delivery import DispatchPolicy
+from kubedrift.daemon.dispatch import Dispatcher
 from kubedrift.daemon.notify import effective_routes
 from kubedrift.notifiers.base import Notifier, NotifierConfig
 from kubedrift.notifiers.context import NotifyContext
