@@ -1,4 +1,5 @@
-"""Slack: Block Kit messages through slack-sdk, by bot token (`chat.postMessage`) or webhook.
+"""Slack: Block Kit messages (`slack_blocks`) through slack-sdk, by bot token
+(`chat.postMessage`) or incoming webhook.
 
 In bot-token mode a message's follow-ups (its finding's escalation or resolution, when the
 dispatcher knows the opening message's thread) reply in that thread (`thread_ts`; an
@@ -20,7 +21,6 @@ from __future__ import annotations
 import http.client
 import logging
 import math
-import re
 import urllib.error
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -35,6 +35,7 @@ from kubedrift.env_names import EnvName
 from kubedrift.errors import DeliveryError
 from kubedrift.model.threads import ChatThread
 from kubedrift.notifiers.base import Message, NotifierConfig, required_env
+from kubedrift.notifiers.slack_blocks import SECTION_LIMIT, blocks
 from kubedrift.notifiers.slack_recall import METADATA_EVENT, THREAD_GONE, sent_since
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,6 @@ _sdk_log.setLevel(logging.CRITICAL + 1)
 # not_in_channel, invalid_blocks...) is fixed by a person, not by trying again.
 _TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 _TRANSIENT |= {"request_timeout"}
-_SECTION_LIMIT = 3000  # characters in one section block
-_HEADER_LIMIT = 150
 # Message metadata (`slack_recall.METADATA_EVENT`) names up to this many event ids, so the
 # outbox can find out after a crash whether a message reached Slack; bot-token mode only.
 _METADATA_EVENTS = 50
@@ -70,43 +69,6 @@ class SlackConfig(NotifierConfig):
         if self.token_env is not None and not self.channel:
             raise ValueError("token_env needs a channel")
         return self
-
-
-def _mrkdwn(text: str) -> str:
-    # Slack's mrkdwn: escape its three control characters, then **bold** -> *bold*.
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"\*\*(.+?)\*\*", r"*\1*", escaped)
-
-
-def blocks(message: Message) -> list[dict[str, Any]]:
-    """Header, context, the lines in sections of at most 3000 characters, the link."""
-    title = message.title
-    if len(title) > _HEADER_LIMIT:
-        title = title[: _HEADER_LIMIT - 1] + "…"
-    out: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
-    if message.context:
-        out.append(_context(_mrkdwn(message.context)))
-    chunk = ""
-    for line in message.lines:
-        # A remedy line sits under its item; em spaces survive Slack's whitespace trimming.
-        text = f"\u2003\u2003{_mrkdwn(line)}" if line.startswith("↳") else f"• {_mrkdwn(line)}"
-        if chunk and len(chunk) + len(text) + 1 > _SECTION_LIMIT:
-            out.append(_section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{text}" if chunk else text[:_SECTION_LIMIT]
-    if chunk:
-        out.append(_section(chunk))
-    if message.link:
-        out.append(_context(f"<{message.link}|{_mrkdwn(message.link_label or message.link)}>"))
-    return out
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _payload(message: Message) -> dict[str, Any]:
@@ -202,7 +164,7 @@ class SlackNotifier:
             response = client.chat_postMessage(
                 # A reply goes where its thread is, even if `channel` changed since.
                 channel=reply.channel if reply is not None else self.config.channel,
-                text=message.text()[:_SECTION_LIMIT],
+                text=message.text()[:SECTION_LIMIT],
                 blocks=blocks(message),
                 unfurl_links=False,
                 unfurl_media=False,
@@ -247,7 +209,7 @@ class SlackNotifier:
         )
         client = WebhookClient(url, timeout=self._timeout, logger=_sdk_log, retry_handlers=[])
         response = client.send(
-            text=message.text()[:_SECTION_LIMIT],
+            text=message.text()[:SECTION_LIMIT],
             blocks=blocks(message),
             unfurl_links=False,
             unfurl_media=False,
