@@ -13,13 +13,12 @@ check comes from `kubedrift.sim.certs`.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import ssl
 from typing import Any
 
 from kubedrift.sim.fleet_platforms import SimSwarm
-from kubedrift.sim.server import FakeServer, Fault, Request, Response
+from kubedrift.sim.server import FakeServer, Fault, Request, Response, json_response
 
 _PREFIX = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
 _OPERATIONS = {"/_ping": "ping", "/version": "version", "/info": "info", "/nodes": "nodes"}
@@ -30,12 +29,7 @@ NOT_A_MANAGER = (
 
 
 def _message(status: int, message: str) -> Response:
-    body = json.dumps({"message": message}).encode()
-    return Response(status, body, {"Content-Type": "application/json"})
-
-
-def _json(payload: object) -> Response:
-    return Response(200, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+    return json_response(status, {"message": message})
 
 
 def _node_id(swarm: SimSwarm, hostname: str) -> str:
@@ -140,13 +134,13 @@ class EngineFakeServer(FakeServer):
             }
             return Response(200, b"OK", headers)
         if operation == "version":
-            return _json(self._version())
+            return json_response(200, self._version())
         if operation == "info":
-            return _json(self._info())
+            return json_response(200, self._info())
         if operation == "nodes":
             if self.as_worker:
                 return _message(503, NOT_A_MANAGER)
-            return _json(swarm_nodes(self.swarm))
+            return json_response(200, swarm_nodes(self.swarm))
         return _message(404, f"page not found: {path}")
 
     def _version(self) -> dict[str, Any]:

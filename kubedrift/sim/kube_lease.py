@@ -13,19 +13,13 @@ import re
 import threading
 from typing import Any
 
-from kubedrift.sim.server import Request, Response
+from kubedrift.sim.kube_objects import failure_status
+from kubedrift.sim.server import Request, Response, json_response
 
 LEASE_PATH = re.compile(
     r"^/clusters/(?P<cluster>[^/]+)/apis/coordination\.k8s\.io/v1/namespaces/(?P<namespace>[^/]+)"
     r"/leases(?:/(?P<name>[^/]+))?$"
 )
-_JSON = {"Content-Type": "application/json"}
-
-
-def _status(code: int, reason: str, message: str) -> Response:
-    body: dict[str, object] = {"kind": "Status", "apiVersion": "v1", "status": "Failure"}
-    body |= {"message": message, "reason": reason, "code": code}
-    return Response(code, json.dumps(body).encode(), dict(_JSON))
 
 
 class LeaseApi:
@@ -38,30 +32,30 @@ class LeaseApi:
 
     def handle(self, request: Request, match: re.Match[str], *, authorized: bool) -> Response:
         if not authorized:
-            return _status(401, "Unauthorized", "Unauthorized")
+            return failure_status(401, "Unauthorized", "Unauthorized")
         cluster, namespace, name = match["cluster"], match["namespace"], match["name"]
         with self._lock:
             if request.method == "GET" and name:
                 found = self.leases.get((cluster, namespace, name))
                 if found is None:
-                    return _status(404, "NotFound", f'leases "{name}" not found')
-                return Response(200, json.dumps(found).encode(), dict(_JSON))
+                    return failure_status(404, "NotFound", f'leases "{name}" not found')
+                return json_response(200, found)
             if request.method not in ("POST", "PUT"):
-                return _status(405, "MethodNotAllowed", "method not allowed")
+                return failure_status(405, "MethodNotAllowed", "method not allowed")
             body = json.loads(request.body or b"{}")
             meta = body.setdefault("metadata", {})
             name = name or meta.get("name", "")
             key = (cluster, namespace, name)
             stored = self.leases.get(key)
             if request.method == "POST" and stored is not None:
-                return _status(409, "AlreadyExists", f'leases "{name}" already exists')
+                return failure_status(409, "AlreadyExists", f'leases "{name}" already exists')
             if request.method == "PUT":
                 if stored is None:
-                    return _status(404, "NotFound", f'leases "{name}" not found')
+                    return failure_status(404, "NotFound", f'leases "{name}" not found')
                 if meta.get("resourceVersion") != stored["metadata"]["resourceVersion"]:
-                    return _status(409, "Conflict", "the object has been modified")
+                    return failure_status(409, "Conflict", "the object has been modified")
             meta.update(name=name, namespace=namespace, resourceVersion=str(next(self._versions)))
             body.update(apiVersion="coordination.k8s.io/v1", kind="Lease")
             self.leases[key] = body
             status = 201 if request.method == "POST" else 200
-            return Response(status, json.dumps(body).encode(), dict(_JSON))
+            return json_response(status, body)

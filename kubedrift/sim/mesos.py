@@ -12,19 +12,14 @@ timeout (hangs).
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from kubedrift.sim.fleet_platforms import SimMesos, SimMesosMaster
-from kubedrift.sim.server import FakeServer, Fault, Request, Response
+from kubedrift.sim.server import FakeServer, Fault, Request, Response, json_response
 
 _OPERATIONS = {"/version": "version", "/master/redirect": "redirect", "/master/slaves": "slaves"}
-
-
-def _json(status: int, payload: object) -> Response:
-    return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json"})
 
 
 def _text(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
@@ -94,7 +89,7 @@ class MesosMasterFake(FakeServer):
             return _text(405, f"Expecting 'GET', received '{request.method}'")
         if operation == "version":
             version = self.master.version
-            return _json(
+            return json_response(
                 200,
                 {
                     "build_date": "2020-11-19 15:59:15",
@@ -115,7 +110,7 @@ class MesosMasterFake(FakeServer):
                 return _text(503, "No leader elected")
             if leader is not self:
                 return _text(307, "", {"Location": f"//{leader.host}{request.path}"})
-            return _json(200, {"slaves": agents(self.cluster), "recovered_slaves": []})
+            return json_response(200, {"slaves": agents(self.cluster), "recovered_slaves": []})
         return _text(404, "")
 
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
