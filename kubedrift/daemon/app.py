@@ -35,7 +35,7 @@ from kubedrift.settings import Settings
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from kubedrift.store.save import Sinks
+    from kubedrift.store.save_events import Sinks
 
 log = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from kubedrift.policies.engine import evaluate
 
 if TYPE_CHECKING:
     # The store's own alias: a cycle hands its sinks straight to `save_cycle`.
-    from kubedrift.store.save import Sinks
+    from kubedrift.store.save_events import Sinks
 
 log = logging.getLogger(__name__)
 

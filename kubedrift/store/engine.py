@@ -4,6 +4,7 @@ PostgreSQL URLs without a driver use psycopg 3 (the `postgres` extra). On SQLite
 transaction that will write starts with `BEGIN IMMEDIATE`: it takes the write lock first, so
 "read the due outbox rows, then mark them claimed" cannot interleave with another writer (the
 role `FOR UPDATE SKIP LOCKED` plays on PostgreSQL). Reads use a plain deferred `BEGIN`.
+`insert_for` / `insert_ignoring` spell `INSERT ... ON CONFLICT` for whichever engine it is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
@@ -81,3 +82,20 @@ def insert_for(connection: Connection, table: Any) -> postgresql.Insert | sqlite
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+# Rows per multi-row INSERT: far below SQLite's 32766 bound variables at ~12 columns a row.
+CHUNK = 500
+
+
+def insert_ignoring(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert rows, skipping those that hit a unique constraint; returns how many went in."""
+    inserted = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        statement = insert_for(connection, table).values(chunk).on_conflict_do_nothing()
+        # RETURNING counts the rows that went in on both engines (psycopg reports no
+        # rowcount for a multi-row INSERT through SQLAlchemy 2.1).
+        returning = statement.returning(*inspect(table).primary_key)
+        inserted += len(connection.execute(returning).all())
+    return inserted

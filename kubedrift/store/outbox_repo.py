@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, func, insert, literal_column, select, update
 
 from kubedrift.store.records import OutboxItem, OutboxStat
-from kubedrift.store.save import event_from
+from kubedrift.store.save_events import event_from
 from kubedrift.store.tables import (
     DeliveryRow,
     EventRow,

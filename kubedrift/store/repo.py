@@ -35,13 +35,8 @@ from kubedrift.store.records import (
     OutboxStat,
     ProposedChange,
 )
-from kubedrift.store.save import (
-    Sinks,
-    current_snapshot_ids,
-    event_from,
-    save_cycle,
-    save_events,
-)
+from kubedrift.store.save import current_snapshot_ids, save_cycle
+from kubedrift.store.save_events import Sinks, event_from, save_events
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,

@@ -1,5 +1,5 @@
 """Saving one reconcile cycle: sources, clusters, inventory snapshots, drift states, events and
-their outbox rows, all on the caller's connection (one transaction).
+their outbox rows (`save_events`), all on the caller's connection (one transaction).
 
 Saving is idempotent: a replayed cycle (same `ReconcileResult`, same inventories) finds every
 event id, outbox (event, sink), inventory hash and (finding key, opened_at) already there and
@@ -10,32 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, inspect, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
-from kubedrift.model.events import DriftEvent, DriftState
+from kubedrift.model.events import DriftState
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
-from kubedrift.store.engine import insert_for
+from kubedrift.store.engine import insert_ignoring
 from kubedrift.store.records import CycleSaved
+from kubedrift.store.save_events import Sinks, insert_events
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,
-    EventRow,
     InventorySnapshotRow,
-    OutboxRow,
-    OutboxStatus,
     SourceRow,
     StoreRevisionRow,
 )
-
-# Which sinks an event goes to: the same list for all, or decided per event (routes).
-Sinks = Sequence[str] | Callable[[DriftEvent], Iterable[str]]
-# Rows per multi-row INSERT: far below SQLite's 32766 bound variables at ~12 columns a row.
-_CHUNK = 500
 
 
 def save_cycle(
@@ -50,7 +43,7 @@ def save_cycle(
     _save_clusters(connection, collected, result.snapshots, result.removed_clusters, now)
     added = _save_inventories(connection, collected)
     opened = _save_states(connection, result.states, result.resolved)
-    events, outbox = _save_events(connection, result.events, sinks, now)
+    events, outbox = insert_events(connection, result.events, sinks, now)
     _bump_revision(connection, now)
     return CycleSaved(events=events, outbox=outbox, inventories=added, opened=opened)
 
@@ -63,22 +56,7 @@ def _bump_revision(connection: Connection, now: datetime) -> None:
         .values(revision=StoreRevisionRow.revision + 1, changed_at=now)
     ).rowcount
     if not bumped:  # the row the migration writes was deleted by hand
-        _insert_ignoring(
-            connection, StoreRevisionRow, [{"id": 1, "revision": 1, "changed_at": now}]
-        )
-
-
-def _insert_ignoring(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
-    """Insert rows, skipping those that hit a unique constraint; returns how many went in."""
-    inserted = 0
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        statement = insert_for(connection, table).values(chunk).on_conflict_do_nothing()
-        # RETURNING counts the rows that went in on both engines (psycopg reports no
-        # rowcount for a multi-row INSERT through SQLAlchemy 2.1).
-        returning = statement.returning(*inspect(table).primary_key)
-        inserted += len(connection.execute(returning).all())
-    return inserted
+        insert_ignoring(connection, StoreRevisionRow, [{"id": 1, "revision": 1, "changed_at": now}])
 
 
 def _save_sources(
@@ -100,7 +78,7 @@ def _save_sources(
         }
         row = stored.get(name)
         if row is None:
-            _insert_ignoring(connection, SourceRow, [{"name": name, "updated_at": now, **values}])
+            insert_ignoring(connection, SourceRow, [{"name": name, "updated_at": now, **values}])
         elif any(getattr(row, column) != value for column, value in values.items()):
             connection.execute(
                 update(SourceRow).where(SourceRow.name == name).values(updated_at=now, **values)
@@ -150,7 +128,7 @@ def _save_clusters(
             values["removed_at"] = row.removed_at  # a replay keeps the first removal time
         if any(getattr(row, column) != value for column, value in values.items()):
             connection.execute(update(ClusterRow).where(ClusterRow.key == key).values(**values))
-    _insert_ignoring(connection, ClusterRow, inserts)
+    insert_ignoring(connection, ClusterRow, inserts)
 
 
 def canonical_hash(inventory: ClusterInventory) -> tuple[str, dict[str, Any]]:
@@ -198,7 +176,7 @@ def _save_inventories(connection: Connection, collected: Mapping[str, ClusterInv
                 "last_seen_at": inventory.collected_at,
             }
         )
-    return _insert_ignoring(connection, InventorySnapshotRow, inserts)
+    return insert_ignoring(connection, InventorySnapshotRow, inserts)
 
 
 def _state_values(state: DriftState) -> dict[str, Any]:
@@ -252,74 +230,4 @@ def _save_states(
             .values({name[2:]: bindparam(name) for name in updates[0] if name != "row_id"})
         )
         connection.execute(statement, updates)
-    return _insert_ignoring(connection, DriftStateRow, inserts)
-
-
-def idempotency_key(event_id: str, sink: str) -> str:
-    """What a sink dedupes on: stable for one event to one sink, whoever delivers it."""
-    return hashlib.sha256(f"{event_id}\x1f{sink}".encode()).hexdigest()[:40]
-
-
-def event_payload(event: DriftEvent) -> dict[str, Any]:
-    """The event as stored: JSON, its time in UTC (as every other stored time)."""
-    return event.model_copy(update={"at": event.at.astimezone(UTC)}).model_dump(mode="json")
-
-
-def event_from(payload: dict[str, Any]) -> DriftEvent:
-    """The stored event, its time an aware UTC datetime like every time the store returns."""
-    event = DriftEvent.model_validate(payload)
-    return event.model_copy(update={"at": event.at.astimezone(UTC)})
-
-
-def save_events(
-    connection: Connection, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
-) -> tuple[int, int]:
-    """Events made outside a cycle (reminders) and their outbox rows, idempotent like a
-    cycle's: an event already stored is skipped with its rows (they were written with it).
-    Returns (events, rows) added.
-
-    Asking first which ids exist keeps a repeated pass (the reminder job asks every minute
-    for the same due reminders) to a read instead of thousands of refused inserts."""
-    ids = [event.id for event in events]
-    stored: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        stored.update(
-            connection.execute(select(EventRow.id).where(EventRow.id.in_(chunk))).scalars()
-        )
-    fresh = [event for event in events if event.id not in stored]
-    return _save_events(connection, fresh, sinks, now) if fresh else (0, 0)
-
-
-def _save_events(
-    connection: Connection, events: Sequence[DriftEvent], sinks: Sinks, now: datetime
-) -> tuple[int, int]:
-    rows = [
-        {
-            "id": event.id,
-            "type": event.type.value,
-            "at": event.at,
-            "cluster": event.cluster,
-            "source": event.source,
-            "rule": event.finding.rule if event.finding else None,
-            "severity": event.severity.value if event.severity else None,
-            "payload": event_payload(event),
-            "recorded_at": now,
-        }
-        for event in events
-    ]
-    added = _insert_ignoring(connection, EventRow, rows)
-    outbox = [
-        {
-            "event_id": event.id,
-            "sink": sink,
-            "status": OutboxStatus.PENDING.value,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "idempotency_key": idempotency_key(event.id, sink),
-            "created_at": now,
-        }
-        for event in events
-        for sink in dict.fromkeys(sinks(event) if callable(sinks) else sinks)
-    ]
-    return added, _insert_ignoring(connection, OutboxRow, outbox)
+    return insert_ignoring(connection, DriftStateRow, inserts)

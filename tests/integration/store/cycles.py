@@ -19,7 +19,7 @@ from kubedrift.model.inventory import (
 )
 from kubedrift.model.reconcile import ReconcileResult
 from kubedrift.store import CycleSaved, Store
-from kubedrift.store.save import Sinks
+from kubedrift.store.save_events import Sinks
 from kubedrift.versions import parse_version
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
