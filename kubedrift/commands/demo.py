@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from kubedrift.collectors.build import open_sources
     from kubedrift.collectors.runner import collect_all
-    from kubedrift.commands.evaluate import _instant, evaluate_document
+    from kubedrift.commands.evaluate import evaluate_document
+    from kubedrift.commands.instants import instant
     from kubedrift.inventory_view import render_table
     from kubedrift.model.inventory import Collected, CollectionFailed, InventoryDocument
     from kubedrift.outputs import render
@@ -59,7 +60,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     plan = load_plan(args.plan)
     fleet = load_fleet(args.fleet)
-    now = _instant(args.now) if args.now else datetime.now(UTC)
+    now = instant(args.now) if args.now else datetime.now(UTC)
     out = sys.stdout
     with SimulatedFleet(fleet) as sim, open_sources(sim.configs("demo"), sim.environ) as sources:
         results = collect_all(sources)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kubedrift.commands.instants import instant
 
 if TYPE_CHECKING:
     from kubedrift.model.findings import Severity
@@ -44,7 +46,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--now",
-        type=_instant,
+        type=instant,
         default=None,
         metavar="ISO8601",
         help="evaluate as of this time (2026-11-26T09:00:00Z, or a date); default: now",
@@ -62,19 +64,6 @@ def register(subparsers: Any) -> None:
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of stdout"
     )
     parser.set_defaults(run=run_evaluate)
-
-
-def _instant(text: str) -> datetime:
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an ISO 8601 time like 2026-11-26T09:00:00Z or a date, found {text!r}"
-        ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def read_inventory(path: Path) -> InventoryDocument:

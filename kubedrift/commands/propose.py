@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    from kubedrift.commands.evaluate import _instant
+    from kubedrift.commands.instants import instant
 
     parser = subparsers.add_parser(
         "propose",
@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
         "--dry-run", action="store_true", help="print diffs and ticket bodies; send nothing"
     )
     parser.add_argument(
-        "--now", type=_instant, default=None, metavar="ISO8601", help="evaluate as of this time"
+        "--now", type=instant, default=None, metavar="ISO8601", help="evaluate as of this time"
     )
     parser.set_defaults(run=run_propose)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from kubedrift.commands.instants import instant
 
 _FORMATS = ("html", "pdf", "md", "json")
 _LOCALES = ("en", "zh-CN")
@@ -34,12 +36,12 @@ def register(subparsers: Any) -> None:
     weekly.add_argument("--plan", type=Path, metavar="FILE", help="plan.yaml (groups, owners)")
     weekly.add_argument(
         "--until",
-        type=_instant,
+        type=instant,
         metavar="ISO8601",
         help="end of the window, exclusive (default: today 00:00 UTC)",
     )
     weekly.add_argument(
-        "--since", type=_instant, metavar="ISO8601", help="start (default: 7 days before --until)"
+        "--since", type=instant, metavar="ISO8601", help="start (default: 7 days before --until)"
     )
     weekly.add_argument("--locale", choices=_LOCALES, default="en")
     weekly.add_argument("--format", choices=_FORMATS, default="html")
@@ -47,19 +49,6 @@ def register(subparsers: Any) -> None:
         "--output", "-o", type=Path, metavar="FILE", help="write to FILE (needed for pdf)"
     )
     weekly.set_defaults(run=run_weekly)
-
-
-def _instant(text: str) -> datetime:
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an ISO 8601 time like 2026-03-16T00:00:00Z or a date, found {text!r}"
-        ) from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def run_weekly(args: argparse.Namespace) -> int:

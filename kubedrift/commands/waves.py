@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    from kubedrift.commands.evaluate import _instant
+    from kubedrift.commands.instants import instant
 
     parser = subparsers.add_parser(
         "waves",
@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
     source.add_argument("--store", metavar="URL", help="read the latest inventories from here")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument(
-        "--now", type=_instant, default=None, metavar="ISO8601", help="evaluate as of this time"
+        "--now", type=instant, default=None, metavar="ISO8601", help="evaluate as of this time"
     )
     parser.set_defaults(run=run_waves)
 
