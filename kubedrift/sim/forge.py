@@ -52,13 +52,17 @@ def wrong_answer(kind: str, listing: bool) -> object:
     return [{"id": 7}] if listing else {"id": 7}
 
 
+# (method, path pattern, operation) of each call a fake answers.
+Routes = tuple[tuple[str, re.Pattern[str], str], ...]
+
+
 class RestServer(FakeServer):
     """A token-checked JSON REST fake: routes by (method, path pattern), scripted faults.
 
     Subclasses set `_routes` and say how a request authenticates (`authorized`).
     """
 
-    _routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
+    _routes: Routes = ()
 
     def __init__(self, token: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -85,13 +89,42 @@ class RestServer(FakeServer):
 
 
 class GitHubAuth(RestServer):
+    """GitHub's side of a fake: a bearer token, and its REST shapes."""
+
     def authorized(self, request: Request) -> bool:
         return request.header("authorization") == f"Bearer {self.token}"
 
+    @staticmethod
+    def collection_routes(repository: str, collection: str, edit: str) -> Routes:
+        """List, create and edit (PATCH) `/repos/{repository}/{collection}`; comments go to
+        the issue of the same number (a pull request is an issue to GitHub's comment API)."""
+        base = re.escape(f"/repos/{repository}/{collection}")
+        issues = re.escape(f"/repos/{repository}/issues")
+        return (
+            ("GET", re.compile(base), "list"),
+            ("POST", re.compile(base), "create"),
+            ("PATCH", re.compile(base + r"/\d+"), edit),
+            ("POST", re.compile(issues + r"/\d+/comments"), "comment"),
+        )
+
 
 class GitLabAuth(RestServer):
+    """GitLab's side of a fake: a `PRIVATE-TOKEN`, and its REST shapes."""
+
     def authorized(self, request: Request) -> bool:
         return request.header("private-token") == self.token
+
+    @staticmethod
+    def collection_routes(project: str, collection: str, edit: str) -> Routes:
+        """List, create, edit (PUT) and comment on (`notes`) `/projects/{id}/{collection}`,
+        the project's id being its URL-encoded path."""
+        base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/" + collection)
+        return (
+            ("GET", re.compile(base), "list"),
+            ("POST", re.compile(base), "create"),
+            ("PUT", re.compile(base + r"/\d+"), edit),
+            ("POST", re.compile(base + r"/\d+/notes"), "comment"),
+        )
 
 
 class _ForgeServer(RestServer):
@@ -164,17 +197,7 @@ class FakeGitHub(GitHubAuth, _ForgeServer):
     def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
         self.owner = repository.split("/", maxsplit=1)[0]
-        base = re.escape(f"/repos/{repository}/pulls")
-        self._routes = (
-            ("GET", re.compile(base), "list"),
-            ("POST", re.compile(base), "create"),
-            ("PATCH", re.compile(base + r"/\d+"), "update"),
-            (
-                "POST",
-                re.compile(re.escape(f"/repos/{repository}/issues") + r"/\d+/comments"),
-                "comment",
-            ),
-        )
+        self._routes = self.collection_routes(repository, "pulls", "update")
 
     def closes(self, body: dict[str, Any]) -> bool:
         return body.get("state") == "closed"
@@ -218,13 +241,7 @@ class FakeGitLab(GitLabAuth, _ForgeServer):
     # The fake forge's token, valid on the fake server only.
     def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
-        base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/merge_requests")
-        self._routes = (
-            ("GET", re.compile(base), "list"),
-            ("POST", re.compile(base), "create"),
-            ("PUT", re.compile(base + r"/\d+"), "update"),
-            ("POST", re.compile(base + r"/\d+/notes"), "comment"),
-        )
+        self._routes = self.collection_routes(project, "merge_requests", "update")
 
     def closes(self, body: dict[str, Any]) -> bool:
         return body.get("state_event") == "close"

@@ -99,13 +99,7 @@ class FakeGitHubIssues(GitHubAuth, _IssueServer):
     def __init__(self, repository: str = "acme/infra", token: str = "ghp-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
         self.repository = repository
-        base = re.escape(f"/repos/{repository}/issues")
-        self._routes = (
-            ("GET", re.compile(base), "list"),
-            ("POST", re.compile(base), "create"),
-            ("PATCH", re.compile(base + r"/\d+"), "edit"),
-            ("POST", re.compile(base + r"/\d+/comments"), "comment"),
-        )
+        self._routes = self.collection_routes(repository, "issues", "edit")
 
     def state_filter(self, query: dict[str, str]) -> bool | None:
         state = query.get("state", "open")
@@ -141,13 +135,7 @@ class FakeGitLabIssues(GitLabAuth, _IssueServer):
     # The fake tracker's token, valid on the fake server only.
     def __init__(self, project: str = "acme/infra", token: str = "glpat-sim", **kw: Any) -> None:  # nosec B107
         super().__init__(token, **kw)
-        base = re.escape("/api/v4/projects/" + project.replace("/", "%2F") + "/issues")
-        self._routes = (
-            ("GET", re.compile(base), "list"),
-            ("POST", re.compile(base), "create"),
-            ("PUT", re.compile(base + r"/\d+"), "edit"),
-            ("POST", re.compile(base + r"/\d+/notes"), "comment"),
-        )
+        self._routes = self.collection_routes(project, "issues", "edit")
 
     def state_filter(self, query: dict[str, str]) -> bool | None:
         state = query.get("state")
