@@ -32,20 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kubedrift.sim.fleet import Fleet, load_fleet
+from kubedrift.sim.daemon_setup import TOKEN, TOKEN_ENV, received, toggled_gpu_pool, write_settings
+from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Request, Response
 from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus, Store
 from kubedrift.store.errors import SchemaOutdatedError
 
-PLAN = Path(__file__).resolve().parent / "data" / "plan.yaml"
-SINK = "slack-ops"
-TOKEN_ENV, TOKEN = "SLACK_BOT_TOKEN", "xoxb-test"
-PAYMENTS = "ack/cn-hangzhou/c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"
-GPU_POOL = "np7a6b5c4d3e2f"
 VERSIONS = ("1.28.9-aliyun.1", "1.30.1-aliyun.1")
 STARTED = b'"message": "daemon started"'
 
@@ -83,51 +77,6 @@ class CrashReport:
     @property
     def ok(self) -> bool:
         return not (self.lost or self.doubled or self.repeated_keys or self.dead or self.pending)
-
-
-def toggled(fleet: Fleet, version: str) -> Fleet:
-    """The fleet with prod-hz-payments' GPU pool running `version`."""
-    clusters = []
-    for cluster in fleet.clusters:
-        if cluster.key != PAYMENTS:
-            clusters.append(cluster)
-            continue
-        pools = tuple(
-            pool.model_copy(update={"kubelet_versions": {version: 2}})
-            if pool.id == GPU_POOL
-            else pool
-            for pool in cluster.node_pools
-        )
-        clusters.append(cluster.model_copy(update={"node_pools": pools}))
-    return Fleet(accounts=fleet.accounts, clusters=tuple(clusters), catalog=fleet.catalog)
-
-
-def _settings(directory: Path, sim: SimulatedFleet, slack: SlackFakeServer) -> Path:
-    source = next(c for c in sim.configs("ack") if c.type == "ack")
-    # The fake has no rate limit: let the collector go as fast as it can (short lives).
-    source = source.model_copy(update={"max_rps": 1000.0})
-    (directory / "plan.yaml").write_text(PLAN.read_text())
-    settings = {
-        "sources": [source.model_dump(mode="json", exclude_none=True)],
-        "plan": "plan.yaml",
-        "store": {"url": f"sqlite:///{directory / 'kubedrift.sqlite'}"},
-        "schedule": {"interval": 1, "jitter": 0, "misfire_grace": 5},
-        "dispatch": {"interval": 0.2, "lease": 1.5, "base_delay": 0.5, "max_delay": 2},
-        "http": {"listen": "127.0.0.1:0"},
-        "notifiers": [
-            {
-                "name": SINK,
-                "type": "slack",
-                "token_env": TOKEN_ENV,
-                "channel": "#k8s-upgrades",
-                "base_url": f"{slack.url}/api/",
-                "timeout": 5,
-            }
-        ],
-    }
-    path = directory / "kubedrift.yaml"
-    path.write_text(yaml.safe_dump(settings))
-    return path
 
 
 def _start(config: Path, environ: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -168,10 +117,22 @@ def run(
     log = directory / "daemon.log"
     slack = SlowAnswerSlack(answer_delay=answer_delay)
     with SimulatedFleet(load_fleet()) as sim, slack.running():
-        config = _settings(directory, sim, slack)
+        # The fake has no rate limit: let the collector go as fast as it can (short lives).
+        config = write_settings(
+            directory,
+            sim,
+            slack,
+            f"sqlite:///{directory / 'kubedrift.sqlite'}",
+            kinds=("ack",),
+            max_rps=1000.0,
+            send_timeout=5,
+            schedule={"interval": 1, "jitter": 0, "misfire_grace": 5},
+            dispatch={"interval": 0.2, "lease": 1.5, "base_delay": 0.5, "max_delay": 2},
+            http={"listen": "127.0.0.1:0"},
+        )
         environ = {**os.environ, **sim.environ, TOKEN_ENV: TOKEN}
         for trial in range(trials):
-            sim.ack.fleet = toggled(sim.ack.fleet, VERSIONS[trial % 2])
+            sim.ack.fleet = toggled_gpu_pool(sim.ack.fleet, VERSIONS[trial % 2])
             started_before = _started(log)
             process = _start(config, environ, log)
             lived = rng.uniform(*life)
@@ -196,8 +157,7 @@ def run(
     told: Counter[str] = Counter()
     in_threads: Counter[str] = Counter()
     keys: Counter[str] = Counter()
-    for body in slack.messages:
-        payload = (body.get("metadata") or {}).get("event_payload") or {}
+    for body, payload in zip(slack.messages, received(slack), strict=True):
         keys[str(payload.get("key"))] += 1
         told.update(payload.get("events") or ())
         if "thread_ts" in body:

@@ -18,19 +18,19 @@ import yaml
 
 from kubedrift.daemon.app import Daemon
 from kubedrift.settings import load_settings
-from kubedrift.sim.dingtalk import DingTalkFakeServer
-from kubedrift.sim.fleet import load_fleet
-from kubedrift.sim.harness import SimulatedFleet
-from kubedrift.sim.server import Fault
-from kubedrift.sim.slack import SlackFakeServer
-from kubedrift.store import OutboxStatus
-from tests.integration.daemon.simdaemon import (
+from kubedrift.sim.daemon_setup import (
     PLAN,
     TOKEN,
     TOKEN_ENV,
     received,
     toggled_gpu_pool,
 )
+from kubedrift.sim.dingtalk import DingTalkFakeServer
+from kubedrift.sim.fleet import load_fleet
+from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.server import Fault
+from kubedrift.sim.slack import SlackFakeServer
+from kubedrift.store import OutboxStatus
 
 pytestmark = pytest.mark.slow
 

@@ -19,11 +19,11 @@ from prometheus_client import CollectorRegistry, generate_latest
 from kubedrift.calendar import load_calendar
 from kubedrift.metrics import StoreCollector
 from kubedrift.policies.planfile import load_plan
+from kubedrift.sim.daemon_setup import PLAN
 from kubedrift.sim.fleet import Fleet, SimAccount, load_fleet
 from kubedrift.sim.harness import credential_env
 from kubedrift.sim.server import Fault
 from kubedrift.store import Store
-from tests.integration.daemon.simdaemon import PLAN
 from tests.reliability.echoing import EchoingAck, EchoingDingTalk, EchoingSlack, EchoingTke
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.integration.daemon.simdaemon import PLAN
+from kubedrift.sim.daemon_setup import PLAN
 from tests.reliability.test_secret_canary import CANARY, _around, kubedrift
 
 pytestmark = pytest.mark.slow

@@ -18,12 +18,12 @@ import pytest
 from kubedrift.daemon.app import Daemon
 from kubedrift.daemon.cycle import always
 from kubedrift.settings import load_settings
+from kubedrift.sim.daemon_setup import TOKEN, TOKEN_ENV, write_settings
 from kubedrift.sim.fleet import Fleet, SimCluster, load_fleet
 from kubedrift.sim.forge import FakeGitHub
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Fault
 from kubedrift.sim.slack import SlackFakeServer
-from tests.integration.daemon.simdaemon import TOKEN, TOKEN_ENV, write_settings
 from tests.integration.enforcers.conftest import git
 
 pytestmark = pytest.mark.integration

@@ -12,17 +12,17 @@ from starlette.testclient import TestClient
 
 from kubedrift.daemon.app import Daemon
 from kubedrift.settings import load_settings
-from kubedrift.sim.fleet import load_fleet
-from kubedrift.sim.harness import SimulatedFleet
-from kubedrift.sim.slack import SlackFakeServer
-from kubedrift.store import OutboxStatus
-from tests.integration.daemon.simdaemon import (
+from kubedrift.sim.daemon_setup import (
     TOKEN,
     TOKEN_ENV,
     received,
     toggled_gpu_pool,
     write_settings,
 )
+from kubedrift.sim.fleet import load_fleet
+from kubedrift.sim.harness import SimulatedFleet
+from kubedrift.sim.slack import SlackFakeServer
+from kubedrift.store import OutboxStatus
 from tests.integration.store.postgres import PostgresServer
 
 

@@ -24,11 +24,11 @@ from kubedrift.daemon.cycle import CycleReport
 from kubedrift.daemon.nodewatch import NodeWatchers
 from kubedrift.model.events import EventType
 from kubedrift.settings import load_settings
+from kubedrift.sim.daemon_setup import TOKEN, TOKEN_ENV, write_settings
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.kube import write_kubeconfig
 from kubedrift.sim.slack import SlackFakeServer
-from tests.integration.daemon.simdaemon import TOKEN, TOKEN_ENV, write_settings
 
 IDC = "idc-bj-1"
 EDGE = "edge-sh-k3s"

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from kubedrift.sim.daemon_setup import TOKEN, TOKEN_ENV, write_settings
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Fault
 from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus, Store
-from tests.integration.daemon.simdaemon import TOKEN, TOKEN_ENV, write_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 # A whole process each (start, scan of a simulated source, sends): ~5 s a test.

@@ -1,4 +1,7 @@
-"""Settings for a daemon on the simulated fleet with a fake Slack: the HA and crash tests."""
+"""A `kubedrift daemon` on the simulated fleet, telling a fake Slack by bot token: its settings
+file and plan, the fleet change that gives each scan events to tell, and what reached the
+fake Slack. The crash harness (`sim/crash.py`) and the daemon's HA, once and reliability
+tests run their daemons this way."""
 
 from __future__ import annotations
 
@@ -11,10 +14,9 @@ from kubedrift.sim.fleet import Fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.slack import SlackFakeServer
 
-PLAN = Path(__file__).resolve().parents[3] / "kubedrift" / "sim" / "data" / "plan.yaml"
+PLAN = Path(__file__).resolve().parent / "data" / "plan.yaml"
 SINK = "slack-ops"
-TOKEN_ENV = "SLACK_BOT_TOKEN"
-TOKEN = "xoxb-test"
+TOKEN_ENV, TOKEN = "SLACK_BOT_TOKEN", "xoxb-test"
 PAYMENTS = "ack/cn-hangzhou/c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"
 GPU_POOL = "np7a6b5c4d3e2f"
 
@@ -26,13 +28,19 @@ def write_settings(
     store_url: str,
     *,
     kinds: tuple[str, ...] = ("ack", "tke", "kubeconfig"),
+    max_rps: float | None = None,
+    send_timeout: float = 2,
     **extra: Any,
 ) -> Path:
-    """Settings: one source per fake kind, the example plan, the fake Slack by bot token."""
+    """`kubedrift.yaml` in `directory`: one source per fake kind (`max_rps` raising their
+    rate limits), the example plan beside it, the fake Slack by bot token, and `extra`
+    top-level sections (schedule, dispatch, http, ...)."""
     directory.mkdir(parents=True, exist_ok=True)
     sources = []
     for kind in kinds:
         config = next(c for c in sim.configs(kind) if c.type == kind)
+        if max_rps is not None:
+            config = config.model_copy(update={"max_rps": max_rps})
         sources.append(config.model_dump(mode="json", exclude_none=True))
     (directory / "plan.yaml").write_text(PLAN.read_text())
     settings = {
@@ -46,7 +54,7 @@ def write_settings(
                 "token_env": TOKEN_ENV,
                 "channel": "#k8s-upgrades",
                 "base_url": f"{slack.url}/api/",
-                "timeout": 2,
+                "timeout": send_timeout,
             }
         ],
         **extra,
