@@ -9,7 +9,7 @@ virtual (back-off sleeps are recorded, not slept), so retries cost nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,25 +25,13 @@ from kubedrift.model.inventory import ClusterRef
 from kubedrift.sim.ack import AckFakeServer
 from kubedrift.sim.fleet import Fleet, generate_fleet, load_fleet
 from kubedrift.sim.server import Fault
+from tests.virtual_time import VirtualTime
 
 SECRET = "sim-secret"
 ENV = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "AKIDSIMULATED", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": SECRET}
 PAYMENTS = "c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"  # cn-hangzhou, 1.30
 WEB = "c5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"  # cn-shanghai, 1.28, a pool without node_components
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-
-
-@dataclass
-class VirtualTime:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @dataclass
@@ -74,13 +62,7 @@ class Rig:
 def _rig(fleet: Fleet, retries: int = 3, **server: Any) -> Iterator[Rig]:
     fake = AckFakeServer(fleet, **server)
     time = VirtualTime()
-    gate = Gate(
-        100,
-        RetryPolicy(retries=retries, base_delay=0.05),
-        clock=time.clock,
-        sleep=time.sleep,
-        seed=1,
-    )
+    gate = time.gate(retries, seed=1)
     with fake.running():
         yield Rig(fake, gate, time)
 

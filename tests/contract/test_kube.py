@@ -29,22 +29,10 @@ from kubedrift.model.inventory import AddonKind, ClusterRef
 from kubedrift.sim.fleet import Fleet, SimCluster, SimNodePool, load_fleet
 from kubedrift.sim.kube import FakeKubeServer, write_kubeconfig
 from kubedrift.sim.server import Fault
+from tests.virtual_time import VirtualTime
 
 IDC = "idc-bj-1"
 K3S = "edge-sh-k3s"
-
-
-@dataclass
-class VirtualTime:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @dataclass
@@ -55,8 +43,7 @@ class Rig:
     retries: int = 3
 
     def gate(self) -> Gate:
-        policy = RetryPolicy(retries=self.retries, base_delay=0.05)
-        return Gate(100, policy, clock=self.time.clock, sleep=self.time.sleep, seed=1)
+        return self.time.gate(self.retries, seed=1)
 
     def collector(self, **settings: Any) -> KubeconfigCollector:
         config = KubeconfigConfig.model_validate(

@@ -8,12 +8,10 @@ HTTP Basic authentication, and scripted faults. The gate runs on virtual time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from kubedrift.collectors.gate import Gate, RetryPolicy
 from kubedrift.collectors.mesos import MesosCollector
 from kubedrift.collectors.mesos_config import MesosConfig
 from kubedrift.collectors.registry import COLLECTORS
@@ -22,22 +20,10 @@ from kubedrift.model.inventory import ClusterInventory, Platform
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.mesos import MesosFakeCluster
 from kubedrift.sim.server import Fault
+from tests.virtual_time import VirtualTime
 
 CREDENTIALS = ("kubedrift", "s3cret-mesos")  # the fake's own, nothing real  # nosec B105
 ENV = {"MESOS_HTTP_SECRET": CREDENTIALS[1]}
-
-
-@dataclass
-class VirtualTime:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _collector(
@@ -48,8 +34,7 @@ def _collector(
          "retries": 2, **settings}
     )  # fmt: skip
     time = VirtualTime()
-    gate = Gate(100, RetryPolicy(retries=config.retries, base_delay=0.05), clock=time.clock,
-                sleep=time.sleep)  # fmt: skip
+    gate = time.gate(config.retries)
     return MesosCollector(config, gate, ENV if environ is None else environ)
 
 

@@ -8,13 +8,11 @@ The fake answers like dockerd: API-version prefixes inside [MinAPIVersion, ApiVe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kubedrift.collectors.gate import Gate, RetryPolicy
 from kubedrift.collectors.registry import COLLECTORS
 from kubedrift.collectors.swarm import SwarmCollector
 from kubedrift.collectors.swarm_config import SwarmConfig
@@ -25,19 +23,7 @@ from kubedrift.sim.docker_engine import EngineFakeServer
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.fleet_platforms import SimSwarm
 from kubedrift.sim.server import Fault
-
-
-@dataclass
-class VirtualTime:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.virtual_time import VirtualTime
 
 
 def _swarm() -> SimSwarm:
@@ -49,8 +35,7 @@ def _collector(host: str, time: VirtualTime | None = None, **settings: Any) -> S
     config = SwarmConfig.model_validate(
         {"name": "media", "host": host, "timeout": 2, "retries": 2, **settings}
     )
-    policy = RetryPolicy(retries=config.retries, base_delay=0.05)
-    gate = Gate(100, policy, clock=clock.clock, sleep=clock.sleep)
+    gate = clock.gate(config.retries)
     return SwarmCollector(config, gate, {})
 
 

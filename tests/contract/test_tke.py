@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -22,23 +22,11 @@ from kubedrift.errors import CollectError
 from kubedrift.sim.fleet import Fleet, SimAccount, SimCluster, SimNodePool, load_fleet
 from kubedrift.sim.server import Fault
 from kubedrift.sim.tke import TkeFakeServer
+from tests.virtual_time import VirtualTime
 
 SECRET = "sim-secret"
 ENV = {"TENCENTCLOUD_SECRET_ID": "AKIDSIMULATED", "TENCENTCLOUD_SECRET_KEY": SECRET}
 ORDERS = "cls-7xk2p9ab"
-
-
-@dataclass
-class VirtualTime:
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @dataclass
@@ -65,13 +53,7 @@ class Rig:
 def _rig(fleet: Fleet, retries: int = 3, **server: Any) -> Iterator[Rig]:
     fake = TkeFakeServer(fleet, **server)
     time = VirtualTime()
-    gate = Gate(
-        100,
-        RetryPolicy(retries=retries, base_delay=0.05),
-        clock=time.clock,
-        sleep=time.sleep,
-        seed=1,
-    )
+    gate = time.gate(retries, seed=1)
     with fake.running():
         yield Rig(fake, gate)
 
@@ -86,10 +68,7 @@ def _shared() -> Iterator[Rig]:
 def rig(_shared: Rig) -> Rig:
     _shared.server.faults.clear()
     _shared.server.reset()
-    time = VirtualTime()
-    _shared.gate = Gate(
-        100, RetryPolicy(retries=3, base_delay=0.05), clock=time.clock, sleep=time.sleep, seed=1
-    )
+    _shared.gate = VirtualTime().gate(3, seed=1)
     return _shared
 
 

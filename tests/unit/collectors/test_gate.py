@@ -1,30 +1,14 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from kubedrift.collectors.gate import Gate, RetryPolicy, TokenBucket
 from kubedrift.errors import CollectError
-
-
-@dataclass
-class FakeTime:
-    """A clock that only moves when someone sleeps."""
-
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.virtual_time import VirtualTime
 
 
 def test_bucket_allows_burst_then_paces_at_rate() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     bucket = TokenBucket(rate=20, burst=20, clock=t.clock, sleep=t.sleep)
     for _ in range(120):
         bucket.acquire()
@@ -33,7 +17,7 @@ def test_bucket_allows_burst_then_paces_at_rate() -> None:
 
 
 def test_penalty_makes_the_next_caller_wait() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     bucket = TokenBucket(rate=10, burst=10, clock=t.clock, sleep=t.sleep)
     bucket.penalise(2.0)
     bucket.acquire()
@@ -53,7 +37,7 @@ def _failing(times: int, reason: str, *, retryable: bool = True, retry_after: fl
 
 
 def test_retryable_errors_are_retried_then_succeed() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(100, RetryPolicy(retries=3), clock=t.clock, sleep=t.sleep, seed=1)
     call, calls = _failing(2, "server")
     assert gate("DescribeClusters", call, region="ap-guangzhou") == "ok"
@@ -63,7 +47,7 @@ def test_retryable_errors_are_retried_then_succeed() -> None:
 
 
 def test_gives_up_after_the_retry_budget() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(100, RetryPolicy(retries=2), clock=t.clock, sleep=t.sleep, seed=1)
     call, calls = _failing(10, "timeout")
     with pytest.raises(CollectError, match="boom"):
@@ -72,7 +56,7 @@ def test_gives_up_after_the_retry_budget() -> None:
 
 
 def test_non_retryable_errors_fail_at_once() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(100, RetryPolicy(retries=5), clock=t.clock, sleep=t.sleep)
     call, calls = _failing(1, "auth", retryable=False)
     with pytest.raises(CollectError):
@@ -82,7 +66,7 @@ def test_non_retryable_errors_fail_at_once() -> None:
 
 
 def test_throttling_waits_at_least_retry_after() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(100, RetryPolicy(retries=3, base_delay=0.01), clock=t.clock, sleep=t.sleep)
     call, _ = _failing(1, "throttled", retry_after=3.0)
     assert gate("DescribeClusters", call) == "ok"
@@ -91,7 +75,7 @@ def test_throttling_waits_at_least_retry_after() -> None:
 
 
 def test_regions_have_separate_buckets() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(5, RetryPolicy(), clock=t.clock, sleep=t.sleep)
     gate("A", lambda: None, region="cn-hangzhou")
     gate("A", lambda: None, region="cn-shanghai")
@@ -101,7 +85,7 @@ def test_regions_have_separate_buckets() -> None:
 
 
 def test_gate_never_exceeds_the_rate_in_any_second() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(18, RetryPolicy(), clock=t.clock, sleep=t.sleep)
     stamps = []
     for _ in range(200):
@@ -111,7 +95,7 @@ def test_gate_never_exceeds_the_rate_in_any_second() -> None:
 
 
 def test_consecutive_throttles_each_wait_their_retry_after() -> None:
-    t = FakeTime()
+    t = VirtualTime()
     gate = Gate(100, RetryPolicy(retries=3, base_delay=0.01), clock=t.clock, sleep=t.sleep)
     call, _ = _failing(2, "throttled", retry_after=3.0)
     assert gate("DescribeClusters", call) == "ok"
