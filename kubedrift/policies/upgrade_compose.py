@@ -20,7 +20,7 @@ planners agree byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 from kubedrift.model.findings import UpgradeStep
@@ -34,12 +34,12 @@ from kubedrift.policies.upgrade_fit import fit_kube_proxy
 from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
 from kubedrift.policies.upgrade_pieces import (
     ControlPlanePart,
+    ControlPlaneStep,
     PoolInputs,
-    PoolPart,
     control_plane_part,
     kept_pool_part,
 )
-from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState, state_of
+from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState, PoolState, state_of
 from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, numbered
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps
 
@@ -66,21 +66,7 @@ def compose(
     ]
     parts = [kept_pool_part(plane, i, memo) for i in inputs]
 
-    combo = addons_key(inventory.addons)
-
-    def classify(minor: MinorVersion, after: ClusterState) -> tuple[AddonDecision, ...]:
-        return classify_step(
-            inventory.addons,
-            minor,
-            after=after,
-            at_target=minor == target,
-            compat=compat,
-            addon_targets=addon_targets,
-            memo=memo,
-            provider=provider,
-            combo=combo,
-        )
-
+    classes = _Classes(inventory, target, compat, addon_targets, memo)
     warnings = [*plane.warnings]
     for part in parts:
         warnings += part.warnings
@@ -94,35 +80,35 @@ def compose(
                 steps.append(move.step)
                 warnings += move.warnings
         if any(part.misfits[index - part.start] for part in parts):
-            fitted = fit_kube_proxy(plane, index, parts, inputs, memo)
+            # Kept by the parts' identities: they are the memo's own, and read all it reads.
+            key = ("fit", id(plane), index, tuple(map(id, parts)))
+            fitted = memo.get(key)
+            if fitted is None:
+                fitted = memo[key] = fit_kube_proxy(plane, index, parts, inputs, memo)
             steps += fitted.steps
             warnings += fitted.warnings
             parts = fitted.parts
         warnings += step.rolling_warnings
         for part in parts:
             warnings += part.rolling_warnings[index - part.start]
-        pools = tuple(p.states[index - p.start] for p in parts)
-        after = ClusterState(step.after.apiservers, step.after.clients, pools)
-        decisions = classify(step.offer.minor, after)
-        offer = step.offer
-        steps.append(
-            control_plane_step(
-                offer.version,
-                step.before.oldest,
-                step.bare.reason,
-                memo,
-                addons=decisions,
-                blocked_by=(offer.blocked,) if offer.blocked else (),
-                warnings=(offer.warning,) if offer.warning else (),
-            )
-        )
+        made, required = classes.step(step, tuple(p.states[index - p.start] for p in parts))
+        steps.append(made)
         warnings += step.after_warnings
         for part in parts:
             warnings += part.after_warnings[index - part.start]
-        warnings += required_addon_warnings(decisions, offer.minor, last=step.last)
-    decisions = _end(
-        plane, parts, classify=classify, target=target, steps=steps, warnings=warnings, memo=memo
-    )
+        warnings += required
+    decisions: tuple[AddonDecision, ...] = ()
+    if plane.reaches_target:
+        for part in parts:
+            if part.end_move is not None:
+                steps.append(part.end_move.step)
+                warnings += part.end_move.warnings
+        decisions, added = classes.end(plane, tuple(p.end_state for p in parts))
+        for step_ in added:
+            steps.append(step_)
+            if step_.component == KUBE_PROXY:
+                for part in parts:
+                    warnings += (after_step(step_, r) for r in part.kube_proxy_end)
     return UpgradePath(
         cluster=inventory.key,
         current=tuple(v.raw for v in state.apiservers),
@@ -133,34 +119,84 @@ def compose(
     )
 
 
-def _end(
-    plane: ControlPlanePart,
-    parts: list[PoolPart],
-    *,
-    classify: Callable[[MinorVersion, ClusterState], tuple[AddonDecision, ...]],
-    target: MinorVersion,
-    steps: list[UpgradeStep],
-    warnings: list[str],
-    memo: MutableMapping[Any, Any],
-) -> tuple[AddonDecision, ...]:
-    """The pools at the end, then the add-ons the target requires (appended in place)."""
-    if not plane.reaches_target:
-        return ()
-    for part in parts:
-        if part.end_move is not None:
-            steps.append(part.end_move.step)
-            warnings += part.end_move.warnings
-    after = ClusterState(plane.end.apiservers, plane.end.clients, tuple(p.end_state for p in parts))
-    decisions = classify(target, after)
-    for decision in decisions:
-        if decision.need is not AddonNeed.REQUIRED:
-            continue
-        step = addon_step(decision, f"after the node pools: {decision.reason}", memo)
-        steps.append(step)
-        if decision.name == KUBE_PROXY:
-            for part in parts:
-                warnings += (after_step(step, r) for r in part.kube_proxy_end)
-    return decisions
+class _Classes:
+    """A cluster's add-ons classed at each control-plane step and at the end, with the steps
+    they make; kept in the memo by the step, the add-ons and the oldest kube-proxy (what the
+    classes read), so look-alike clusters share them."""
+
+    def __init__(
+        self,
+        inventory: ClusterInventory,
+        target: MinorVersion,
+        compat: AddonCompat,
+        addon_targets: Mapping[str, AddonTarget],
+        memo: MutableMapping[Any, Any],
+    ) -> None:
+        self.inventory, self.target, self.memo = inventory, target, memo
+        self.compat, self.addon_targets = compat, addon_targets
+        self.combo = addons_key(inventory.addons)
+        targets = id(addon_targets) if addon_targets else None
+        self.shared = (self.combo, id(compat), targets)
+
+    def _classify(self, minor: MinorVersion, after: ClusterState) -> tuple[AddonDecision, ...]:
+        return classify_step(
+            self.inventory.addons,
+            minor,
+            after=after,
+            at_target=minor == self.target,
+            compat=self.compat,
+            addon_targets=self.addon_targets,
+            memo=self.memo,
+            provider=self.inventory.provider,
+            combo=self.combo,
+        )
+
+    def step(
+        self, step: ControlPlaneStep, pools: tuple[PoolState, ...]
+    ) -> tuple[UpgradeStep, tuple[str, ...]]:
+        """The control-plane step with its add-ons classed, and the add-ons it requires early."""
+        key = ("classed-step", id(step), _oldest_proxy(pools), *self.shared)
+        found: tuple[UpgradeStep, tuple[str, ...]] | None = self.memo.get(key)
+        if found is None:
+            after = ClusterState(step.after.apiservers, step.after.clients, pools)
+            decisions = self._classify(step.offer.minor, after)
+            offer = step.offer
+            made = control_plane_step(
+                offer.version,
+                step.before.oldest,
+                step.bare.reason,
+                self.memo,
+                addons=decisions,
+                blocked_by=(offer.blocked,) if offer.blocked else (),
+                warnings=(offer.warning,) if offer.warning else (),
+            )
+            required = required_addon_warnings(decisions, offer.minor, last=step.last)
+            found = self.memo[key] = (made, tuple(required))
+        return found
+
+    def end(
+        self, plane: ControlPlanePart, pools: tuple[PoolState, ...]
+    ) -> tuple[tuple[AddonDecision, ...], tuple[UpgradeStep, ...]]:
+        """The add-ons at the target, and the steps for those it requires, in order."""
+        key = ("classed-end", id(plane), _oldest_proxy(pools), *self.shared)
+        found: tuple[tuple[AddonDecision, ...], tuple[UpgradeStep, ...]] | None
+        found = self.memo.get(key)
+        if found is None:
+            after = ClusterState(plane.end.apiservers, plane.end.clients, pools)
+            decisions = self._classify(self.target, after)
+            added = tuple(
+                addon_step(d, f"after the node pools: {d.reason}", self.memo)
+                for d in decisions
+                if d.need is AddonNeed.REQUIRED
+            )
+            found = self.memo[key] = (decisions, added)
+        return found
+
+
+def _oldest_proxy(pools: tuple[PoolState, ...]) -> str | None:
+    """The text of the kube-proxy `classify_step` reads (the oldest, the first of equals)."""
+    proxies = [p.kube_proxy for p in pools if p.kube_proxy is not None]
+    return min(proxies).raw if proxies else None
 
 
 def _composable(state: ClusterState, target: MinorVersion) -> bool:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from pydantic import BaseModel
-
 from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity, UpgradeStep
+from kubedrift.model.unchecked import fields_set, unchecked
 
 _T = TypeVar("_T")
 
@@ -150,7 +149,7 @@ def draft(
 def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
     """The findings of `drafts` for the cluster keyed `cluster`."""
     new = object.__new__
-    key_fields, finding_fields = _fields_set(FindingKey), _fields_set(Finding)
+    key_fields, finding_fields = fields_set(FindingKey), fields_set(Finding)
     out: list[Finding] = []
     for rule, component, severity, summary, observed, expected, remedy in drafts:
         key = new(FindingKey)
@@ -205,32 +204,4 @@ def make_finding(
 
 def make_remedy(summary: str, steps: Iterable[UpgradeStep] = (), docs: str | None = None) -> Remedy:
     """A remedy, built like `make_finding` (its steps are validated models already)."""
-    return _built(Remedy, {"summary": summary, "steps": tuple(steps), "docs": docs})
-
-
-_M = TypeVar("_M", bound=BaseModel)
-_FIELDS_SET: dict[type[BaseModel], set[str]] = {}
-
-
-def _built(model: type[_M], values: dict[str, Any]) -> _M:
-    """An instance of `model` from a complete set of field values, without validation.
-
-    What `model_construct` does, minus its per-field default handling: a fleet-wide run makes
-    tens of thousands of findings from values that are already valid (validated inventories,
-    the plan, the rules' own strings). Every field must be given; a test checks the result
-    equals the validated model.
-    """
-    instance = model.__new__(model)
-    object.__setattr__(instance, "__dict__", values)
-    object.__setattr__(instance, "__pydantic_fields_set__", _fields_set(model))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
-    return instance
-
-
-def _fields_set(model: type[BaseModel]) -> set[str]:
-    # Shared per model: frozen models never change it, and model_copy makes a new one.
-    fields_set = _FIELDS_SET.get(model)
-    if fields_set is None:
-        fields_set = _FIELDS_SET[model] = set(model.model_fields)
-    return fields_set
+    return unchecked(Remedy, {"summary": summary, "steps": tuple(steps), "docs": docs})
