@@ -96,7 +96,7 @@ def shared_step(
     key = ("step", fields, extra)
     found: UpgradeStep | None = None if memo is None else memo.get(key)
     if found is None:
-        values = {
+        values: dict[str, Any] = {
             "order": 1,
             "action": action,
             "component": component,

@@ -158,7 +158,7 @@ def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
         _set(key, "__pydantic_extra__", None)
         _set(key, "__pydantic_private__", None)
         finding = new(Finding)
-        values = {
+        values: dict[str, Any] = {
             "key": key,
             "severity": severity,
             "summary": summary,
