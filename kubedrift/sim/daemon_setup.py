@@ -78,6 +78,7 @@ def toggled_gpu_pool(fleet: Fleet, version: str) -> Fleet:
             for pool in cluster.node_pools
         )
         clusters.append(cluster.model_copy(update={"node_pools": pools}))
+    # A new Fleet, not `model_copy`: that would copy the fleet's cached cluster index.
     return Fleet(accounts=fleet.accounts, clusters=tuple(clusters), catalog=fleet.catalog)
 
 

@@ -28,15 +28,14 @@ import yaml
 from kubedrift.daemon.app import Daemon
 from kubedrift.model.events import EventType
 from kubedrift.settings import load_settings
-from kubedrift.sim.fleet import Fleet, load_fleet
+from kubedrift.sim.daemon_setup import GPU_POOL, PAYMENTS, toggled_gpu_pool
+from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.server import Fault
 
 pytestmark = pytest.mark.slow
 
 PLAN = Path(__file__).resolve().parents[2] / "kubedrift" / "sim" / "data" / "plan.yaml"
-PAYMENTS = "ack/cn-hangzhou/c8f3e2a1b9d7c4e5f6a7b8c9d0e1f2a3b"
-GPU_POOL = "np7a6b5c4d3e2f"
 EDGE = "kubeconfig/edge-sh-k3s"
 
 
@@ -104,25 +103,6 @@ def daemon(tmp_path: Path, sim: SimulatedFleet, clock: Clock, ticks: Ticks) -> I
         yield running
 
 
-def upgraded_gpu_pool(fleet: Fleet) -> Fleet:
-    """The fleet after someone upgraded prod-hz-payments' GPU pool to the control plane's
-    version."""
-    clusters = []
-    for cluster in fleet.clusters:
-        if cluster.key != PAYMENTS:
-            clusters.append(cluster)
-            continue
-        pools = tuple(
-            pool.model_copy(update={"kubelet_versions": {cluster.version: 2}})
-            if pool.id == GPU_POOL
-            else pool
-            for pool in cluster.node_pools
-        )
-        clusters.append(cluster.model_copy(update={"node_pools": pools}))
-    # A new Fleet, not `model_copy`: that would copy the fleet's cached cluster index.
-    return Fleet(accounts=fleet.accounts, clusters=tuple(clusters), catalog=fleet.catalog)
-
-
 def open_keys(daemon: Daemon) -> set[tuple[str, str, str]]:
     return {(s.key.cluster, s.key.rule, s.key.component) for s in daemon.store.open_states()}
 
@@ -140,7 +120,9 @@ def test_a_version_change_in_the_fleet_is_announced_and_resolves_its_finding(
     quiet = daemon.run_once()
     assert quiet.events == ()  # nothing changed, nothing to say
 
-    sim.ack.fleet = upgraded_gpu_pool(sim.ack.fleet)
+    # Someone upgrades prod-hz-payments' GPU pool to the control plane's version.
+    payments = next(c for c in sim.ack.fleet.clusters if c.key == PAYMENTS)
+    sim.ack.fleet = toggled_gpu_pool(sim.ack.fleet, payments.version)
     clock.tick()
     third = daemon.run_once()
     changed = [e for e in third.events if e.type is EventType.VERSION_CHANGED]
