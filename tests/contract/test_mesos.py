@@ -16,10 +16,11 @@ from kubedrift.collectors.mesos import MesosCollector
 from kubedrift.collectors.mesos_config import MesosConfig
 from kubedrift.collectors.registry import COLLECTORS
 from kubedrift.errors import CollectError
-from kubedrift.model.inventory import ClusterInventory, Platform
+from kubedrift.model.inventory import Platform
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.mesos import MesosFakeCluster
 from kubedrift.sim.server import Fault
+from tests.contract.one_cluster import read_one
 from tests.virtual_time import VirtualTime
 
 CREDENTIALS = ("kubedrift", "s3cret-mesos")  # the fake's own, nothing real  # nosec B105
@@ -36,14 +37,6 @@ def _collector(
     time = VirtualTime()
     gate = time.gate(config.retries)
     return MesosCollector(config, gate, ENV if environ is None else environ)
-
-
-def _read(collector: MesosCollector) -> ClusterInventory:
-    try:
-        (ref,) = collector.discover()
-        return collector.collect(ref)
-    finally:
-        collector.close()
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +61,7 @@ def test_registry_and_settings_type() -> None:
 
 
 def test_every_master_the_leader_and_the_agents(mesos: MesosFakeCluster) -> None:
-    inv = _read(_collector(mesos.urls, group_by_attribute="rack", cluster_name="bigdata"))
+    inv = read_one(_collector(mesos.urls, group_by_attribute="rack", cluster_name="bigdata"))
     assert (inv.key, inv.platform, inv.unknown) == ("mesos/bigdata", Platform.MESOS, ())
     assert inv.control_plane.version is not None and inv.control_plane.version.raw == "1.10.0"
     leader = _address(mesos.master("mesos-sh-m1").url)
@@ -86,7 +79,7 @@ def test_every_master_the_leader_and_the_agents(mesos: MesosFakeCluster) -> None
 
 
 def test_requests_are_authenticated_gets(mesos: MesosFakeCluster) -> None:
-    _read(_collector(list(reversed(mesos.urls))))
+    read_one(_collector(list(reversed(mesos.urls))))
     leader, m2, m3 = mesos.masters
     assert [r.path for r in m3.requests] == ["/version", "/master/redirect"]
     assert [r.path for r in m2.requests] == ["/version"]
@@ -103,20 +96,20 @@ def test_requests_are_authenticated_gets(mesos: MesosFakeCluster) -> None:
 
 def test_wrong_secret_is_auth(mesos: MesosFakeCluster) -> None:
     with pytest.raises(CollectError, match="HTTP 401") as caught:
-        _read(_collector(mesos.urls, {"MESOS_HTTP_SECRET": "wrong"}))
+        read_one(_collector(mesos.urls, {"MESOS_HTTP_SECRET": "wrong"}))
     assert (caught.value.reason, caught.value.retryable) == ("auth", False)
     assert "wrong" not in str(caught.value)
 
 
 def test_principal_without_secret_is_config(mesos: MesosFakeCluster) -> None:
     with pytest.raises(CollectError, match="MESOS_HTTP_SECRET is empty") as caught:
-        _read(_collector(mesos.urls, {}))
+        read_one(_collector(mesos.urls, {}))
     assert caught.value.reason == "config"
 
 
 def test_one_master_down_leaves_its_version_unknown(mesos: MesosFakeCluster) -> None:
     mesos.master("mesos-sh-m3").faults.add(Fault(kind="server_error", times=None))
-    inv = _read(_collector(mesos.urls))
+    inv = read_one(_collector(mesos.urls))
     assert inv.unknown == ("control_plane.components",)
     assert inv.control_plane.version is None  # the unread master may be the oldest
     assert [c.version is None for c in inv.control_plane.components] == [False, False, True]
@@ -130,7 +123,7 @@ def test_no_leader_leaves_the_agents_unknown() -> None:
     )
     cluster = MesosFakeCluster(leaderless)
     with cluster.running():
-        inv = _read(_collector(cluster.urls, principal=None))
+        inv = read_one(_collector(cluster.urls, principal=None))
     assert inv.unknown == ("node_pools",) and inv.node_pools == ()
     assert all(c.leader is None for c in inv.control_plane.components)
 
@@ -139,7 +132,7 @@ def test_every_master_down_fails_the_collection(mesos: MesosFakeCluster) -> None
     for server in mesos.masters:
         server.faults.add(Fault(kind="server_error", times=None))
     with pytest.raises(CollectError, match="no master of data answered") as caught:
-        _read(_collector(mesos.urls))
+        read_one(_collector(mesos.urls))
     assert (caught.value.reason, caught.value.retryable) == ("server", True)
 
 
@@ -153,7 +146,7 @@ def test_agent_list_errors(
     leader = mesos.master("mesos-sh-m1")
     leader.faults.add(Fault(kind=kind, operation="slaves", times=None))
     with pytest.raises(CollectError) as caught:
-        _read(_collector(mesos.urls))
+        read_one(_collector(mesos.urls))
     assert (caught.value.reason, caught.value.retryable) == (reason, retryable)
     assert len(leader.calls("slaves")) == (3 if retryable else 1)
 
@@ -161,7 +154,7 @@ def test_agent_list_errors(
 def test_malformed_agent_list(mesos: MesosFakeCluster) -> None:
     mesos.master("mesos-sh-m1").faults.add(Fault(kind="malformed", operation="slaves"))
     with pytest.raises(CollectError, match="not JSON") as caught:
-        _read(_collector(mesos.urls))
+        read_one(_collector(mesos.urls))
     assert caught.value.reason == "malformed"
 
 
@@ -170,13 +163,13 @@ def test_timeout_is_retryable(mesos: MesosFakeCluster) -> None:
         Fault(kind="timeout", operation="slaves", hang_seconds=1.5)
     )
     with pytest.raises(CollectError, match="timed out") as caught:
-        _read(_collector(mesos.urls, timeout=0.5, retries=0))
+        read_one(_collector(mesos.urls, timeout=0.5, retries=0))
     assert (caught.value.reason, caught.value.retryable) == ("timeout", True)
 
 
 def test_unreachable_masters() -> None:
     with pytest.raises(CollectError, match="cannot connect") as caught:
-        _read(_collector(["http://127.0.0.1:9"], retries=0))
+        read_one(_collector(["http://127.0.0.1:9"], retries=0))
     assert caught.value.reason == "server"
 
 

@@ -17,12 +17,13 @@ from kubedrift.collectors.registry import COLLECTORS
 from kubedrift.collectors.swarm import SwarmCollector
 from kubedrift.collectors.swarm_config import SwarmConfig
 from kubedrift.errors import CollectError
-from kubedrift.model.inventory import ClusterInventory, Platform
+from kubedrift.model.inventory import Platform
 from kubedrift.sim.certs import Pki, make_pki
 from kubedrift.sim.docker_engine import EngineFakeServer
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.fleet_platforms import SimSwarm
 from kubedrift.sim.server import Fault
+from tests.contract.one_cluster import read_one
 from tests.virtual_time import VirtualTime
 
 
@@ -37,14 +38,6 @@ def _collector(host: str, time: VirtualTime | None = None, **settings: Any) -> S
     )
     gate = clock.gate(config.retries)
     return SwarmCollector(config, gate, {})
-
-
-def _read(collector: SwarmCollector) -> ClusterInventory:
-    try:
-        (ref,) = collector.discover()
-        return collector.collect(ref)
-    finally:
-        collector.close()
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +71,9 @@ def test_registry_and_settings_type() -> None:
 
 
 def test_managers_workers_and_pools_over_tcp(engine: EngineFakeServer) -> None:
-    inv = _read(_collector(f"tcp://{engine.host}", group_by_label="pool", labels={"os": "linux"}))
+    inv = read_one(
+        _collector(f"tcp://{engine.host}", group_by_label="pool", labels={"os": "linux"})
+    )
     assert (inv.key, inv.platform, inv.provider) == ("swarm/media", Platform.SWARM, "swarm")
     assert inv.labels == {"os": "linux"} and inv.unknown == ()
     # The cluster version is the oldest manager's Engine.
@@ -101,17 +96,17 @@ def test_managers_workers_and_pools_over_tcp(engine: EngineFakeServer) -> None:
 
 
 def test_requests_negotiate_the_api_version_and_only_read(engine: EngineFakeServer) -> None:
-    _read(_collector(f"tcp://{engine.host}"))
+    read_one(_collector(f"tcp://{engine.host}"))
     assert [r.path for r in engine.requests] == ["/version", "/v1.47/info", "/v1.47/nodes"]
     assert all(r.method == "GET" for r in engine.requests)
-    pools = _read(_collector(f"tcp://{engine.host}", api_version="1.41")).node_pools
+    pools = read_one(_collector(f"tcp://{engine.host}", api_version="1.41")).node_pools
     assert [p.id for p in pools] == ["manager", "worker"]  # no label: one pool per role
     assert engine.requests[-1].path == "/v1.41/nodes"
 
 
 def test_api_version_newer_than_the_daemon_is_a_config_error(engine: EngineFakeServer) -> None:
     with pytest.raises(CollectError, match=r"client version 1\.99 is too new") as caught:
-        _read(_collector(f"tcp://{engine.host}", api_version="1.99"))
+        read_one(_collector(f"tcp://{engine.host}", api_version="1.99"))
     assert (caught.value.reason, caught.value.retryable) == ("config", False)
 
 
@@ -119,7 +114,7 @@ def test_unix_socket(tmp_path: Path) -> None:
     socket = str(tmp_path / "docker.sock")
     server = EngineFakeServer(_swarm(), unix_socket=socket)
     with server.running():
-        inv = _read(_collector(f"unix://{socket}"))
+        inv = read_one(_collector(f"unix://{socket}"))
     assert inv.control_plane.version is not None and len(inv.node_pools) == 2
 
 
@@ -129,7 +124,7 @@ def test_tls_with_a_client_certificate(tls_engine: EngineFakeServer, pki: Pki) -
         "tls_client_cert": str(pki.client_cert),
         "tls_client_key": str(pki.client_key),
     }
-    inv = _read(_collector(f"tcp://{tls_engine.host}", **tls))
+    inv = read_one(_collector(f"tcp://{tls_engine.host}", **tls))
     assert sum(p.node_count or 0 for p in inv.node_pools) == 9
 
 
@@ -140,7 +135,7 @@ def test_tls_refused_client_certificate_is_auth(tls_engine: EngineFakeServer, pk
         "tls_client_key": str(pki.stranger_key),
     }
     with pytest.raises(CollectError, match="TLS handshake") as caught:
-        _read(_collector(f"tcp://{tls_engine.host}", **stranger))
+        read_one(_collector(f"tcp://{tls_engine.host}", **stranger))
     assert (caught.value.reason, caught.value.retryable) == ("auth", False)
 
 
@@ -152,14 +147,14 @@ def test_tls_unknown_server_ca_is_auth(tls_engine: EngineFakeServer, pki: Pki) -
         "tls_client_key": str(pki.client_key),
     }
     with pytest.raises(CollectError, match="TLS handshake") as caught:
-        _read(_collector(f"tcp://{tls_engine.host}", **wrong_ca))
+        read_one(_collector(f"tcp://{tls_engine.host}", **wrong_ca))
     assert caught.value.reason == "auth"
 
 
 def test_missing_certificate_file_is_config(tmp_path: Path, pki: Pki) -> None:
     missing = {"tls_client_cert": str(tmp_path / "nope.pem"), "tls_client_key": str(pki.client_key)}
     with pytest.raises(CollectError, match="tls_client_cert") as caught:
-        _read(_collector("tcp://127.0.0.1:9", **missing))
+        read_one(_collector("tcp://127.0.0.1:9", **missing))
     assert caught.value.reason == "config"
 
 
@@ -167,7 +162,7 @@ def test_worker_node_is_not_a_manager(tmp_path: Path) -> None:
     server = EngineFakeServer(_swarm(), as_worker=True)
     with server.running():
         with pytest.raises(CollectError, match="not a manager") as info_says:
-            _read(_collector(f"tcp://{server.host}"))
+            read_one(_collector(f"tcp://{server.host}"))
         assert info_says.value.reason == "config"
         # The Engine's own answer, when /nodes is asked directly.
         collector = _collector(f"tcp://{server.host}")
@@ -190,34 +185,34 @@ def test_error_answers(engine: EngineFakeServer, kind: Any, reason: str, retryab
     engine.faults.add(Fault(kind=kind, operation="nodes", times=None))
     time = VirtualTime()
     with pytest.raises(CollectError) as caught:
-        _read(_collector(f"tcp://{engine.host}", time))
+        read_one(_collector(f"tcp://{engine.host}", time))
     assert (caught.value.reason, caught.value.retryable) == (reason, retryable)
     assert len(engine.calls("nodes")) == (3 if retryable else 1)  # retries: 2
 
 
 def test_a_5xx_then_success_is_retried(engine: EngineFakeServer) -> None:
     engine.faults.add(Fault(kind="server_error", operation="nodes", times=1))
-    inv = _read(_collector(f"tcp://{engine.host}"))
+    inv = read_one(_collector(f"tcp://{engine.host}"))
     assert len(inv.node_pools) == 2 and len(engine.calls("nodes")) == 2
 
 
 def test_malformed_json_is_malformed(engine: EngineFakeServer) -> None:
     engine.faults.add(Fault(kind="malformed", operation="nodes"))
     with pytest.raises(CollectError, match="not JSON") as caught:
-        _read(_collector(f"tcp://{engine.host}"))
+        read_one(_collector(f"tcp://{engine.host}"))
     assert (caught.value.reason, caught.value.retryable) == ("malformed", False)
 
 
 def test_timeout_is_retryable(engine: EngineFakeServer) -> None:
     engine.faults.add(Fault(kind="timeout", operation="nodes", hang_seconds=1.5))
     with pytest.raises(CollectError, match="timed out") as caught:
-        _read(_collector(f"tcp://{engine.host}", timeout=0.5, retries=0))
+        read_one(_collector(f"tcp://{engine.host}", timeout=0.5, retries=0))
     assert (caught.value.reason, caught.value.retryable) == ("timeout", True)
 
 
 def test_unreachable_daemon_is_server() -> None:
     with pytest.raises(CollectError, match="cannot reach") as caught:
-        _read(_collector("tcp://127.0.0.1:9", retries=0))
+        read_one(_collector("tcp://127.0.0.1:9", retries=0))
     assert (caught.value.reason, caught.value.retryable) == ("server", True)
 
 
