@@ -15,7 +15,8 @@ from typing import Any
 
 from kubedrift.model.inventory import AddonKind, ClusterRef, NodePool
 from kubedrift.model.support import Source, SupportDate, SupportWindow
-from kubedrift.versions import InvalidVersion, KubeVersion, parse_version
+from kubedrift.versions import KubeVersion
+from kubedrift.versions import version_or_none as parse_version_or_none
 
 METADATA_DOC = (
     "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/"
@@ -49,13 +50,7 @@ def text_or_none(value: Any) -> str | None:
 
 
 def version_or_none(raw: Any) -> KubeVersion | None:
-    text = text_or_none(raw)
-    if text is None:
-        return None
-    try:
-        return parse_version(text)
-    except InvalidVersion:
-        return None
+    return parse_version_or_none(text_or_none(raw))
 
 
 # -- DescribeClustersV1 ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from kubedrift.collectors.kube_facts import PodFacts, WorkloadFacts, parse_image
 from kubedrift.model.inventory import Addon, AddonKind, ComponentVersion
-from kubedrift.versions import InvalidVersion, parse_version
+from kubedrift.versions import version_or_none
 
 
 @dataclass(frozen=True)
@@ -189,10 +189,7 @@ def control_plane_components(pods: Sequence[PodFacts]) -> tuple[ComponentVersion
             (c.image for c in pod.containers if c.image), None
         )
         tag = running[0] if running else (parse_image(spec_image).tag if spec_image else None)
-        try:
-            version = parse_version(tag) if tag else None
-        except InvalidVersion:
-            version = None
+        version = version_or_none(tag or None)
         found.append(
             ComponentVersion(
                 component=component, version=version, instance=pod.node_name or pod.name

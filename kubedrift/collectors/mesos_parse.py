@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kubedrift.model.inventory import ComponentVersion, ControlPlane, NodePool
-from kubedrift.versions import InvalidVersion, KubeVersion, parse_version
+from kubedrift.versions import version_or_none
 
 MASTER_COMPONENT = "mesos-master"
 NO_ATTRIBUTE = "(none)"
@@ -64,20 +64,11 @@ def parse_agents(payload: object, attribute: str | None) -> list[Agent]:
     return found
 
 
-def _version(raw: str | None) -> KubeVersion | None:
-    if raw is None:
-        return None
-    try:
-        return parse_version(raw)
-    except InvalidVersion:
-        return None
-
-
 def control_plane(masters: list[MasterSeen]) -> ControlPlane:
     components = tuple(
         ComponentVersion(
             component=MASTER_COMPONENT,
-            version=_version(m.version),
+            version=version_or_none(m.version),
             instance=m.address,
             leader=m.leader,
         )
@@ -95,7 +86,7 @@ def agent_pools(agents: list[Agent]) -> tuple[NodePool, ...]:
         groups.setdefault(agent.group, []).append(agent)
     pools = []
     for group, members in sorted(groups.items(), key=lambda kv: kv[0] or ""):
-        parsed = [_version(a.version) for a in members]
+        parsed = [version_or_none(a.version) for a in members]
         known = [v for v in parsed if v is not None]
         seen = Counter(a.version or "unknown" for a in members)
         pools.append(

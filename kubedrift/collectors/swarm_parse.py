@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kubedrift.model.inventory import ComponentVersion, ControlPlane, NodePool
-from kubedrift.versions import InvalidVersion, KubeVersion, parse_version
+from kubedrift.versions import version_or_none
 
 MANAGER_COMPONENT = "swarm-manager"
 NO_LABEL = "(none)"
@@ -70,22 +70,13 @@ def parse_nodes(payload: object, label: str | None) -> list[SwarmNode]:
     return nodes
 
 
-def _version(raw: str | None) -> KubeVersion | None:
-    if raw is None:
-        return None
-    try:
-        return parse_version(raw)
-    except InvalidVersion:
-        return None
-
-
 def control_plane(nodes: list[SwarmNode]) -> ControlPlane:
     """The managers as the control plane; the cluster version is the oldest known one."""
     managers = [n for n in nodes if n.role == "manager"]
     components = tuple(
         ComponentVersion(
             component=MANAGER_COMPONENT,
-            version=_version(n.engine),
+            version=version_or_none(n.engine),
             instance=n.hostname,
             leader=n.leader,
         )
@@ -106,7 +97,7 @@ def node_pools(nodes: list[SwarmNode]) -> tuple[NodePool, ...]:
     pools = []
     for (role, label), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         seen = Counter(n.engine or "unknown" for n in members)
-        parsed = [_version(n.engine) for n in members]
+        parsed = [version_or_none(n.engine) for n in members]
         known = [v for v in parsed if v is not None]
         pool_id = role if label is None else f"{role}/{label}"
         oses = sorted({n.os for n in members if n.os})

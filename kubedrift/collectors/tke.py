@@ -21,7 +21,7 @@ from kubedrift.collectors.tke_api import TkeApi
 from kubedrift.collectors.tke_config import TkeConfig
 from kubedrift.errors import CollectError
 from kubedrift.model.inventory import ClusterInventory, ClusterRef, ControlPlane
-from kubedrift.versions import KubeVersion
+from kubedrift.versions import KubeVersion, version_or_none
 
 T = TypeVar("T")
 
@@ -180,7 +180,7 @@ class TkeCollector:
             )
         available = self._optional("available_versions", unknown, lambda: self._offered_in(region))
 
-        version = parse.version_or_none(raw_version)
+        version = version_or_none(raw_version)
         if version is None:
             unknown.append("control_plane.version")
         return ClusterInventory.model_validate(

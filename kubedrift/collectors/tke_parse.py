@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kubedrift.model.inventory import Addon, AddonKind, ClusterRef, NodePool
-from kubedrift.versions import InvalidVersion, KubeVersion, parse_version
+from kubedrift.versions import KubeVersion, version_or_none
 
 # Nodes that belong to no node pool (added to the cluster directly) still run kubelets
 # that the skew policy must see, so they are reported as one pseudo-pool.
@@ -56,15 +56,6 @@ def count(value: Any, field: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise MalformedAnswerError(f"{field}: expected a count, found {value!r}")
     return value
-
-
-def version_or_none(raw: str | None) -> KubeVersion | None:
-    if raw is None:
-        return None
-    try:
-        return parse_version(raw)
-    except InvalidVersion:
-        return None
 
 
 def tags_of(cluster: Any) -> dict[str, str]:

@@ -9,7 +9,7 @@ from kubedrift.versions.constraints import Constraint, parse_constraint
 from kubedrift.versions.errors import InvalidConstraint, InvalidUpgradePath, InvalidVersion
 from kubedrift.versions.matching import admits, satisfies
 from kubedrift.versions.minor import MinorVersion
-from kubedrift.versions.parse import KubeVersion, Provider, parse_version
+from kubedrift.versions.parse import KubeVersion, Provider, parse_version, version_or_none
 from kubedrift.versions.steps import minor_steps
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "parse_constraint",
     "parse_version",
     "satisfies",
+    "version_or_none",
 ]

@@ -165,6 +165,17 @@ def parse_version(raw: str) -> KubeVersion:
     return found
 
 
+def version_or_none(raw: str | None) -> KubeVersion | None:
+    """A version as a source reported it, or None when it reported none or one that does not
+    parse (the caller then names the part unknown rather than guessing)."""
+    if raw is None:
+        return None
+    try:
+        return parse_version(raw)
+    except InvalidVersion:
+        return None
+
+
 def _parse_new(raw: str) -> KubeVersion:
     try:
         semver = parse_semver(raw)
