@@ -109,3 +109,18 @@ class DeliveryError(KubedriftError):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+
+
+def tls_failure_in(exc: BaseException) -> bool:
+    """Whether an `ssl.SSLError` is among the first causes of `exc` (a transport error
+    wrapping a refused certificate): a setting to fix, not a blip to retry."""
+    import ssl  # here, not at the top: the CLI imports this module at start
+
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -23,7 +23,7 @@ import httpx
 from kubedrift.collectors import mesos_parse as parse
 from kubedrift.collectors.base import ApiGate, CollectorConfig
 from kubedrift.collectors.mesos_config import MesosConfig
-from kubedrift.errors import CollectError
+from kubedrift.errors import CollectError, tls_failure_in
 from kubedrift.model.inventory import ClusterInventory, ClusterRef, NodePool, Platform
 
 PROVIDER = "mesos"
@@ -79,7 +79,7 @@ class MesosCollector:
                     f"{operation}: timed out", reason="timeout", retryable=True
                 ) from exc
             except httpx.TransportError as exc:
-                if _tls_failure(exc):
+                if tls_failure_in(exc):
                     raise CollectError(
                         f"{operation}: TLS failed (check ca_cert): {str(exc)[:200]}",
                         reason="auth",
@@ -202,14 +202,3 @@ def _raise_for(response: httpx.Response, operation: str) -> None:
     if status == 404:
         raise CollectError(message, reason="not_found", retryable=False)
     raise CollectError(message, reason="server", retryable=status >= 500)
-
-
-def _tls_failure(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False

@@ -8,12 +8,11 @@ Reads `docker.errors.APIError` through the attributes it offers (`status_code`,
 from __future__ import annotations
 
 import json
-import ssl
 from typing import Protocol
 
 import requests
 
-from kubedrift.errors import CollectError
+from kubedrift.errors import CollectError, tls_failure_in
 
 NOT_A_MANAGER = "not a swarm manager"
 
@@ -51,7 +50,7 @@ def from_api_error(exc: ApiErrorLike, operation: str) -> CollectError:
 
 def from_transport(exc: BaseException, operation: str, host: str) -> CollectError | None:
     """The `CollectError` for a failure to reach or talk to the daemon; None if not one."""
-    if isinstance(exc, requests.exceptions.SSLError) or _tls_cause(exc):
+    if isinstance(exc, requests.exceptions.SSLError) or tls_failure_in(exc):
         return CollectError(
             f"{operation}: TLS handshake with {host} failed (check tls_ca_cert and the client "
             f"certificate): {_short(exc)}",
@@ -69,17 +68,6 @@ def from_transport(exc: BaseException, operation: str, host: str) -> CollectErro
             f"{operation}: the answer is not JSON: {exc}", reason="malformed", retryable=False
         )
     return None
-
-
-def _tls_cause(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def _short(exc: BaseException) -> str:
