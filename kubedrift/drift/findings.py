@@ -15,7 +15,7 @@ from datetime import datetime
 
 from kubedrift.drift.ids import event_id
 from kubedrift.model.events import DriftEvent, DriftState, EventType, ResolveReason
-from kubedrift.model.findings import Finding, FindingKey
+from kubedrift.model.findings import Finding, FindingKey, Severity
 from kubedrift.policies.rules.meta import WAIVER_EXPIRING
 
 # The engine's "a waiver expires soon" finding: its opening is announced as
@@ -57,20 +57,16 @@ def _announce(finding: Finding, now: datetime) -> DriftEvent:
         if finding.key.rule == WAIVER_EXPIRING_RULE
         else EventType.DRIFT_OPENED
     )
-    return DriftEvent(
-        id=event_id(kind, str(finding.key), now),
-        type=kind,
-        at=now,
-        cluster=finding.key.cluster,
-        finding=finding.key,
-        severity=finding.severity,
-        summary=finding.summary,
-        detail=_detail(finding),
-    )
+    return _finding_event(kind, finding, now)
 
 
 def _escalate(finding: Finding, previous: DriftState, now: datetime) -> DriftEvent:
-    kind = EventType.DRIFT_ESCALATED
+    return _finding_event(EventType.DRIFT_ESCALATED, finding, now, previous.severity)
+
+
+def _finding_event(
+    kind: EventType, finding: Finding, now: datetime, previous_severity: Severity | None = None
+) -> DriftEvent:
     return DriftEvent(
         id=event_id(kind, str(finding.key), now),
         type=kind,
@@ -78,7 +74,7 @@ def _escalate(finding: Finding, previous: DriftState, now: datetime) -> DriftEve
         cluster=finding.key.cluster,
         finding=finding.key,
         severity=finding.severity,
-        previous_severity=previous.severity,
+        previous_severity=previous_severity,
         summary=finding.summary,
         detail=_detail(finding),
     )
