@@ -13,22 +13,15 @@ import pytest
 import yaml
 
 from tests.deploy.manifests import OVERLAYS, container, one, render
-from tests.integration.store.postgres import USER, PostgresServer, PostgresUnavailableError
+from tests.integration.store.postgres import USER, PostgresServer, started_postgres
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[PostgresServer]:
-    try:
-        started = PostgresServer()
-        started.start()
-    except PostgresUnavailableError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield started
-    finally:
-        started.stop()
+    with started_postgres() as server:
+        yield server
 
 
 def test_the_overlays_store_url_connects_through_the_secrets_variables(

@@ -23,17 +23,13 @@ from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.harness import SimulatedFleet
 from kubedrift.sim.slack import SlackFakeServer
 from kubedrift.store import OutboxStatus
-from tests.integration.store.postgres import PostgresServer
+from tests.integration.store.postgres import PostgresServer, started_postgres
 
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    server.start()
-    try:
+    with started_postgres() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from kubedrift.daemon.leader import PostgresLeader
 from kubedrift.daemon.lease import LeaseLeader
 from kubedrift.sim.fleet import load_fleet
 from kubedrift.sim.kube import FakeKubeServer
-from tests.integration.store.postgres import PostgresServer
+from tests.integration.store.postgres import PostgresServer, started_postgres
 
 
 @dataclass
@@ -111,12 +111,8 @@ def test_a_stale_update_loses_the_race(kube: FakeKubeServer) -> None:
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    server.start()
-    try:
+    with started_postgres() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_one_advisory_lock_holder_and_a_takeover_when_it_goes(postgres: PostgresServer) -> None:

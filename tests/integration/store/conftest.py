@@ -12,22 +12,15 @@ from pathlib import Path
 import pytest
 
 from kubedrift.store import Store
-from tests.integration.store.postgres import PostgresServer, PostgresUnavailableError
+from tests.integration.store.postgres import PostgresServer, started_postgres
 
 ENGINES = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    try:
-        server = PostgresServer()
-        server.start()
-    except PostgresUnavailableError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
+    with started_postgres() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=ENGINES)

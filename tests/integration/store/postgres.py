@@ -13,9 +13,12 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+import pytest
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 USER = "kubedrift"
@@ -97,3 +100,18 @@ class PostgresServer:
         with psycopg.connect(self.dsn(), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
         return self.url(name)
+
+
+@contextmanager
+def started_postgres() -> Iterator[PostgresServer]:
+    """A running server, stopped afterwards, for a fixture; without PostgreSQL's binaries the
+    test that asked fails, saying what is missing."""
+    try:
+        server = PostgresServer()
+        server.start()
+    except PostgresUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
