@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from kubedrift.sim.issues import FakeGitHubIssues, FakeGitLabIssues
 from kubedrift.sim.server import FakeServer, Fault, FaultKind
 from kubedrift.store import Store
 from kubedrift.versions import parse_version
-from tests.integration.enforcers.conftest import EXAMPLES, git
+from tests.integration.enforcers.conftest import git, seed_remote
 from tests.integration.enforcers.propose_cases import ACK, EKS, NOW, PLAN, TKE
 from tests.integration.store.cycles import cycle
 from tests.reliability.echoing import (
@@ -129,19 +128,6 @@ def fakes() -> Iterator[Fakes]:
     finally:
         for server in made.all():
             server.stop()
-
-
-def seed_remote(tmp_path: Path) -> Path:
-    """A bare repository whose `main` holds the example Terraform."""
-    bare = tmp_path / "infra.git"
-    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
-    seed = tmp_path / "seed"
-    shutil.copytree(EXAMPLES, seed)
-    git(seed, "init", "--quiet", "--initial-branch=main")
-    git(seed, "add", ".")
-    git(seed, "commit", "--quiet", "-m", "infra")
-    git(seed, "push", "--quiet", str(bare), "main")
-    return bare
 
 
 def write_settings(directory: Path, remote: Path, fakes: Fakes) -> Path:

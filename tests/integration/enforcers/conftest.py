@@ -56,6 +56,10 @@ def examples(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def remote(tmp_path: Path) -> Path:
+    return seed_remote(tmp_path)
+
+
+def seed_remote(tmp_path: Path) -> Path:
     """A bare repository whose `main` holds the examples at its top level."""
     bare = tmp_path / "infra.git"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
