@@ -78,6 +78,19 @@ class RestServer(FakeServer):
     def authorized(self, request: Request) -> bool:
         raise NotImplementedError
 
+    unauthorized = "Bad credentials"  # the 401's message
+
+    def route(self, request: Request, operation: str) -> Response:
+        if not self.authorized(request):
+            return json_response(401, {"message": self.unauthorized})
+        body: dict[str, Any] = json.loads(request.body) if request.body else {}
+        with self._lock:
+            return self.answer(request, operation, body)
+
+    def answer(self, request: Request, operation: str, body: dict[str, Any]) -> Response:
+        """The answer to an authorized call, its JSON body read; under the server's lock."""
+        raise NotImplementedError
+
     def fault_response(self, fault: Fault, request: Request, operation: str) -> Response:
         if fault.kind == "malformed":
             return Response(200, b"{not json")
@@ -138,33 +151,29 @@ class _ForgeServer(RestServer):
         with self._lock:
             return [p for p in self.prs if p.branch == branch and p.state == self.open_state]
 
-    def route(self, request: Request, operation: str) -> Response:
-        if not self.authorized(request):
-            return json_response(401, {"message": "Bad credentials"})
-        body: dict[str, Any] = json.loads(request.body) if request.body else {}
-        with self._lock:
-            if operation == "list":
-                listed = _page(self.select(request.query), request.query)
-                return json_response(200, [self.render(p) for p in listed])
-            if operation == "create":
-                return self.create(body)
-            number = int(_NUMBER.findall(request.path)[-1]) if operation != "unknown" else 0
-            found = [p for p in self.prs if p.number == number]
-            if not found:
-                return json_response(404, {"message": "Not Found"})
-            pr = found[0]
-            if operation == "comment":
-                pr.comments.append(str(body.get("body", "")))
-                return json_response(201, {"id": len(pr.comments), "body": pr.comments[-1]})
-            if operation == "update":
-                if self.closes(body):
-                    pr.state = "closed"
-                    return json_response(200, self.render(pr))
-                pr.title = body.get("title", pr.title)
-                pr.body = body.get(self.body_field, pr.body)
-                pr.updates += 1
-                pr.history.append(pr.title)
+    def answer(self, request: Request, operation: str, body: dict[str, Any]) -> Response:
+        if operation == "list":
+            listed = _page(self.select(request.query), request.query)
+            return json_response(200, [self.render(p) for p in listed])
+        if operation == "create":
+            return self.create(body)
+        number = int(_NUMBER.findall(request.path)[-1]) if operation != "unknown" else 0
+        found = [p for p in self.prs if p.number == number]
+        if not found:
+            return json_response(404, {"message": "Not Found"})
+        pr = found[0]
+        if operation == "comment":
+            pr.comments.append(str(body.get("body", "")))
+            return json_response(201, {"id": len(pr.comments), "body": pr.comments[-1]})
+        if operation == "update":
+            if self.closes(body):
+                pr.state = "closed"
                 return json_response(200, self.render(pr))
+            pr.title = body.get("title", pr.title)
+            pr.body = body.get(self.body_field, pr.body)
+            pr.updates += 1
+            pr.history.append(pr.title)
+            return json_response(200, self.render(pr))
         return json_response(404, {"message": "Not Found"})
 
     def closes(self, body: dict[str, Any]) -> bool:

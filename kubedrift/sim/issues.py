@@ -8,7 +8,6 @@ sees a duplicate as a second row, and `FakeIssue.updates` counts edits.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,27 +54,25 @@ class _IssueServer(RestServer):
     def state_filter(self, query: dict[str, str]) -> bool | None:
         raise NotImplementedError
 
-    def route(self, request: Request, operation: str) -> Response:
-        if not self.authorized(request):
-            return json_response(401, {"message": "401 Unauthorized"})
-        body: dict[str, Any] = json.loads(request.body) if request.body else {}
-        with self._lock:
-            if operation == "list":
-                return json_response(200, [self.render(i) for i in self.listed(request.query)])
-            if operation == "create":
-                if not body.get("title"):
-                    return json_response(422, {"message": "title is missing"})
-                return json_response(201, self.render(self.create(body)))
-            if operation in ("edit", "comment"):
-                number = int(re.findall(r"/(\d+)(?=/|$)", request.path)[-1])
-                found = [i for i in self.issues if i.number == number]
-                if not found:
-                    return json_response(404, {"message": "Not Found"})
-                if operation == "comment":
-                    found[0].comments.append(str(body.get("body", "")))
-                    return json_response(201, {"id": len(found[0].comments)})
-                self.edit(found[0], body)
-                return json_response(200, self.render(found[0]))
+    unauthorized = "401 Unauthorized"
+
+    def answer(self, request: Request, operation: str, body: dict[str, Any]) -> Response:
+        if operation == "list":
+            return json_response(200, [self.render(i) for i in self.listed(request.query)])
+        if operation == "create":
+            if not body.get("title"):
+                return json_response(422, {"message": "title is missing"})
+            return json_response(201, self.render(self.create(body)))
+        if operation in ("edit", "comment"):
+            number = int(re.findall(r"/(\d+)(?=/|$)", request.path)[-1])
+            found = [i for i in self.issues if i.number == number]
+            if not found:
+                return json_response(404, {"message": "Not Found"})
+            if operation == "comment":
+                found[0].comments.append(str(body.get("body", "")))
+                return json_response(201, {"id": len(found[0].comments)})
+            self.edit(found[0], body)
+            return json_response(200, self.render(found[0]))
         return json_response(404, {"message": "Not Found"})
 
     def _add(self, title: str, body: str, labels: list[str]) -> FakeIssue:
