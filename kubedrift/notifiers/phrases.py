@@ -2,8 +2,8 @@
 
 `render` decides what goes in which message; this module words a single event: its
 severity, what drifted (the engine's English summary, or in Chinese the rule's title with
-the observed and expected versions), a version change, a resolution, and the remedy's
-first steps.
+the observed and expected values), a version change, a resolution, and the remedy's first
+steps (or, without steps, its sentence, in Chinese through `zh_cn_engine`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def summary(event: DriftEvent, cat: Catalog) -> str:
         rule=cat.rule(rule) or rule,
         component=component,
         observed=observed,
-        expected=expected,
+        expected=None if expected is None else cat.expected_text(expected),
     )
 
 
@@ -62,7 +62,7 @@ def step(step: UpgradeStep, cat: Catalog) -> str:
 
 def remedy_line(remedy: Remedy, cat: Catalog) -> str:
     if not remedy.steps:
-        return cat.t("remedy", steps=remedy.summary)
+        return cat.t("remedy", steps=cat.remedy_text(remedy.summary))
     shown = [step(s, cat) for s in remedy.steps[:_REMEDY_STEPS]]
     text = cat.t("list_sep").join(shown)
     if len(remedy.steps) > _REMEDY_STEPS:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from kubedrift.cli import main
 from kubedrift.model.inventory import InventoryDocument
+from kubedrift.notifiers.templates import zh_cn_engine
 
 pytestmark = pytest.mark.slow
 
@@ -55,3 +57,18 @@ def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) 
     ]
     assert orders["severity"] == "info"
     assert "no compatibility data for TKE's nginx-ingress versions" in orders["summary"]
+    # Chinese chat messages word the engine's sentences in Chinese: every remedy without
+    # steps and every expected phrase the demo's findings carry has its Chinese form.
+    words = re.compile(r"[a-z]{3,} [a-z]{3,}")
+    untranslated = set()
+    for finding in report["findings"]:
+        remedy, expected = finding["remedy"] or {}, finding["expected"]
+        if (
+            remedy
+            and not remedy["steps"]
+            and zh_cn_engine.remedy(remedy["summary"]) == (remedy["summary"])
+        ):
+            untranslated.add(remedy["summary"])
+        if expected and words.search(expected) and zh_cn_engine.expected(expected) == expected:
+            untranslated.add(expected)
+    assert not untranslated

@@ -12,11 +12,11 @@ otherwise `.other`. Chinese has no plural forms and defines only `.other`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from kubedrift.notifiers.base import Locale
-from kubedrift.notifiers.templates import en, zh_cn
+from kubedrift.notifiers.templates import en, zh_cn, zh_cn_engine
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class Catalog:
     locale: Locale
     strings: Mapping[str, str]
     rules: Mapping[str, str]
+    # The engine's English remedy sentences and expected phrases in this language.
+    remedy_text: Callable[[str], str] = str
+    expected_text: Callable[[str], str] = str
 
     def t(self, key: str, /, **values: object) -> str:
         return self.strings[key].format(**values)
@@ -42,7 +45,13 @@ class Catalog:
 
 CATALOGS: dict[Locale, Catalog] = {
     "en": Catalog("en", en.STRINGS, en.RULES),
-    "zh-CN": Catalog("zh-CN", zh_cn.STRINGS, zh_cn.RULES),
+    "zh-CN": Catalog(
+        "zh-CN",
+        zh_cn.STRINGS,
+        zh_cn.RULES,
+        remedy_text=zh_cn_engine.remedy,
+        expected_text=zh_cn_engine.expected,
+    ),
 }
 
 
