@@ -27,6 +27,15 @@ _REMEDIES: tuple[tuple[str, str], ...] = (
         r"move (?P<addon>\S+) to (?P<to>.+) \(offered by the provider\)",
         "将 {addon} 升级到云厂商提供的 {to}",
     ),
+    (
+        r"move (?P<addon>\S+) to (?P<to>\S+), the control plane's version",
+        "将 {addon} 升级到控制面的版本 {to}",
+    ),
+    (
+        r"upgrade the control plane first; (?P<addon>\S+) moves with it at the end of the "
+        r"upgrade path",
+        "先升级控制面；{addon} 在升级路径的最后随控制面一起升级",
+    ),
     (r"move (?P<addon>\S+) to (?P<to>.+)", "将 {addon} 调整到 {to}"),
     (
         r"check (?P<addon>\S+) against (?P<who>.+)'s add-on catalogue, or pin it in the plan "

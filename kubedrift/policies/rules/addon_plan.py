@@ -31,7 +31,8 @@ from kubedrift.policies.rules.base import (
     make_remedy,
     stamp,
 )
-from kubedrift.policies.rules.facts import admitted
+from kubedrift.policies.rules.facts import admitted, oldest_apiserver
+from kubedrift.versions import KubeVersion
 
 
 class AddonBehindPlan(ContextRule):
@@ -46,7 +47,11 @@ class AddonBehindPlan(ContextRule):
             "upstream version it stands for (ACK's `v1.11.3.2-f57ea7ed6-aliyun` is CoreDNS "
             "1.11.3, per addon_compat.yaml); a provider add-on versioned in the provider's own "
             "catalogue (TKE's nginx-ingress) has no comparable version and is reported as info, "
-            "never as outside. An unreadable version is reported as low (could not determine)."
+            "never as outside. An unreadable version is reported as low (could not determine). "
+            "An add-on that follows the control plane (kube-proxy) is never sent past the API "
+            "servers (the skew policy): outside a constraint the control plane itself has yet "
+            "to reach, it is info, moving with the control plane; else its goal is the control "
+            "plane's version (or an offered one not newer)."
         ),
         family="addon_plan",
     )
@@ -57,16 +62,25 @@ class AddonBehindPlan(ContextRule):
         groups = keyed_groups(self.context, cluster, target)
         out: list[Draft] = []
         provider = cluster.provider
+        plane = oldest_apiserver(cluster)
+        shown = None if plane is None else plane.raw
         for name, wanted in target.addons.items():
             group = groups.get(name)
             if group is None or wanted.version is None:
                 continue
-            key = ("addon-behind-plan", id(target), name, group[1], provider)
-            out.extend(self.context.drafts(key, self._drafts, name, wanted, group[0], provider))
+            key = ("addon-behind-plan", id(target), name, group[1], provider, shown)
+            out.extend(
+                self.context.drafts(key, self._drafts, name, wanted, group[0], provider, plane)
+            )
         return stamp(cluster.key, out)
 
     def _drafts(
-        self, name: str, wanted: AddonTarget, addons: list[Addon], provider: str
+        self,
+        name: str,
+        wanted: AddonTarget,
+        addons: list[Addon],
+        provider: str,
+        plane: KubeVersion | None,
     ) -> Iterator[Draft]:
         assert wanted.version is not None
         addon = oldest_addon(addons)
@@ -98,14 +112,46 @@ class AddonBehindPlan(ContextRule):
             return
         if admitted(self.context, wanted.version, text):
             return
+        facts = self.context.compat.addons.facts(addon.name)
+        follows = plane if facts is not None and facts.follows_control_plane else None
+        if follows is not None and not admitted(self.context, wanted.version, _upstream(follows)):
+            yield draft(
+                self.info,
+                f"addon/{name}",
+                f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}; it "
+                f"follows the control plane, which is at {follows} and must move first",
+                severity=Severity.INFO,
+                observed=version,
+                expected=wanted.version,
+                remedy=make_remedy(
+                    summary=f"upgrade the control plane first; {addon.name} moves with it at "
+                    "the end of the upgrade path"
+                ),
+            )
+            return
         offered = [
             raw
             for raw in addon.available_versions
-            if (u := read(raw)) is not None and admitted(self.context, wanted.version, u)
+            if (u := read(raw)) is not None
+            and admitted(self.context, wanted.version, u)
+            and (follows is None or _not_newer(u, follows))
         ]
         goal = (
             max(offered, key=lambda r: numeric_version(read(r)) or (0, 0, 0)) if offered else None
         )
+        if goal is None and follows is not None:
+            # Never newer than the API servers (the skew policy): the control plane's version.
+            yield draft(
+                self.info,
+                f"addon/{name}",
+                f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
+                observed=version,
+                expected=wanted.version,
+                remedy=make_remedy(
+                    summary=f"move {addon.name} to {follows.raw}, the control plane's version"
+                ),
+            )
+            return
         yield draft(
             self.info,
             f"addon/{name}",
@@ -152,3 +198,14 @@ def _incomparable(
             docs=compat.cite(packaging.source),
         ),
     )
+
+
+def _upstream(version: KubeVersion) -> str:
+    """A Kubernetes version as the plan's constraints name it (no provider build)."""
+    return f"{version.major}.{version.minor}.{version.patch}"
+
+
+def _not_newer(upstream: str, plane: KubeVersion) -> bool:
+    """Whether the add-on version `upstream` is not newer than the API server `plane`."""
+    numbers = numeric_version(upstream)
+    return numbers is not None and numbers[:2] <= (plane.major, plane.minor)

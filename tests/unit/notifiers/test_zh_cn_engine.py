@@ -13,6 +13,14 @@ REMEDIES = [
     ("move coredns to v1.11.3 (offered by the provider)", "将 coredns 升级到云厂商提供的 v1.11.3"),
     ("move calico-node to >=3.27.0", "将 calico-node 调整到 >=3.27.0"),
     (
+        "move kube-proxy to 1.31.3, the control plane's version",
+        "将 kube-proxy 升级到控制面的版本 1.31.3",
+    ),
+    (
+        "upgrade the control plane first; kube-proxy moves with it at the end of the upgrade path",
+        "先升级控制面；kube-proxy 在升级路径的最后随控制面一起升级",
+    ),
+    (
         "check nginx-ingress against TKE's add-on catalogue, or pin it in the plan by the "
         "upstream version it runs",
         "对照 TKE 的组件目录核查 nginx-ingress，或在计划中按它实际运行的上游版本固定",

@@ -104,3 +104,41 @@ def test_the_planner_follows_the_same_convention(provider: str, need: AddonNeed,
         provider=provider,
     )
     assert decision.need is need and says in decision.reason
+
+
+def _proxy(version: str, *offered: str) -> dict[str, Any]:
+    return {
+        "name": "kube-proxy",
+        "kind": "proxy",
+        "version": version,
+        "available_versions": offered,
+    }
+
+
+def _kube_proxy_finding(plane: str, proxy: dict[str, Any], constraint: str) -> Any:
+    goal = target("1.32", addons={"kube-proxy": {"version": constraint}})
+    [found] = run(AddonBehindPlan, cluster(plane, addons=(proxy,)), goal)
+    return found
+
+
+def test_kube_proxy_is_never_sent_past_the_api_servers() -> None:
+    # The plan asks 1.31+ of a cluster whose control plane is at 1.29: kube-proxy cannot get
+    # there first (it would be newer than the API servers); it moves with the control plane.
+    found = _kube_proxy_finding("1.29.4", _proxy("v1.29.4", "v1.31.2"), ">=1.31.0")
+    assert found.severity is Severity.INFO
+    assert "follows the control plane, which is at 1.29.4 and must move first" in found.summary
+    assert found.remedy is not None and "v1.31.2" not in found.remedy.summary
+    assert found.remedy.summary.startswith("upgrade the control plane first")
+
+
+def test_kube_proxy_behind_a_control_plane_inside_the_plan_moves_to_it() -> None:
+    # The control plane is at 1.31 already: kube-proxy goes to the control plane's version,
+    # not to the offered 1.32 (newer than the API servers) nor to the bare constraint.
+    found = _kube_proxy_finding("1.31.3", _proxy("v1.30.1", "v1.32.0"), ">=1.31.0")
+    assert found.severity is Severity.MEDIUM
+    assert found.remedy is not None
+    assert found.remedy.summary == "move kube-proxy to 1.31.3, the control plane's version"
+    # An offered version the API servers allow is taken.
+    found = _kube_proxy_finding("1.31.3", _proxy("v1.30.1", "v1.31.1", "v1.32.0"), ">=1.31.0")
+    assert found.remedy is not None
+    assert found.remedy.summary == "move kube-proxy to v1.31.1 (offered by the provider)"
