@@ -122,9 +122,10 @@ class Daemon:
             # the families only a saved cycle changes.
             from kubedrift.metrics import StoreCollector
 
-            self.status.store_metrics = StoreCollector(
+            self.store_metrics = StoreCollector(
                 self.store, self.plans.current, self.cycles.calendar, clock=clock
-            ).exposition
+            )
+            self.status.store_metrics = self.store_metrics.exposition
             self.reports = build_weekly_reports(
                 settings,
                 environ,
@@ -152,10 +153,19 @@ class Daemon:
 
     def _after_cycle(self, report: CycleReport) -> None:
         self.status.record(report)
+        self.warm_metrics()
         if self.enforcement is not None:
             self.enforcement.after_cycle(report)
         for listener in self.cycle_listeners:
             listener(report)
+
+    def warm_metrics(self) -> None:
+        """Figure and format the store's metrics now (see `StoreCollector.warm`); a failure
+        is logged, never raised: the next scrape does the work instead."""
+        try:
+            self.store_metrics.warm()
+        except Exception:  # the cycle and the daemon go on; /metrics answers regardless
+            log.exception("metrics: could not prepare the store's metrics")
 
     def drain_outbox(self) -> list[DrainReport]:
         """Send what the outbox holds (leader only), due reminders included; the scheduler's

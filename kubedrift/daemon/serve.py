@@ -65,6 +65,9 @@ def serve(
         report=_report_jobs(daemon),
     )
     watchers = _node_watchers(daemon, scheduler)
+    # The store's metrics figured before the first scrape asks (about 0.7 s at 10,000
+    # clusters), beside the HTTP server rather than before it: readiness is not delayed.
+    threading.Thread(target=daemon.warm_metrics, name="metrics-warm", daemon=True).start()
     host, port = daemon.settings.http.host_port
     config = uvicorn.Config(
         daemon.app(scheduler.trigger),

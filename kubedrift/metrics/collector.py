@@ -79,6 +79,20 @@ class StoreCollector(Collector):
         parts = (fleet.text.fixed, fleet.text.remaining(scrape.now), render(scrape.rest))
         return render([scrape.up]) + b"".join(parts)
 
+    def warm(self) -> None:
+        """Do a scrape's work now, so the next scrape serves kept text: the daemon calls it
+        when it starts and after each saved cycle, taking the figuring and formatting of a
+        new store revision (about 0.7 s at 10,000 clusters) off the scrape path."""
+        self.exposition()
+
+    @property
+    def kept_revision(self) -> int | None:
+        """The store revision whose per-cluster families' text is kept (None: none yet)."""
+        cached = self._cached
+        if cached is None or cached.text is None:
+            return None
+        return cached.view.revision
+
     def _scrape(self) -> _Scrape:
         up = GaugeMetricFamily(
             "kubedrift_store_up",
