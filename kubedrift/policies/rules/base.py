@@ -149,7 +149,7 @@ def draft(
 def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
     """The findings of `drafts` for the cluster keyed `cluster`."""
     new = object.__new__
-    key_fields, finding_fields = fields_set(FindingKey), fields_set(Finding)
+    key_fields, finding_fields = _KEY_FIELDS, _FINDING_FIELDS
     out: list[Finding] = []
     for rule, component, severity, summary, observed, expected, remedy in drafts:
         key = new(FindingKey)
@@ -176,6 +176,8 @@ def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
 
 
 _set = object.__setattr__
+# Shared by every finding made here (frozen models never change them; see `unchecked`).
+_KEY_FIELDS, _FINDING_FIELDS = fields_set(FindingKey), fields_set(Finding)
 
 
 def make_finding(
