@@ -2,7 +2,7 @@
 
 The sequential planner (`upgrade_planner`) walks one cluster state after the other. Across a
 fleet that repeats work: clusters that differ in one pool's patch are planned from scratch.
-Here the control plane's part (`upgrade_pieces.control_plane_part`) is kept per control plane
+Here the control plane's part (`upgrade_plane.control_plane_part`) is kept per control plane
 and target, each pool's part (`pool_part`) per control-plane part and pool, and a cluster's
 path is its parts put together in the sequential planner's order: at each control-plane step
 the pools it forces to move (in pool order), the step with its add-ons classed, then the
@@ -32,13 +32,8 @@ from kubedrift.policies.addon_compat import AddonCompat
 from kubedrift.policies.upgrade_addons import addons_key, classify_step
 from kubedrift.policies.upgrade_fit import fit_kube_proxy
 from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
-from kubedrift.policies.upgrade_pieces import (
-    ControlPlanePart,
-    ControlPlaneStep,
-    PoolInputs,
-    control_plane_part,
-    kept_pool_part,
-)
+from kubedrift.policies.upgrade_plane import ControlPlanePart, ControlPlaneStep, control_plane_part
+from kubedrift.policies.upgrade_pool_part import PoolInputs, kept_pool_part
 from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState, PoolState, state_of
 from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, numbered
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps

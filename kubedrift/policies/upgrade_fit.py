@@ -20,8 +20,8 @@ from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows, verdict
 from kubedrift.policies.upgrade_addons import kube_proxy_decision
 from kubedrift.policies.upgrade_moves import after_step, required_before
-from kubedrift.policies.upgrade_pieces import (
-    ControlPlanePart,
+from kubedrift.policies.upgrade_plane import ControlPlanePart
+from kubedrift.policies.upgrade_pool_part import (
     PoolInputs,
     PoolPart,
     kept_pool_part,

@@ -1,14 +1,11 @@
-"""The two pieces of a composed upgrade path: the control plane's part and one pool's part.
+"""One pool's part of a composed upgrade path (`upgrade_compose`), against the control
+plane's part (`upgrade_plane`).
 
-A fleet's clusters share control planes (a provider, a version, an offer) and node pools (an
-id, a kubelet, a runtime) far more than they share whole shapes. `ControlPlanePart` is the
-path as the control plane sees it: its steps from the start to the target, the API servers
-at each step and mid-roll, the reasons, and the warnings about the control plane's own
-components. `PoolPart` is one pool's path against that: before which control-plane step it
-must move (and the step), the warnings about its kubelet and kube-proxy at every point, and
-its move at the end. Each is kept for the run by what it reads; `upgrade_compose` puts a
-cluster's parts together. The words and the moves are `upgrade_moves`', as in the sequential
-planner.
+Before which control-plane step the pool must move (the skew policy) and the move, its skew
+warnings about its kubelet and kube-proxy at every point, its move at the end, and whether
+kube-proxy would leave the policy during a roll (the one thing pools share: the caller fits
+it for the whole cluster, `upgrade_fit`). Kept for the run per control-plane part and pool.
+The words and the moves are `upgrade_moves`', as in the sequential planner.
 """
 
 from __future__ import annotations
@@ -18,15 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubedrift.model.findings import UpgradeStep
-from kubedrift.model.inventory import ClusterInventory, NodePool
+from kubedrift.model.inventory import NodePool
 from kubedrift.model.upgrade_parts import NodeStrategy
-from kubedrift.policies.provider_offer import OfferedStep, next_step
 from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows
 from kubedrift.policies.upgrade_moves import (
     after_step,
     before_path,
-    control_plane_reason,
     end_of_path_reason,
     forced_move,
     pool_move,
@@ -35,99 +30,9 @@ from kubedrift.policies.upgrade_moves import (
     unknown_kubelet,
     while_rolling,
 )
-from kubedrift.policies.upgrade_state import (
-    ClusterState,
-    PoolState,
-    apply,
-    problems,
-    rolling,
-    version_of,
-)
-from kubedrift.policies.upgrade_steps import control_plane_step
+from kubedrift.policies.upgrade_plane import ControlPlanePart
+from kubedrift.policies.upgrade_state import ClusterState, PoolState, apply, problems, version_of
 from kubedrift.versions import KubeVersion, MinorVersion
-
-
-@dataclass(frozen=True, slots=True)
-class ControlPlaneStep:
-    """One control-plane step: the state before and after it (no pools), the API servers
-    mid-roll, the step without its add-ons (`bare`), and the warnings about the control
-    plane's own components while it rolls and after it."""
-
-    offer: OfferedStep
-    last: bool
-    before: ClusterState
-    roll: tuple[KubeVersion, ...]
-    after: ClusterState
-    bare: UpgradeStep
-    rolling_warnings: tuple[str, ...]
-    after_warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ControlPlanePart:
-    start: ClusterState
-    warnings: tuple[str, ...]  # before the path
-    steps: tuple[ControlPlaneStep, ...]
-    end: ClusterState
-    reaches_target: bool
-
-
-def control_plane_part(
-    inventory: ClusterInventory,
-    start: ClusterState,
-    target: MinorVersion,
-    offered: Sequence[KubeVersion],
-    memo: MutableMapping[Any, Any],
-) -> ControlPlanePart:
-    """The control plane's part from `start` (a state without pools) to `target`.
-
-    The caller has checked what the sequential planner checks first (API servers known, at
-    most one minor apart, no downgrade).
-    """
-    oldest, newest = start.oldest, start.newest
-    state, steps = start, []
-    current, first = oldest.minor_version, True
-    while current < target:
-        offer = next_step(
-            inventory,
-            offered,
-            current,
-            target,
-            first=first,
-            allow_jump=oldest.minor_version == newest.minor_version or not first,
-        )
-        last = offer.minor == target
-        roll = rolling(state, version_of(offer.version))
-        known = {p.reason for p in problems(state)}
-        reason = control_plane_reason(state, offer, last=last)
-        bare = control_plane_step(offer.version, state.oldest, reason, memo)
-        after = apply(state, bare)
-        steps.append(
-            ControlPlaneStep(
-                offer=offer,
-                last=last,
-                before=state,
-                roll=roll.apiservers,
-                after=after,
-                bare=bare,
-                rolling_warnings=tuple(
-                    while_rolling(offer.minor, p.reason)
-                    for p in problems(roll, nodes_only=bool(offer.skipped))
-                    if p.reason not in known
-                ),
-                after_warnings=tuple(
-                    after_step(bare, p.reason) for p in problems(after) if p.reason not in known
-                ),
-            )
-        )
-        state, current, first = after, offer.minor, False
-    return ControlPlanePart(
-        start=start,
-        warnings=tuple(before_path(p.reason) for p in problems(start)),
-        steps=tuple(steps),
-        end=state,
-        reaches_target=state.oldest.minor_version == target,
-    )
 
 
 @dataclass(frozen=True, slots=True)
