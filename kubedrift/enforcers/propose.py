@@ -18,6 +18,7 @@ failure of one enforcer on one cluster is recorded in the outcome and the run go
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,9 @@ class RunResult:
 
     def count(self, status: str, kind: str | None = None) -> int:
         return sum(1 for o in self.outcomes if o.status == status and kind in (None, o.kind))
+
+
+log = logging.getLogger(__name__)
 
 
 def candidates(
@@ -146,6 +150,12 @@ def _one(name: str, enforcer: Enforcer, drift: ClusterDrift, held: str | None) -
         )
     except KubedriftError as exc:
         return [Outcome(cluster, name, enforcer.kind, cluster, "error", detail=str(exc))]
+    except Exception as exc:  # the per-cluster boundary: the other clusters are still proposed
+        # The message of an unexpected error is not shown (it may carry what a curated
+        # error would not); the log has the traceback.
+        log.exception("enforcer %s failed on cluster %s", name, cluster)
+        detail = f"unexpected {type(exc).__name__} (a kubedrift bug; see the log)"
+        return [Outcome(cluster, name, enforcer.kind, cluster, "error", detail=detail)]
     return [Outcome(cluster, name, p.kind, p.key, p.status, p.url, p.detail) for p in done]
 
 

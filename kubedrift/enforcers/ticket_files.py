@@ -8,10 +8,24 @@ stays what kubedrift compares on the next run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kubedrift.enforcers.base import slug
 from kubedrift.enforcers.issues import Issue
+from kubedrift.errors import DeliveryError
+
+
+@contextmanager
+def _on_disk(directory: Path) -> Iterator[None]:
+    """A file system error as a delivery error of that ticket (the run goes on)."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or directory
+        why = exc.strerror or type(exc).__name__
+        raise DeliveryError(f"ticket files: {where}: {why}", retryable=False) from exc
 
 
 class FileSink:
@@ -45,15 +59,17 @@ class FileSink:
         tmp.replace(path)  # a reader never sees half a ticket
 
     def find(self, key: str) -> Issue | None:
-        live, closed = self._paths(key)
-        if live.exists():
-            return self._read(live, True)
-        return self._read(closed, False) if closed.exists() else None
+        with _on_disk(self.directory):
+            live, closed = self._paths(key)
+            if live.exists():
+                return self._read(live, True)
+            return self._read(closed, False) if closed.exists() else None
 
     def create(self, key: str, title: str, body: str) -> Issue:
-        live, _ = self._paths(key)
-        self._write(live, key, title, body)
-        return self._read(live, True)
+        with _on_disk(self.directory):
+            live, _ = self._paths(key)
+            self._write(live, key, title, body)
+            return self._read(live, True)
 
     def _key_of(self, issue: Issue) -> str:
         folder = self.directory if issue.open else self.directory / "closed"
@@ -61,21 +77,24 @@ class FileSink:
         return first.removeprefix("<!-- kubedrift-ticket: ").removesuffix(" -->")
 
     def update(self, issue: Issue, title: str, body: str) -> Issue:
-        key = self._key_of(issue)
-        live, closed = self._paths(key)
-        path = live if issue.open else closed
-        self._write(path, key, title, body)
-        return self._read(path, issue.open)
+        with _on_disk(self.directory):
+            key = self._key_of(issue)
+            live, closed = self._paths(key)
+            path = live if issue.open else closed
+            self._write(path, key, title, body)
+            return self._read(path, issue.open)
 
     def comment(self, issue: Issue, text: str) -> None:
-        log = self.directory / "comments" / issue.id
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with log.open("a", encoding="utf-8") as out:
-            out.write(f"{text.rstrip()}\n\n")
+        with _on_disk(self.directory):
+            log = self.directory / "comments" / issue.id
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{text.rstrip()}\n\n")
 
     def set_open(self, issue: Issue, is_open: bool) -> Issue:
-        live, closed = self._paths(self._key_of(issue))
-        source, target = (closed, live) if is_open else (live, closed)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source.replace(target)
-        return self._read(target, is_open)
+        with _on_disk(self.directory):
+            live, closed = self._paths(self._key_of(issue))
+            source, target = (closed, live) if is_open else (live, closed)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.replace(target)
+            return self._read(target, is_open)

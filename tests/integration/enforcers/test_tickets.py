@@ -13,6 +13,7 @@ import pytest
 
 from kubedrift.enforcers.base import ClusterDrift, Enforcer
 from kubedrift.enforcers.issues import ticket_label
+from kubedrift.enforcers.propose import run
 from kubedrift.enforcers.ticket_model import Ticket
 from kubedrift.enforcers.tickets import TicketEnforcer, TicketsConfig
 from kubedrift.errors import ConfigurationError, DeliveryError
@@ -289,3 +290,26 @@ def test_jira_without_a_matching_transition_says_so(monkeypatch: pytest.MonkeyPa
         with pytest.raises(DeliveryError, match="Start Progress, Done"):
             enforcer.close(t.key)
     assert server.issues[0].open
+
+
+def test_a_ticket_file_that_cannot_be_written_fails_that_cluster_only(tmp_path: Path) -> None:
+    # Something else sits where the first cluster's ticket goes: that cluster's proposal
+    # fails with a clear error, and the next cluster still gets its ticket.
+    first, second = ack_prod(), ack_prod(cid="c9e4a1b2c3", name="ack-stage")
+    drifts = []
+    for inventory in (first, second):
+        path, findings = path_and_findings(inventory)
+        drifts.append(
+            ClusterDrift(
+                inventory=inventory, target=MinorVersion(1, 30), findings=tuple(findings), path=path
+            )
+        )
+    directory = tmp_path / "tickets"
+    (directory / "ack-cn-hangzhou-c8d3f0a1b2--upgrade.md").mkdir(parents=True)
+    enforcer = TicketEnforcer(TicketsConfig(sink="file", directory=directory))
+    result = run(drifts, [("tickets", enforcer)])
+    failed, filed = result.outcomes
+    assert (failed.cluster, failed.status) == (first.key, "error")
+    assert failed.detail is not None and "ack-cn-hangzhou-c8d3f0a1b2--upgrade.md" in failed.detail
+    assert (filed.cluster, filed.status) == (second.key, "opened")
+    assert (directory / "ack-cn-hangzhou-c9e4a1b2c3--upgrade.md").is_file()
