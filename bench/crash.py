@@ -2,13 +2,14 @@
 
 Usage: .venv/bin/python bench/crash.py [--trials 100] [--seed 1] [--min-life 0.8]
                                        [--max-life 2.5] [--answer-delay 0.15] [--dir DIR]
-                                       [--after-start]
+                                       [--after-start] [--mid-send-every N]
 
 Each trial changes the simulated fleet, starts `kubedrift daemon` (scan every second, drain
 every 0.2 s) with a fake Slack that answers 0.15 s after accepting a message, and kills it
 with SIGKILL after a random life (from the spawn, or with --after-start from the daemon's
-"daemon started" line, so that no kill is spent on start-up). A last life drains the
-outbox. Prints the trials, the events stored, the messages received, and what was lost,
+"daemon started" line, so that no kill is spent on start-up; with --mid-send-every N every
+N-th life is killed just after the fake Slack accepted a message instead). A last life drains
+the outbox. Prints the trials, the events stored, the messages received, and what was lost,
 doubled or dead (goal: nothing),
 plus how many rows a restarted daemon found already told (in the channel) and did not send
 again.
@@ -17,7 +18,6 @@ again.
 from __future__ import annotations
 
 import argparse
-import re
 import tempfile
 from pathlib import Path
 
@@ -33,6 +33,7 @@ def main() -> int:
     parser.add_argument("--answer-delay", type=float, default=0.15)
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--after-start", action="store_true")
+    parser.add_argument("--mid-send-every", type=int, default=0)
     args = parser.parse_args()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="kubedrift-crash-"))
     report = run(
@@ -43,15 +44,15 @@ def main() -> int:
         answer_delay=args.answer_delay,
         settle_timeout=60.0,
         after_start=args.after_start,
+        mid_send_every=args.mid_send_every,
     )
-    log = (directory / "daemon.log").read_text(errors="replace")
-    recalled = sum(int(n) for n in re.findall(r"already delivered, not sent again: (\d+)", log))
     lives = sorted(report.kills_after)
     print(f"trials (SIGKILL)       {report.trials}")
     print(f"life before the kill   {lives[0]:.2f}-{lives[-1]:.2f} s")
+    print(f"killed mid-send        {report.kills_mid_send}")
     print(f"events stored          {report.events}")
     print(f"messages received      {report.messages}")
-    print(f"rows found already told {recalled} (a kill between a send and its record)")
+    print(f"rows found already told {report.recalled} (a kill between a send and its record)")
     print(f"lost events            {len(report.lost)}")
     print(
         f"doubled events         {len(report.doubled)} "

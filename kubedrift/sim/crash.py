@@ -11,21 +11,26 @@ and a real Slack's latency makes it just as real.
 
 At the end the daemon runs until the outbox is empty, then the check: every stored event was
 told in exactly one message the fake Slack accepted (by the event ids the messages carry as
-metadata), no message key arrived twice, and no outbox row is dead. `tests/e2e` runs 20
-trials; `bench/crash.py` runs more and prints the figures.
+metadata), no message key arrived twice, and no outbox row is dead. `tests/e2e` runs 8
+trials, `tests/reliability` 20; `bench/crash.py` runs more and prints the figures.
 
 A life is counted from the spawn of the process by default; with `after_start` it is counted
 from the daemon's "daemon started" log line, so every kill lands in the running daemon
-(scanning, saving, sending) rather than in the interpreter's start-up.
+(scanning, saving, sending) rather than in the interpreter's start-up. With
+`mid_send_every` every n-th life is killed instead just after the fake Slack accepted a
+message, while it holds the answer back: the kill that matters, made on purpose rather than
+by chance, which a restarted daemon must find already told and not send again.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,6 +47,8 @@ from kubedrift.store.errors import SchemaOutdatedError
 
 VERSIONS = ("1.28.9-aliyun.1", "1.30.1-aliyun.1")
 STARTED = b'"message": "daemon started"'
+CYCLE_DONE = b"cycle done"
+RECALLED = re.compile(r"already delivered, not sent again: (\d+)")
 
 
 class SlowAnswerSlack(SlackFakeServer):
@@ -50,10 +57,13 @@ class SlowAnswerSlack(SlackFakeServer):
     def __init__(self, *, answer_delay: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.answer_delay = answer_delay
+        # Set when a message has been accepted and its answer is being held back.
+        self.holding = threading.Event()
 
     def route(self, request: Request, operation: str) -> Response:
         response = super().route(request, operation)
         if operation == "chat.postMessage":
+            self.holding.set()
             time.sleep(self.answer_delay)
         return response
 
@@ -62,6 +72,8 @@ class SlowAnswerSlack(SlackFakeServer):
 class CrashReport:
     trials: int
     kills_after: list[float] = field(default_factory=list)  # seconds each life lasted
+    kills_mid_send: int = 0  # lives killed while the fake Slack held a message's answer
+    recalled: int = 0  # rows a restarted daemon found already told (logged), not sent again
     events: int = 0
     messages: int = 0
     lost: list[str] = field(default_factory=list)  # event ids never told
@@ -107,8 +119,10 @@ def run(
     answer_delay: float = 0.15,
     settle_timeout: float = 30.0,
     after_start: bool = False,
+    mid_send_every: int = 0,
 ) -> CrashReport:
-    """`trials` lives killed by SIGKILL after a random `life`, then one that drains."""
+    """`trials` lives killed by SIGKILL after a random `life` (every `mid_send_every`-th
+    one just after a message was accepted instead), then one that drains."""
     started = time.monotonic()
     # A seeded PRNG: the same seed replays the same kill points.
     rng = random.Random(seed)  # nosec B311
@@ -134,20 +148,32 @@ def run(
         for trial in range(trials):
             sim.ack.fleet = toggled_gpu_pool(sim.ack.fleet, VERSIONS[trial % 2])
             started_before = _started(log)
+            slack.holding.clear()
             process = _start(config, environ, log)
+            born = time.monotonic()
             lived = rng.uniform(*life)
             if after_start:
                 _wait_started(log, started_before + 1)
-            time.sleep(lived)
+                born = time.monotonic()
+            if mid_send_every and trial % mid_send_every == mid_send_every - 1:
+                # Within the held answer: the chat has the message, the outbox does not know.
+                # A life may have nothing to send (the last one died before its scan, and the
+                # fleet toggled back): it is then killed after a longest random life.
+                if slack.holding.wait(timeout=life[1]):
+                    report.kills_mid_send += 1
+                    time.sleep(rng.uniform(0, answer_delay / 2))
+            else:
+                time.sleep(lived)
             process.kill()  # SIGKILL: no handler, no drain, no release
             process.wait(timeout=10)
-            report.kills_after.append(round(lived, 3))
+            report.kills_after.append(round(time.monotonic() - born, 3))
         started_before = _started(log)
+        log_before = log.stat().st_size if log.exists() else 0
         process = _start(config, environ, log)
         try:
             # Every earlier life may have died before creating the store.
             _wait_started(log, started_before + 1, timeout=settle_timeout)
-            _settle(directory, process, settle_timeout)
+            _settle(directory, process, log, log_before, settle_timeout)
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=15)
@@ -163,6 +189,8 @@ def run(
         if "thread_ts" in body:
             in_threads.update(payload.get("events") or ())
     report.events, report.messages = len(events), len(slack.messages)
+    text = log.read_text(errors="replace")
+    report.recalled = sum(int(found) for found in RECALLED.findall(text))
     report.lost = sorted(events - set(told))
     report.doubled = {e: n for e, n in told.items() if n > 1}
     report.doubled_in_threads = {e: n for e, n in report.doubled.items() if in_threads[e]}
@@ -198,15 +226,22 @@ def _wait_started(log: Path, lives: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"the daemon did not start within {timeout} s; see {log}")
 
 
-def _settle(directory: Path, process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Wait until the daemon has scanned and the outbox has nothing pending for 2 s."""
+def _settle(
+    directory: Path, process: subprocess.Popen[bytes], log: Path, offset: int, timeout: float
+) -> None:
+    """Wait until the last life has finished a scan (its log past `offset` says "cycle done":
+    the last fleet state is saved, no later scan has news) and the outbox has had nothing
+    pending for 0.5 s (a few drain intervals)."""
     deadline = time.monotonic() + timeout
     quiet_since: float | None = None
     # Every killed life may have died before its migrations committed: the last daemon
     # creates the schema, which takes a while on a loaded machine.
     store = _open_when_migrated(directory / "kubedrift.sqlite", deadline)
-    time.sleep(2.0)  # at least one scan of the last fleet state
     with store:
+        while CYCLE_DONE not in log.read_bytes()[offset:]:
+            if time.monotonic() >= deadline or process.poll() is not None:
+                raise TimeoutError(f"the last life finished no scan in {timeout} s; see {log}")
+            time.sleep(0.05)
         while time.monotonic() < deadline and process.poll() is None:
             pending = _outbox(store).get(OutboxStatus.PENDING, 0)
             now = time.monotonic()
@@ -214,6 +249,6 @@ def _settle(directory: Path, process: subprocess.Popen[bytes], timeout: float) -
                 quiet_since = None
             elif quiet_since is None:
                 quiet_since = now
-            elif now - quiet_since >= 2.0:
+            elif now - quiet_since >= 0.5:
                 return
-            time.sleep(0.2)
+            time.sleep(0.1)
