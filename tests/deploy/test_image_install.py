@@ -75,7 +75,9 @@ def test_dockerfile_install_steps_in_a_fresh_venv(tmp_path: Path) -> None:
     done = _run([sys.executable, "-m", "venv", str(python_dir)])
     assert done.returncode == 0, done.stderr
     env = {**os.environ, "PYTHON": str(python_dir / "bin" / "python")}
+    # Nothing of the caller's environment leads pip to another kubedrift (an image has neither).
     env.pop("VIRTUAL_ENV", None)
+    env.pop("PYTHONPATH", None)
     built = _in(tmp_path, wheels)
     done = _run(["sh", str(script), "wheels", str(context), str(built)], env=env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
