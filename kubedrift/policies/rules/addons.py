@@ -24,6 +24,7 @@ from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_compat import (
     classify_addon,
 )
+from kubedrift.policies.node_strategy import SELF_HOSTED
 from kubedrift.policies.rules.base import (
     ContextRule,
     Draft,
@@ -218,7 +219,9 @@ class AddonMissing(ContextRule):
         rationale=(
             "The plan marks some add-ons `required`; a cluster without one (under its name or "
             "an alias) lacks a component its group depends on. When the collector could not "
-            "list add-ons, reported as low (could not determine)."
+            "list add-ons, reported as low (could not determine); likewise on a managed "
+            "cluster (ACK, TKE), whose add-ons are what the provider's add-on API lists: an "
+            "add-on installed another way (a Helm chart, a manifest) is not in that list."
         ),
         family=_FAMILY,
     )
@@ -230,20 +233,32 @@ class AddonMissing(ContextRule):
             return ()
         groups = keyed_groups(self.context, cluster, target)
         unread = "addons" in cluster.unknown
-        key = ("addon-missing", id(target), tuple(groups), unread)
+        # A managed cluster's add-ons are what its provider's add-on API lists: one installed
+        # another way (a Helm chart, a manifest) is not in that list.
+        listed_by = None if cluster.provider in SELF_HOSTED else cluster.provider
+        key = ("addon-missing", id(target), tuple(groups), unread, listed_by)
         return stamp(
-            cluster.key, self.context.drafts(key, self._drafts, target, groups.keys(), unread)
+            cluster.key,
+            self.context.drafts(key, self._drafts, target, groups.keys(), unread, listed_by),
         )
 
-    def _drafts(self, target: Target, groups: Iterable[str], unread: bool) -> Iterator[Draft]:
+    def _drafts(
+        self, target: Target, groups: Iterable[str], unread: bool, listed_by: str | None
+    ) -> Iterator[Draft]:
         groups = set(groups)
         for name, wanted in target.addons.items():
             if not wanted.required or name in groups:
                 continue
             names = ", ".join((name, *wanted.aliases))
+            severity = Severity.LOW
             if unread:
                 summary = f"could not determine whether {name} is installed: add-ons not read"
-                severity = Severity.LOW
+            elif listed_by is not None:
+                summary = (
+                    f"could not determine whether {name} is installed: it is not among the "
+                    f"add-ons {listed_by.upper()} reports (looked for: {names}), which lists only "
+                    "the add-ons it manages"
+                )
             else:
                 summary = f"required add-on {name} is not installed (looked for: {names})"
                 severity = self.info.severity

@@ -73,19 +73,29 @@ def test_behind_plan_matches_aliases_and_picks_an_offered_version() -> None:
 
 
 @pytest.mark.parametrize(
-    ("items", "unknown", "expected"),
+    ("provider", "items", "unknown", "expected"),
     [
-        ((), (), Severity.HIGH),
-        ((addon("kube-proxy-worker", "v1.30.1"),), (), None),  # found by its packaged name
-        ((), ("addons",), Severity.LOW),  # not read: could not determine
+        ("kubeconfig", (), (), Severity.HIGH),
+        ("kubeconfig", (addon("kube-proxy-worker", "v1.30.1"),), (), None),  # packaged name
+        ("kubeconfig", (), ("addons",), Severity.LOW),  # not read: could not determine
+        # A managed cluster's add-ons are its provider's add-on list: absent from it is not
+        # "not installed" (installed by Helm or a manifest, it would not be listed).
+        ("tke", (), (), Severity.LOW),
+        ("ack", (addon("kube-proxy-master", "v1.30.1-aliyun.1"),), (), None),
     ],
 )
 def test_missing(
-    items: tuple[dict[str, Any], ...], unknown: tuple[str, ...], expected: Severity | None
+    provider: str,
+    items: tuple[dict[str, Any], ...],
+    unknown: tuple[str, ...],
+    expected: Severity | None,
 ) -> None:
     goal = target("1.30", addons={"kube-proxy": {"required": True}})
-    found = run(AddonMissing, cluster("1.30.1", addons=items, unknown=unknown), goal)
+    inventory = cluster("1.30.1", provider=provider, addons=items, unknown=unknown)
+    found = run(AddonMissing, inventory, goal)
     assert [f.severity for f in found] == ([] if expected is None else [expected])
+    if provider == "tke":
+        assert "not among the add-ons TKE reports" in found[0].summary
 
 
 @pytest.mark.parametrize(
