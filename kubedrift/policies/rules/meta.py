@@ -79,8 +79,11 @@ class VersionUnknown(ContextRule):
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterator[Finding]:
         plane = cluster.control_plane
+        # What a finding below already says is not said again for the collector's note of it.
+        said: set[str] = set()
         if not plane.apiserver_versions():
             yield self._unknown(cluster, "control-plane", "the control plane version")
+            said.add("control_plane.version")
         for item in plane.components:
             if item.version is None:
                 name = f"control-plane/{item.component}"
@@ -92,6 +95,7 @@ class VersionUnknown(ContextRule):
             if pool.kubelet_version is None:
                 what = f"pool {pool.name}'s {_NODE_VERSION.get(cluster.platform, 'kubelet')}"
                 yield self._unknown(cluster, f"node-pool/{pool.id}", what)
+                said.add(f"node_pools.{pool.id}.kubelet_version")
             elif unreadable:
                 yield self._unknown(
                     cluster,
@@ -103,7 +107,8 @@ class VersionUnknown(ContextRule):
             if addon.version is None and addon.running_version is None:
                 yield self._unknown(cluster, f"addon/{addon.name}", f"add-on {addon.name}")
         for part in cluster.unknown:
-            yield self._unknown(cluster, f"inventory/{part}", f"the cluster's {part}")
+            if part not in said:
+                yield self._unknown(cluster, f"inventory/{part}", f"the cluster's {part}")
 
     def _unknown(self, cluster: ClusterInventory, component: str, what: str) -> Finding:
         return make_finding(

@@ -76,3 +76,19 @@ def test_version_unknown_names_every_gap() -> None:
 def test_version_unknown_silent_when_everything_is_known() -> None:
     inventory = cluster("1.30.1", pools=({"versions_seen": {"1.30.1": 2}},))
     assert run(VersionUnknown, inventory) == []
+
+
+def test_version_unknown_says_a_gap_once() -> None:
+    # The collector notes the pool's kubelet and the control plane's version as unknown; the
+    # findings about them say so already, so the notes do not make second findings.
+    inventory = cluster(
+        None,
+        pools=({"kubelet_version": None},),
+        unknown=("control_plane.version", "node_pools.np-0.kubelet_version", "addons"),
+    )
+    found = run(VersionUnknown, inventory)
+    assert sorted(f.key.component for f in found) == [
+        "control-plane",
+        "inventory/addons",
+        "node-pool/np-0",
+    ]
