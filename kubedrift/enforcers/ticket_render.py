@@ -4,8 +4,10 @@ The body carries no time of day and no collection timestamp on purpose: the sink
 with what the tracker holds and edit the ticket only when it really changed, so anything
 that moves on every run would turn each run into an edit. Rule titles and finding phrases are
 the notifiers' (`kubedrift.notifiers.templates`); the ticket's own phrases are in
-`ticket_templates`. The Markdown stays to what GitHub, GitLab and the Jira conversion
-(`jira.markdown_to_jira`) all read: headings, lists, task boxes, bold and code.
+`ticket_templates`, which also reads the planner's English sentences (reasons, warnings,
+blocks) in the ticket's language (`PLANNER_TEXT`). The Markdown stays to what GitHub, GitLab
+and the Jira conversion (`jira.markdown_to_jira`) all read: headings, lists, task boxes, bold
+and code.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kubedrift.enforcers.ticket_model import Batches, Check, Evidence, Ticket, TicketStep
-from kubedrift.enforcers.ticket_templates import TERMS, TICKET_STRINGS
+from kubedrift.enforcers.ticket_templates import PLANNER_TEXT, TERMS, TICKET_STRINGS
 from kubedrift.notifiers.base import Locale
 from kubedrift.notifiers.templates import CATALOGS, Catalog
 
@@ -40,6 +42,8 @@ class _Words:
         self.catalog: Catalog = CATALOGS[locale]
         terms = TERMS[locale]
         self.terms = terms.get(provider, terms["default"])
+        # The planner's English sentences (reasons, warnings, blocks) in this language.
+        self.text = PLANNER_TEXT[locale]
 
     def __call__(self, key: str, /, **values: object) -> str:
         return self.strings[key].format(**values)
@@ -53,7 +57,7 @@ class _Words:
                 rule=cat.rule(ev.rule) or ev.rule,
                 component=ev.component or "",
                 observed=ev.observed,
-                expected=ev.expected,
+                expected=None if ev.expected is None else cat.expected_text(ev.expected),
             )
             if ev.severity is not None:
                 line = cat.t(
@@ -61,10 +65,11 @@ class _Words:
                 )
             return line
         if ev.text is not None and ev.component is not None:
-            return self("evidence.text", component=ev.component, text=ev.text)
+            return self("evidence.text", component=ev.component, text=self.text(ev.text))
         if ev.observed is not None and ev.component is not None:
             return self("evidence.observed", component=ev.component, observed=ev.observed)
-        return self("evidence.bare", text=ev.text or ev.observed or "")
+        text = self.text(ev.text) if ev.text else ev.observed or ""
+        return self("evidence.bare", text=text)
 
 
 def _provider(ticket: Ticket) -> str:
@@ -108,9 +113,9 @@ def _step_lines(w: _Words, step: TicketStep) -> list[str]:
         sub.append(_batches(w, w(f"strategy.{step.strategy.value}"), step.batches))
     if step.required_addons:
         sub.append(w("step.control_plane.addons", names=", ".join(step.required_addons)))
-    sub += [w("step.blocked", text=b) for b in step.blocked_by]
-    sub.append(w("step.why", text=step.reason))
-    sub += [w("step.warning", text=t) for t in step.warnings]
+    sub += [w("step.blocked", text=w.text(b)) for b in step.blocked_by]
+    sub.append(w("step.why", text=w.text(step.reason)))
+    sub += [w("step.warning", text=w.text(t)) for t in step.warnings]
     return lines + [f"   - {s}" for s in sub]
 
 
@@ -145,7 +150,7 @@ def render_ticket(ticket: Ticket, locale: Locale) -> RenderedTicket:
         w("head.summary", failed=counts["fail"], passed=counts["pass"], open=open_),
     ]
     body = [f"{line}  " for line in body[:-1]] + body[-1:]  # Markdown hard line breaks
-    body += [f"\n> {w('blocked', text=b)}" for b in ticket.blocked_by]
+    body += [f"\n> {w('blocked', text=w.text(b))}" for b in ticket.blocked_by]
     if ticket.drift:
         body += ["", f"## {w('h.drift')}", ""]
         body += [f"- {w.evidence(ev)}" for ev in ticket.drift]
@@ -159,8 +164,6 @@ def render_ticket(ticket: Ticket, locale: Locale) -> RenderedTicket:
             body += _check_lines(w, check, ticket)
     if ticket.steps:
         body += ["", f"## {w('h.steps')}", ""]
-        if w("planner_note"):
-            body += [w("planner_note"), ""]
         for step in ticket.steps:
             body += _step_lines(w, step)
     if ticket.pools:
@@ -173,12 +176,12 @@ def render_ticket(ticket: Ticket, locale: Locale) -> RenderedTicket:
                 nodes=w("unknown") if pool.nodes is None else pool.nodes,
                 kubelet=pool.kubelet or w("unknown"),
                 strategy=w(f"strategy.{pool.strategy.value}"),
-                reason=pool.reason,
+                reason=w.text(pool.reason),
             )
             body.append(f"- {line}")
     body += ["", f"## {w('h.rollback')}", "", *_rollback(w, ticket)]
     if ticket.warnings:
         body += ["", f"## {w('h.warnings')}", ""]
-        body += [f"- {text}" for text in ticket.warnings]
+        body += [f"- {w.text(text)}" for text in ticket.warnings]
     body += ["", "---", "", w("footer", key=ticket.key), w("head.never_applies")]
     return RenderedTicket(key=ticket.key, title=title, body="\n".join(body) + "\n")

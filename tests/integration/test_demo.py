@@ -11,6 +11,7 @@ import pytest
 from kubedrift.cli import main
 from kubedrift.model.inventory import InventoryDocument
 from kubedrift.notifiers.templates import zh_cn_engine
+from kubedrift.notifiers.templates.zh_cn_planner import PLANNER
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +73,14 @@ def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) 
         if expected and words.search(expected) and zh_cn_engine.expected(expected) == expected:
             untranslated.add(expected)
     assert not untranslated
+    # Chinese tickets word the planner's sentences in Chinese: every reason, block, warning,
+    # add-on decision and in-place / replacement reason of the demo's remedy steps.
+    planned = []
+    for finding in report["findings"]:
+        for step in (finding["remedy"] or {}).get("steps", []):
+            planned += [step["reason"], *step["blocked_by"], *step["warnings"]]
+            planned += [decision["reason"] for decision in step["addons"]]
+            planned += [step["strategy"]["reason"]] if step["strategy"] else []
+    assert len(planned) > 50
+    missed = {text: PLANNER.untranslated(text) for text in planned if PLANNER.untranslated(text)}
+    assert not missed, f"planner sentences without a Chinese form: {missed}"

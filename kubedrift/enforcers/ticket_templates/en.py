@@ -23,7 +23,6 @@ STRINGS: dict[str, str] = {
     "status.fail": "❌ FAIL",
     "status.to_check": "⬜ to check",
     "legend": "Checked boxes passed; a failing check blocks the upgrade until it is fixed.",
-    "planner_note": "",  # English needs no note that the reasons are quoted
     "check.target_offered": "Target offered by the provider",
     "check.target_offered.pass": "{provider} offers every control-plane step of the path.",
     "check.skew_now": "Version skew policy holds today",

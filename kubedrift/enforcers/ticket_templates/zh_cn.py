@@ -1,10 +1,14 @@
 """简体中文（`zh-CN`）升级工单文案。键和占位符须与 `en.py` 保持一致。
 
 规则标题与告警摘要沿用通知模块（`kubedrift.notifiers.templates.zh_cn`），同一条规则在群消息
-和工单里叫法一致。规划器给出的原因是英文原文，工单中照录并注明。
+和工单里叫法一致。规划器的英文句子（原因、提示、受阻说明）按 `zh_cn_planner` 的句式表译成中文；
+`NOTES` 是检查项自己的英文说明（`ticket_checks.py`）。没有对应句式的句子照录原文。
 """
 
 from __future__ import annotations
+
+from kubedrift.notifiers.templates.zh_cn_forms import Sentences, fixed
+from kubedrift.notifiers.templates.zh_cn_planner import PLANNER
 
 STRINGS: dict[str, str] = {
     "title": "【升级】{name} 升级到 Kubernetes {target}（{current} → {final}）",
@@ -27,7 +31,6 @@ STRINGS: dict[str, str] = {
     "status.fail": "❌ 未通过",
     "status.to_check": "⬜ 待确认",
     "legend": "已勾选的为通过项；未通过的检查项须先处理，否则不要开始升级。",
-    "planner_note": "以下说明为规划器英文原文：",
     "check.target_offered": "云厂商提供目标版本",
     "check.target_offered.pass": "{provider} 提供升级路径上每一步的控制面版本。",
     "check.skew_now": "当前版本偏差符合策略",
@@ -124,3 +127,14 @@ TERMS: dict[str, dict[str, str]] = {
     "eks": {"lb": "集群访问端点", "network": "VPC 与子网", "instances": "EC2 实例"},
     "default": {"lb": "API Server 的负载均衡", "network": "集群网络", "instances": "节点机器"},
 }
+
+# The checks' own notes on what could not be looked at (`ticket_checks.py`).
+NOTES = fixed(
+    ("control plane version unknown", "控制面版本未知"),
+    ("kubelet unknown", "kubelet 版本未知"),
+    ("add-ons could not be read", "无法读取组件信息"),
+    ("deprecated API usage was not collected", "未采集已弃用 API 的调用情况"),
+    ("per-node versions not collected", "未采集各节点的版本"),
+    ("node pools could not be read", "无法读取节点池信息"),
+)
+TEXTS = Sentences(NOTES, PLANNER.forms)
