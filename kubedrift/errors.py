@@ -97,6 +97,18 @@ class CollectError(KubedriftError):
         self.retryable = retryable
         self.retry_after = retry_after
 
+    @classmethod
+    def for_status(cls, message: str, status: int) -> CollectError:
+        """An HTTP error status read the usual way: 429 throttled and 5xx server (both worth
+        retrying), 401 / 403 auth, 404 not found, any other status a refusal not retried."""
+        if status == 429:
+            return cls(message, reason="throttled", retryable=True)
+        if status in (401, 403):
+            return cls(message, reason="auth", retryable=False)
+        if status == 404:
+            return cls(message, reason="not_found", retryable=False)
+        return cls(message, reason="server", retryable=status >= 500)
+
 
 class DeliveryError(KubedriftError):
     """A notifier or enforcer could not deliver; `retryable` as for CollectError.

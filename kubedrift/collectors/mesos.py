@@ -194,11 +194,4 @@ def _raise_for(response: httpx.Response, operation: str) -> None:
     status = response.status_code
     if status < 400:
         return
-    message = f"{operation}: HTTP {status}: {response.text[:200]}"
-    if status == 429:
-        raise CollectError(message, reason="throttled", retryable=True)
-    if status in (401, 403):
-        raise CollectError(message, reason="auth", retryable=False)
-    if status == 404:
-        raise CollectError(message, reason="not_found", retryable=False)
-    raise CollectError(message, reason="server", retryable=status >= 500)
+    raise CollectError.for_status(f"{operation}: HTTP {status}: {response.text[:200]}", status)

@@ -36,16 +36,10 @@ def from_api_error(exc: ApiErrorLike, operation: str) -> CollectError:
         return CollectError(
             f"{message} (point `host` at a manager of the swarm)", reason="config", retryable=False
         )
-    if status == 429:
-        return CollectError(message, reason="throttled", retryable=True)
-    if status in (401, 403):
-        return CollectError(message, reason="auth", retryable=False)
-    if status == 404:
-        return CollectError(message, reason="not_found", retryable=False)
     if status == 400:
         # The API version asked for is outside what the daemon speaks, or a bad request.
         return CollectError(message, reason="config", retryable=False)
-    return CollectError(message, reason="server", retryable=status >= 500)
+    return CollectError.for_status(message, status)
 
 
 def from_transport(exc: BaseException, operation: str, host: str) -> CollectError | None:
