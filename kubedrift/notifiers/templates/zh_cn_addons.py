@@ -50,26 +50,26 @@ _DECISIONS = forms(
     (
         r"the plan asks (?P<addon>\S+) (?P<constraint>.+) at (?P<minor>\S+); it runs an "
         r"(?P<seen>unreadable|unknown) version",
-        "计划要求 {addon} 在 {minor} 时满足 {constraint}；当前运行的版本{seen}",
+        "计划要求升级到 {minor} 时 {addon} 的版本满足 {constraint}；当前运行的版本{seen}",
     ),
     (
         r"the plan asks (?P<addon>\S+) (?P<constraint>.+) at (?P<minor>\S+); it runs "
         r"(?P<version>\S+)",
-        "计划要求 {addon} 在 {minor} 时满足 {constraint}；当前运行的是 {version}",
+        "计划要求升级到 {minor} 时 {addon} 的版本满足 {constraint}；当前运行的是 {version}",
     ),
     (
         r"running version unknown; kubeadm installs (?P<addon>\S+) (?P<wanted>\S+) with "
         r"(?P<minor>\S+)",
-        "运行版本未知；kubeadm 在 {minor} 中安装 {addon} {wanted}",
+        "运行版本未知；kubeadm 随 {minor} 安装的 {addon} 版本是 {wanted}",
     ),
     (
         r"at or above (?P<wanted>\S+), the version kubeadm installs with (?P<minor>\S+)",
-        "不低于 kubeadm 在 {minor} 中安装的版本 {wanted}",
+        "不低于 kubeadm 随 {minor} 安装的版本 {wanted}",
     ),
     (
         r"kubeadm installs (?P<addon>\S+) (?P<wanted>\S+) with (?P<minor>\S+); (?P<version>\S+) "
         r"keeps working \(the table is a recommendation, not a limit\)",
-        "kubeadm 在 {minor} 中安装 {addon} {wanted}；{version} 仍可继续使用"
+        "kubeadm 随 {minor} 安装的 {addon} 版本是 {wanted}；{version} 仍可继续使用"
         "（该表只是建议，不是限制）",
     ),
     (

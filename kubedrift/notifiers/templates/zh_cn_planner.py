@@ -15,7 +15,7 @@ from kubedrift.notifiers.templates.zh_cn_forms import Sentences, fixed, forms
 from kubedrift.notifiers.templates.zh_cn_skew import SKEW
 
 _OFFER_LISTS = {
-    "the offered versions": "给定的可选版本",
+    "the offered versions": "指定的可用版本",
     "the versions this cluster can upgrade to": "该集群可升级到的版本",
     "the versions the provider offers in the region": "云厂商在该地域提供的版本",
 }
@@ -40,7 +40,7 @@ _WHEN = forms(
         r"required before the control plane moves to (?P<minor>\S+): (?P<text>.+)",
         "须在控制面升级到 {minor} 之前完成：{text}",
     ),
-    (r"after the node pools: (?P<text>.+)", "在节点池之后升级：{text}"),
+    (r"after the node pools: (?P<text>.+)", "节点池升级完成后再升级：{text}"),
     (
         r"moves with the kubelet on these nodes: (?P<text>.+)",
         "随这些节点上的 kubelet 一起升级：{text}",

@@ -49,7 +49,8 @@ STEPS = [
     ),
     (
         "after the node pools: the plan asks calico >=3.27.0 at 1.29; it runs v3.26.1",
-        "在节点池之后升级：计划要求 calico 在 1.29 时满足 >=3.27.0；当前运行的是 v3.26.1",
+        "节点池升级完成后再升级：计划要求升级到 1.29 时 calico 的版本满足 >=3.27.0；当前运行的是 "
+        "v3.26.1",
     ),
     (
         "moves with the kubelet on these nodes: kube-proxy 1.28.1 is 3 minors older than its "
@@ -115,7 +116,7 @@ STEPS = [
     ),
     (
         "1.29 is not among the offered versions (minors offered: 1.30, 1.31)",
-        "1.29 不在给定的可选版本之中（已提供的小版本：1.30, 1.31）",
+        "1.29 不在指定的可用版本之中（已提供的小版本：1.30, 1.31）",
     ),
     (
         "1.29 is not among the versions this cluster can upgrade to (minors offered: none)",
@@ -255,25 +256,26 @@ ADDONS = [
     ),
     (
         "the plan asks coredns >=1.11.1 <1.13.0 at 1.31; it runs an unknown version",
-        "计划要求 coredns 在 1.31 时满足 >=1.11.1 <1.13.0；当前运行的版本未知",
+        "计划要求升级到 1.31 时 coredns 的版本满足 >=1.11.1 <1.13.0；当前运行的版本未知",
     ),
     (
         "the plan asks coredns >=1.11.1 <1.13.0 at 1.31; it runs v1.9.3.10-7dfca203-aliyun",
-        "计划要求 coredns 在 1.31 时满足 >=1.11.1 <1.13.0；当前运行的是 v1.9.3.10-7dfca203-aliyun",
+        "计划要求升级到 1.31 时 coredns 的版本满足 >=1.11.1 <1.13.0；当前运行的是 "
+        "v1.9.3.10-7dfca203-aliyun",
     ),
     (
         "running version unknown; kubeadm installs coredns 1.11.1 with 1.30",
-        "运行版本未知；kubeadm 在 1.30 中安装 coredns 1.11.1",
+        "运行版本未知；kubeadm 随 1.30 安装的 coredns 版本是 1.11.1",
     ),
     (
         "at or above 1.11.1, the version kubeadm installs with 1.29",
-        "不低于 kubeadm 在 1.29 中安装的版本 1.11.1",
+        "不低于 kubeadm 随 1.29 安装的版本 1.11.1",
     ),
     (
         "kubeadm installs coredns 1.11.1 with 1.30; v1.9.3.10-7dfca203-aliyun keeps working (the "
         "table is a recommendation, not a limit)",
-        "kubeadm 在 1.30 中安装 coredns 1.11.1；v1.9.3.10-7dfca203-aliyun 仍可继续使用（该表只是建"
-        "议，不是限制）",
+        "kubeadm 随 1.30 安装的 coredns 版本是 1.11.1；v1.9.3.10-7dfca203-aliyun 仍可继续使用（该"
+        "表只是建议，不是限制）",
     ),
     (
         "v1.10.1 is tested with Kubernetes 1.29",
@@ -328,7 +330,7 @@ ADDONS = [
     ),
     (
         "the plan asks calico >=3.27.0 at 1.29; it runs an unreadable version",
-        "计划要求 calico 在 1.29 时满足 >=3.27.0；当前运行的版本无法识别",
+        "计划要求升级到 1.29 时 calico 的版本满足 >=3.27.0；当前运行的版本无法识别",
     ),
     (
         "v3.25.0 is not listed as tested with Kubernetes 1.29; tested: >=3.26.0 <3.28.0",
