@@ -24,7 +24,7 @@ _OFFER_LISTS = {
 _WHEN = forms(
     (r"before the path: (?P<text>.+)", "升级开始之前：{text}"),
     (
-        r"after (?P<component>\S+) -> (?P<to>\S+): (?P<text>.+)",
+        r"after (?P<component>.+?) -> (?P<to>\S+): (?P<text>.+)",
         "{component} 升级到 {to} 之后：{text}",
     ),
     (

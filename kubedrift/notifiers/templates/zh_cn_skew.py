@@ -21,7 +21,7 @@ _PROXY_ZH = "kube-proxy {version} 比所在节点的 kubelet {kubelet} {directio
 SKEW = forms(
     # Where the component runs, then the verdict; several broken rules in one verdict.
     (r"control-plane: (?P<text>.+)", "控制面：{text}"),
-    (r"node-pool/(?P<pool>[^\s:]+): (?P<text>.+)", "节点池 {pool}：{text}"),
+    (r"node-pool/(?P<pool>.+?): (?P<text>.+)", "节点池 {pool}：{text}"),
     (r"(?P<text>.+?); also (?P<text2>.+)", "{text}；此外，{text2}"),
     (
         r"(?P<text>.+); no kube-apiserver version is known, so its rules were not checked",

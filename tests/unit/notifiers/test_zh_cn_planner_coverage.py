@@ -89,7 +89,7 @@ def wild(draw: st.DrawFn) -> Drawn:
             seen[f"{kubelet.rsplit('.', 1)[0]}.9"] = 1
         pools.append(
             NodePool(
-                id=f"np-{index}",
+                id=draw(st.sampled_from(["np-{}", "np {}", "pool:{}"])).format(index),
                 name=draw(st.sampled_from(["web", "gpu-a10", "spot pool"])) + str(index),
                 kubelet_version=None if kubelet is None else parse_version(kubelet),
                 kube_proxy_version=None if proxy is None else parse_version(proxy),
