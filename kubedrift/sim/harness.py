@@ -24,7 +24,7 @@ from kubedrift.sim.docker_engine import EngineFakeServer
 from kubedrift.sim.fleet import Fleet
 from kubedrift.sim.kube import FakeKubeServer, write_kubeconfig
 from kubedrift.sim.mesos import MesosFakeCluster
-from kubedrift.sim.server import FakeServer
+from kubedrift.sim.server import FakeServer, stop_all
 from kubedrift.sim.tke import TkeFakeServer
 
 
@@ -84,8 +84,8 @@ class SimulatedFleet:
         self.close()
 
     def close(self) -> None:
-        while self._started:
-            self._started.pop().stop()
+        started, self._started = self._started, []
+        stop_all(started)
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None

@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from kubedrift.sim.fleet_platforms import SimMesos, SimMesosMaster
-from kubedrift.sim.server import FakeServer, Fault, Request, Response, json_response
+from kubedrift.sim.server import FakeServer, Fault, Request, Response, json_response, stop_all
 
 _OPERATIONS = {"/version": "version", "/master/redirect": "redirect", "/master/slaves": "slaves"}
 
@@ -161,8 +161,7 @@ class MesosFakeCluster:
         return self
 
     def stop(self) -> None:
-        for server in self.masters:
-            server.stop()
+        stop_all(self.masters)
 
     @contextmanager
     def running(self) -> Iterator[MesosFakeCluster]:
