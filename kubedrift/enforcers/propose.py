@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from kubedrift.calendar import ReleaseCalendar
 from kubedrift.enforcers.base import ClusterDrift, Enforcer, Proposal, upgrade_worthy
@@ -86,6 +87,9 @@ def candidates(
     `hold` holds gets the reason instead of a path (planning it would be wasted work).
     """
     out = []
+    # The run's planner memo: paths put together from parts shared between clusters (the
+    # same paths as planning each alone; see kubedrift.policies.upgrade_compose).
+    memo: dict[Any, Any] = {}
     by_cluster: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_cluster[finding.key.cluster].append(finding)
@@ -107,7 +111,9 @@ def candidates(
         if any(upgrade_worthy(f) for f in mine):
             held = hold(inventory.key) if hold is not None else None
             if held is None:
-                planned = plan_upgrade(inventory, target.minor, addon_targets=target.addons)
+                planned = plan_upgrade(
+                    inventory, target.minor, addon_targets=target.addons, memo=memo
+                )
                 path = planned if planned.steps else None
         out.append(
             ClusterDrift(
