@@ -33,6 +33,7 @@ from kubedrift.model.findings import Finding
 from kubedrift.model.inventory import ClusterInventory, Platform
 from kubedrift.model.plan import VersionPlan
 from kubedrift.policies.engine import evaluate
+from kubedrift.policies.gc_paused import collector_paused
 from kubedrift.policies.upgrade_path import plan_upgrade
 from kubedrift.policies.waves import wave_report
 
@@ -86,6 +87,18 @@ def candidates(
     `cluster` limits the run to the cluster of that key (or name). A drifted cluster that
     `hold` holds gets the reason instead of a path (planning it would be wasted work).
     """
+    with collector_paused():
+        return _candidates(plan, inventories, findings, cluster=cluster, hold=hold)
+
+
+def _candidates(
+    plan: VersionPlan,
+    inventories: Iterable[ClusterInventory],
+    findings: Sequence[Finding],
+    *,
+    cluster: str | None,
+    hold: Gate | None,
+) -> list[ClusterDrift]:
     out = []
     # The run's planner memo: paths put together from parts shared between clusters (the
     # same paths as planning each alone; see kubedrift.policies.upgrade_compose).

@@ -9,9 +9,7 @@ by cluster, then severity (worst first), rule and component; keys are unique.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from fnmatch import fnmatchcase
 
@@ -20,6 +18,7 @@ from kubedrift.model.findings import Finding, FindingKey, Severity
 from kubedrift.model.inventory import ClusterInventory, CollectionFailed, Platform
 from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
 from kubedrift.policies.compat import CompatData, load_compat
+from kubedrift.policies.gc_paused import collector_paused
 from kubedrift.policies.rules.base import Rule, RuleContext, make_finding, make_remedy
 from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING, VersionUnknown
 from kubedrift.policies.rules.registry import rule_classes
@@ -65,7 +64,7 @@ def evaluate(
         target_free[platform] = [r for r in every[platform] if not r.info.needs_target]
     waivers = _WaiverBook(plan, now.date())
     by_cluster: dict[str, list[Finding]] = {}
-    with _collector_paused():
+    with collector_paused():
         for cluster in inventories:
             group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
             platform = cluster.platform
@@ -90,24 +89,6 @@ def evaluate(
             for name in sorted(by_cluster)
             for finding in sorted(by_cluster[name], key=_within_cluster)
         ]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the call, as it was after.
-
-    A fleet-wide run allocates some 10^5 findings, steps and memo entries, none in a
-    reference cycle; the collector would walk the growing result again and again (measured:
-    10-25 % of a 10,000-cluster run). Reference counting still frees everything dropped; cycles
-    made elsewhere meanwhile wait until the call returns.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _run(
