@@ -28,6 +28,7 @@ from kubedrift.policies.rules.facts import (
     admitted,
     minors_apart,
     newest_apiserver,
+    offered_key,
     offered_versions,
     oldest_apiserver,
     plural,
@@ -127,14 +128,7 @@ class ControlPlanePatchLag(ContextRule):
         current = oldest_apiserver(cluster)
         if current is None:
             return ()
-        offered = offered_versions(cluster)
-        key = (
-            "cp-patch-lag",
-            id(target),
-            current.raw,
-            cluster.provider,
-            tuple(v.raw for v in offered),
-        )
+        key = ("cp-patch-lag", id(target), current.raw, cluster.provider, offered_key(cluster))
         return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, current, target))
 
     def _drafts(
@@ -267,7 +261,7 @@ class TargetNotOffered(ContextRule):
             current.raw,
             cluster.provider,
             cluster.region,
-            tuple(v.raw for v in offered_versions(cluster)),
+            offered_key(cluster),
         )
         return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, current, target))
 

@@ -83,8 +83,9 @@ _last: list[_Servers] = []
 
 
 def _servers(cluster: ClusterInventory) -> _Servers:
-    if _last and _last[0].cluster is cluster:
-        return _last[0]
+    kept = _last[0] if _last else None  # read once: another thread may refill the slot
+    if kept is not None and kept.cluster is cluster:
+        return kept
     servers = cluster.control_plane.apiserver_versions()
     found = _Servers(cluster, min(servers, default=None), max(servers, default=None))
     _last[:] = [found]
@@ -108,6 +109,19 @@ def offered_versions(cluster: ClusterInventory) -> tuple[KubeVersion, ...]:
     """What the provider offers this cluster: upgradable first, then available (deduplicated)."""
     plane = cluster.control_plane
     return tuple(dict.fromkeys((*plane.upgradable_versions, *plane.available_versions)))
+
+
+_offered_last: list[tuple[ClusterInventory, tuple[str, ...]]] = []
+
+
+def offered_key(cluster: ClusterInventory) -> tuple[str, ...]:
+    """`offered_versions` as raw texts (a memo key), kept for the last cluster like `_last`."""
+    kept = _offered_last[0] if _offered_last else None
+    if kept is not None and kept[0] is cluster:
+        return kept[1]
+    found = tuple(v.raw for v in offered_versions(cluster))
+    _offered_last[:] = [(cluster, found)]
+    return found
 
 
 def minors_apart(newer: MinorVersion, older: MinorVersion) -> int | None:
