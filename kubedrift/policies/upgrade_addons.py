@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from typing import Any
 
-from kubedrift.model.inventory import Addon
+from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_compat import AddonCompat, classify_addon
@@ -98,6 +98,31 @@ def classify_step(
             found = memo[key] = _each(addons, minor, memo=memo, **how)
         return (*out, *found)
     return (*out, *_each(addons, minor, memo=memo, **how))
+
+
+def classify_cluster_step(
+    inventory: ClusterInventory,
+    minor: MinorVersion,
+    *,
+    target: MinorVersion,
+    after: ClusterState,
+    compat: AddonCompat,
+    addon_targets: Mapping[str, AddonTarget],
+    memo: MutableMapping[Any, Any] | None,
+    combo: Hashable | None = None,
+) -> tuple[AddonDecision, ...]:
+    """`classify_step` for a cluster's add-ons at `minor` of a path to `target`."""
+    return classify_step(
+        inventory.addons,
+        minor,
+        after=after,
+        at_target=minor == target,
+        compat=compat,
+        addon_targets=addon_targets,
+        memo=memo,
+        provider=inventory.provider,
+        combo=combo,
+    )
 
 
 def addons_key(addons: Sequence[Addon]) -> Hashable:

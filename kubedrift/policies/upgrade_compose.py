@@ -29,7 +29,7 @@ from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat
-from kubedrift.policies.upgrade_addons import addons_key, classify_step
+from kubedrift.policies.upgrade_addons import addons_key, classify_cluster_step
 from kubedrift.policies.upgrade_fit import fit_kube_proxy
 from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
 from kubedrift.policies.upgrade_plane import ControlPlanePart, ControlPlaneStep, control_plane_part
@@ -134,15 +134,14 @@ class _Classes:
         self.shared = (self.combo, id(compat), targets)
 
     def _classify(self, minor: MinorVersion, after: ClusterState) -> tuple[AddonDecision, ...]:
-        return classify_step(
-            self.inventory.addons,
+        return classify_cluster_step(
+            self.inventory,
             minor,
+            target=self.target,
             after=after,
-            at_target=minor == self.target,
             compat=self.compat,
             addon_targets=self.addon_targets,
             memo=self.memo,
-            provider=self.inventory.provider,
             combo=self.combo,
         )
 

@@ -18,7 +18,7 @@ from kubedrift.policies.addon_compat import AddonCompat
 from kubedrift.policies.provider_offer import OfferedStep, next_step
 from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows, verdict
-from kubedrift.policies.upgrade_addons import classify_step, kube_proxy_decision
+from kubedrift.policies.upgrade_addons import classify_cluster_step, kube_proxy_decision
 from kubedrift.policies.upgrade_moves import (
     after_step,
     before_path,
@@ -206,15 +206,14 @@ class Planner:
     # --- add-ons and the end -------------------------------------------------------------
 
     def _classify(self, minor: MinorVersion, *, after: ClusterState) -> tuple[AddonDecision, ...]:
-        return classify_step(
-            self.inv.addons,
+        return classify_cluster_step(
+            self.inv,
             minor,
+            target=self.target,
             after=after,
-            at_target=minor == self.target,
             compat=self.compat,
             addon_targets=self.addon_targets,
             memo=self.memo,
-            provider=self.inv.provider,
         )
 
     def _finish(self) -> tuple[AddonDecision, ...]:

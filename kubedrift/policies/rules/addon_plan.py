@@ -141,27 +141,18 @@ class AddonBehindPlan(ContextRule):
         )
         if goal is None and follows is not None:
             # Never newer than the API servers (the skew policy): the control plane's version.
-            yield draft(
-                self.info,
-                f"addon/{name}",
-                f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
-                observed=version,
-                expected=wanted.version,
-                remedy=make_remedy(
-                    summary=f"move {addon.name} to {follows.raw}, the control plane's version"
-                ),
-            )
-            return
+            fix = f"move {addon.name} to {follows.raw}, the control plane's version"
+        elif goal is not None:
+            fix = f"move {addon.name} to {goal} (offered by the provider)"
+        else:
+            fix = f"move {addon.name} to {wanted.version}"
         yield draft(
             self.info,
             f"addon/{name}",
             f"{addon.name} {version} ({how}) is outside the plan's {wanted.version}",
             observed=version,
             expected=wanted.version,
-            remedy=make_remedy(
-                summary=f"move {addon.name} to {goal or wanted.version}"
-                + (" (offered by the provider)" if goal else "")
-            ),
+            remedy=make_remedy(summary=fix),
         )
 
 
