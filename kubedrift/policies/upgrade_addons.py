@@ -3,7 +3,7 @@
 Owns kube-proxy's class (it follows the control plane, bounded by the skew policy: required
 only when the policy or the end of the path needs it, optional while the policy lets it
 stay) and the matching of the plan's add-on targets to the add-ons a cluster runs; every
-other add-on is classed by `addon_compat.classify_addon` from the packaged facts.
+other add-on is classed by `addon_classify.classify_addon` from the packaged facts.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
-from kubedrift.policies.addon_compat import AddonCompat, classify_addon
+from kubedrift.policies.addon_classify import classify_addon
+from kubedrift.policies.addon_compat import AddonCompat
 from kubedrift.policies.memo_keys import HashedKey
 from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState
 from kubedrift.versions import KubeVersion, MinorVersion

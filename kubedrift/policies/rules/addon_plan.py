@@ -16,13 +16,9 @@ from typing import ClassVar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import AddonTarget, Target
-from kubedrift.policies.addon_compat import (
-    AddonCompat,
-    ProviderPackaging,
-    numeric_version,
-    upstream_text,
-)
-from kubedrift.policies.rules.addons import keyed_groups, oldest_addon, shown_version
+from kubedrift.policies.addon_compat import AddonCompat, ProviderPackaging
+from kubedrift.policies.addon_versions import numeric_version, upstream_text
+from kubedrift.policies.rules.addon_groups import keyed_groups, oldest_addon, shown_version
 from kubedrift.policies.rules.base import (
     ContextRule,
     Draft,

@@ -4,7 +4,7 @@ Collectors report add-ons under their workload or provider names (`calico-node`,
 `nginx-ingress-controller`, `terway-eniip`); the plan's names and aliases come first, then the
 packaged data's names, so every finding is keyed `addon/<plan or canonical name>`. Versions are
 judged on what runs (`running_version`), else on what is declared, and say which. The class of
-an add-on for a minor is `kubedrift.policies.addon_compat.classify_addon`, the function the
+an add-on for a minor is `kubedrift.policies.addon_classify.classify_addon`, the function the
 upgrade-path planner uses, so findings and remedies agree; both pass the cluster's provider, so
 a provider's own packaging of an upstream add-on (TKE's `nginx-ingress` add-on) is judged by
 what its versions mean (`no compatibility data for TKE's nginx-ingress versions`), never as
@@ -20,126 +20,26 @@ from typing import ClassVar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
-from kubedrift.policies.addon_compat import (
-    classify_addon,
-)
+from kubedrift.model.upgrade_parts import AddonNeed
 from kubedrift.policies.node_strategy import SELF_HOSTED
+from kubedrift.policies.rules.addon_groups import (
+    classified,
+    keyed_groups,
+    oldest_addon,
+    shown_version,
+)
 from kubedrift.policies.rules.base import (
     ContextRule,
     Draft,
-    RuleContext,
     RuleInfo,
     draft,
     make_remedy,
     stamp,
 )
-from kubedrift.policies.rules.facts import addon_numbers, oldest_apiserver
+from kubedrift.policies.rules.facts import oldest_apiserver
 from kubedrift.versions import MinorVersion
 
 _FAMILY = "addons"
-
-
-# What the rules read of an add-on (and `classify_addon` of it): its memo key.
-AddonKey = tuple[str, str, str | None, str | None, tuple[str, ...]]
-
-
-def addon_groups(
-    context: RuleContext, cluster: ClusterInventory, target: Target
-) -> dict[str, list[Addon]]:
-    """The cluster's add-ons by the name findings use (plan name, else canonical name)."""
-    return {name: addons for name, (addons, _) in keyed_groups(context, cluster, target).items()}
-
-
-def keyed_groups(
-    context: RuleContext, cluster: ClusterInventory, target: Target
-) -> dict[str, tuple[list[Addon], tuple[AddonKey, ...]]]:
-    """`addon_groups`, each group with the memo key of its add-ons."""
-    # One slot: the add-on rules of one cluster run back to back.
-    key = ("addon-groups",)
-    slot = context.cache.get(key)
-    if slot is not None and slot[0] is cluster and slot[1] is target:
-        return slot[2]  # type: ignore[no-any-return]
-    plan_names, named_as = _naming(context, target)
-    compat = context.compat.addons
-    groups: dict[str, tuple[list[Addon], list[AddonKey]]] = {}
-    for addon in cluster.addons:
-        named = named_as.get(addon.name)
-        if named is None:
-            canonical = compat.canonical(addon.name)
-            named = plan_names.get(addon.name) or plan_names.get(canonical) or canonical
-            named_as[addon.name] = named
-        members = groups.get(named)
-        if members is None:
-            members = groups[named] = ([], [])
-        members[0].append(addon)
-        members[1].append(
-            (
-                addon.name,
-                addon.kind.value,
-                addon.version,
-                addon.running_version,
-                addon.available_versions,
-            )
-        )
-    found = {name: (addons, tuple(keys)) for name, (addons, keys) in groups.items()}
-    context.cache[key] = (cluster, target, found)
-    return found
-
-
-def _naming(context: RuleContext, target: Target) -> tuple[dict[str, str], dict[str, str]]:
-    """The plan's names by alias for `target`, and a memo of the name findings use per add-on
-    name (the plan's name, else the canonical one)."""
-    key = ("addon-naming", id(target))
-    found: tuple[dict[str, str], dict[str, str]] | None = context.cache.get(key)
-    if found is not None:
-        return found
-    compat = context.compat.addons
-    plan_names: dict[str, str] = {}
-    for name, wanted in target.addons.items():
-        for alias in (name, *wanted.aliases):
-            plan_names.setdefault(alias, name)
-        plan_names.setdefault(compat.canonical(name), name)
-    found = context.cache[key] = (plan_names, {})
-    return found
-
-
-def _classified(
-    context: RuleContext, addon: Addon, minor: MinorVersion, provider: str
-) -> AddonDecision:
-    """`classify_addon` memoised for the run on everything it reads of the add-on."""
-    key = (
-        "classify",
-        addon.name,
-        addon.kind,
-        addon.version,
-        addon.running_version,
-        addon.available_versions,
-        minor,
-        provider,
-    )
-    found: AddonDecision | None = context.cache.get(key)
-    if found is None:
-        found = context.cache[key] = classify_addon(
-            addon, minor, compat=context.compat.addons, provider=provider
-        )
-    return found
-
-
-def shown_version(addon: Addon) -> tuple[str | None, str]:
-    """The version judged and how it was read."""
-    if addon.running_version is not None:
-        return addon.running_version, "running"
-    if addon.version is not None:
-        return addon.version, "declared; running version not collected"
-    return None, "unknown"
-
-
-def oldest_addon(addons: list[Addon]) -> Addon:
-    def order(addon: Addon) -> tuple[int, int, int]:
-        return addon_numbers(shown_version(addon)[0]) or (-1, 0, 0)
-
-    return min(addons, key=order)
 
 
 class AddonIncompatible(ContextRule):
@@ -185,7 +85,7 @@ class AddonIncompatible(ContextRule):
             return
         if facts.kubeadm is None and not facts.tested:
             return
-        decision = _classified(self.context, addon, minor, provider)
+        decision = classified(self.context, addon, minor, provider)
         version, how = shown_version(addon)
         if decision.need is AddonNeed.NOT_NEEDED:
             return

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import Target
-from kubedrift.policies.addon_compat import numeric_version
+from kubedrift.policies.addon_versions import numeric_version
 from kubedrift.policies.rules.base import RuleContext
 from kubedrift.versions import (
     Constraint,
@@ -137,7 +137,7 @@ def plural(n: int, noun: str) -> str:
 
 @lru_cache(maxsize=8192)
 def addon_numbers(raw: str | None) -> tuple[int, int, int] | None:
-    """`addon_compat.numeric_version`, memoised."""
+    """`addon_versions.numeric_version`, memoised."""
     return numeric_version(raw)
 
 

@@ -7,12 +7,9 @@ import pytest
 from kubedrift.model.inventory import Addon, AddonKind
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonNeed, NodeStrategy
-from kubedrift.policies.addon_compat import (
-    AddonCompat,
-    classify_addon,
-    load_addon_compat,
-    numeric_version,
-)
+from kubedrift.policies.addon_classify import classify_addon
+from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat
+from kubedrift.policies.addon_versions import numeric_version
 from kubedrift.policies.node_strategy import choose_strategy
 from kubedrift.versions import MinorVersion
 from tests.unit.policies.upgrade_cases import coredns, pool

@@ -14,12 +14,8 @@ from kubedrift.calendar import load_calendar
 from kubedrift.model.findings import Severity
 from kubedrift.model.inventory import Addon, AddonKind, InventoryDocument
 from kubedrift.model.upgrade_parts import AddonNeed
-from kubedrift.policies.addon_compat import (
-    AddonCompat,
-    classify_addon,
-    load_addon_compat,
-    parse_addon_table,
-)
+from kubedrift.policies.addon_classify import classify_addon
+from kubedrift.policies.addon_compat import AddonCompat, load_addon_compat, parse_addon_table
 from kubedrift.policies.compat import load_compat, merge_addon_tables
 from kubedrift.policies.engine import evaluate
 from kubedrift.policies.planfile import load_plan

@@ -8,7 +8,8 @@ import pytest
 
 from kubedrift.model.inventory import Addon, AddonKind
 from kubedrift.model.upgrade_parts import AddonNeed
-from kubedrift.policies.addon_compat import classify_addon, load_addon_compat
+from kubedrift.policies.addon_classify import classify_addon
+from kubedrift.policies.addon_compat import load_addon_compat
 from kubedrift.versions import MinorVersion
 
 COMPAT = load_addon_compat()

@@ -12,7 +12,8 @@ from kubedrift.model.findings import Severity
 from kubedrift.model.inventory import Addon, AddonKind
 from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonNeed
-from kubedrift.policies.addon_compat import classify_addon, load_addon_compat
+from kubedrift.policies.addon_classify import classify_addon
+from kubedrift.policies.addon_compat import load_addon_compat
 from kubedrift.policies.rules.addon_plan import AddonBehindPlan
 from kubedrift.versions import MinorVersion
 from tests.unit.policies.rules.builders import cluster, run, target
