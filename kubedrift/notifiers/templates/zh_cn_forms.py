@@ -3,7 +3,7 @@
 The planner words its reasons and warnings in English (stored paths, JSON, the English ticket
 keep that text). A table row is one sentence form: a regular expression that must match the
 whole sentence, and its Chinese format string. Named groups are carried over as written
-(versions, names), with three exceptions decided by the group's name:
+(versions, names), except where the group's name says otherwise:
 
 - `text`, `text2`: the group is itself a sentence (a skew verdict inside a reason) and is read
   through the tables again, so nested sentences are Chinese too;
@@ -25,8 +25,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-# Closed sets of words inside the sentences, by group name. A value not listed (a version in
-# place of "an unknown version") is carried over as written.
+# Closed sets of words inside the sentences, by group name; a value not listed is carried over
+# as written.
 WORDS: Mapping[str, Mapping[str, str]] = {
     "direction": {"older": "旧", "newer": "新"},
     "strategy": {"in-place": "原地升级", "replacement": "替换升级"},
