@@ -1,4 +1,4 @@
-"""简体中文 for the add-on decisions' reasons (`policies/addon_compat.py` `classify_addon`,
+"""简体中文 for the add-on decisions' reasons (`policies/addon_classify.py` `classify_addon`,
 and kube-proxy's class in `policies/upgrade_addons.py`), and for the packaged add-on table's
 notes on how a provider packages an add-on (`policies/data/addon_compat.yaml`, `reason:`),
 which a reason quotes.
