@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-_ROLE = {
-    "manager": "管理节点",
-    "master": "主节点",
-    "worker": "工作节点",
-    "agent": "Agent 节点",
-}
+from kubedrift.notifiers.templates.zh_cn_forms import WORDS
+
+_ROLE = WORDS["role"]  # the planner's forms name the roles the same way
 
 # (English sentence as a regular expression matched in full, its Chinese form). Named groups
 # are values (versions, names) carried over; `leader`, `worker` are translated by _ROLE.
