@@ -33,6 +33,8 @@ _TEXT: dict[Locale, dict[str, str]] = {
         "steps": "## Steps (in this order)",
         "after": "## After the last step",
         "finding": "- **{severity}** {title} (`{rule}`, {component}): {summary}",
+        "said.observed": "observed {observed}",
+        "said.expected": "expected {expected}",
         "swarm.before": "- Back up the Raft state of one manager (`/var/lib/docker/swarm`, "
         "daemon stopped) and note `docker node ls`.\n"
         "- Check that every manager is `Reachable` and one is `Leader`: with {managers} "
@@ -68,6 +70,8 @@ _TEXT: dict[Locale, dict[str, str]] = {
         "steps": "## 步骤（按顺序执行）",
         "after": "## 全部完成之后",
         "finding": "- **{severity}** {title}（`{rule}`，{component}）：{summary}",
+        "said.observed": "当前 {observed}",
+        "said.expected": "期望 {expected}",
         "swarm.before": "- 备份一个管理节点的 Raft 状态（停止守护进程后备份 "
         "`/var/lib/docker/swarm`），并记录 `docker node ls` 的输出。\n"
         "- 确认所有管理节点均为 `Reachable` 且有一个 `Leader`：共 {managers} 个管理节点，"
@@ -167,8 +171,23 @@ def _finding(finding: Finding, locale: Locale) -> str:
         title=title,
         rule=rule,
         component=finding.key.component,
-        summary=finding.summary,
+        summary=_said(finding, locale),
     )
+
+
+def _said(finding: Finding, locale: Locale) -> str:
+    """The finding in words: the engine's English sentence, or in Chinese the observed and
+    expected values (the rule's title is on the line already), as in chat alerts."""
+    if locale == "en":
+        return finding.summary
+    text, cat = _TEXT[locale], CATALOGS[locale]
+    parts = []
+    if finding.observed is not None:
+        parts.append(text["said.observed"].format(observed=finding.observed))
+    if finding.expected is not None:
+        expected = cat.expected_text(finding.expected)
+        parts.append(text["said.expected"].format(expected=expected))
+    return cat.t("sep").join(parts) or finding.summary
 
 
 def _step(
