@@ -3,8 +3,8 @@
 Prints the evaluation time (wall clock, and the process's CPU time for a shared machine) and
 the process's peak RSS against the goals (< 1 s, < 300 MB) and the ratio to each goal; the
 peak is split into what the inventories took before `evaluate` ran and what it added. The
-time is also given without upgrade paths (`evaluate(..., plan_paths=False)`), the planner
-being the costly part. The fleet is synthetic but shaped like a real one: ACK, TKE and
+time is also given without upgrade paths (`evaluate(..., plan_paths=False)`): the rules' share
+and the planner's. The fleet is synthetic but shaped like a real one: ACK, TKE and
 self-hosted clusters on several minors, some pools behind, add-ons at assorted versions, the
 example plan's groups (examples/plan.yaml). Run: `.venv/bin/python bench/evaluate.py`.
 """
