@@ -40,6 +40,10 @@ _REMEDIES: tuple[tuple[str, str], ...] = (
         "对照 {who} 的组件目录核查 {addon}，或在计划中按它实际运行的上游版本固定",
     ),
     (r"check (?P<addon>\S+) against the provider's catalogue", "对照云厂商的组件目录核查 {addon}"),
+    (
+        r"check that (?P<addon>\S+) runs in the cluster; install (?P<what>.+) if it does not",
+        "在集群中确认 {addon} 是否在运行；如未运行，安装 {what}",
+    ),
     (r"install (?P<what>.+)", "安装 {what}"),
     (
         r"check the rollout \(image pulls, disruption budgets\) and finish it",

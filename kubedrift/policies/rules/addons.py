@@ -120,8 +120,10 @@ class AddonMissing(ContextRule):
             "The plan marks some add-ons `required`; a cluster without one (under its name or "
             "an alias) lacks a component its group depends on. When the collector could not "
             "list add-ons, reported as low (could not determine); likewise on a managed "
-            "cluster (ACK, TKE), whose add-ons are what the provider's add-on API lists: an "
-            "add-on installed another way (a Helm chart, a manifest) is not in that list."
+            "cluster (ACK, TKE), whose add-ons are what the provider's add-on API lists (an "
+            "add-on installed another way, by a Helm chart or a manifest, is not in that "
+            "list), unless the list shows another add-on in the same role (flannel where the "
+            "plan requires terway): then it is not installed."
         ),
         family=_FAMILY,
     )
@@ -136,24 +138,34 @@ class AddonMissing(ContextRule):
         # A managed cluster's add-ons are what its provider's add-on API lists: one installed
         # another way (a Helm chart, a manifest) is not in that list.
         listed_by = None if cluster.provider in SELF_HOSTED else cluster.provider
-        key = ("addon-missing", id(target), tuple(groups), unread, listed_by)
+        # What runs in each role (a CNI, a proxy): another add-on in the role is a fact.
+        roles = tuple(sorted({(a.kind.value, a.name) for a in cluster.addons}))
+        key = ("addon-missing", id(target), tuple(groups), unread, listed_by, roles)
         return stamp(
             cluster.key,
-            self.context.drafts(key, self._drafts, target, groups.keys(), unread, listed_by),
+            self.context.drafts(key, self._drafts, target, groups.keys(), unread, listed_by, roles),
         )
 
     def _drafts(
-        self, target: Target, groups: Iterable[str], unread: bool, listed_by: str | None
+        self,
+        target: Target,
+        groups: Iterable[str],
+        unread: bool,
+        listed_by: str | None,
+        roles: tuple[tuple[str, str], ...],
     ) -> Iterator[Draft]:
         groups = set(groups)
+        compat = self.context.compat.addons
         for name, wanted in target.addons.items():
             if not wanted.required or name in groups:
                 continue
             names = ", ".join((name, *wanted.aliases))
+            facts = compat.facts(name)
+            instead = [n for kind, n in roles if facts is not None and kind == facts.kind]
             severity = Severity.LOW
             if unread:
                 summary = f"could not determine whether {name} is installed: add-ons not read"
-            elif listed_by is not None:
+            elif listed_by is not None and not instead:
                 summary = (
                     f"could not determine whether {name} is installed: it is not among the "
                     f"add-ons {listed_by.upper()} reports (looked for: {names}), which lists only "
@@ -161,14 +173,19 @@ class AddonMissing(ContextRule):
                 )
             else:
                 summary = f"required add-on {name} is not installed (looked for: {names})"
+                if instead and facts is not None:
+                    summary += f"; the cluster's {facts.kind} is {', '.join(instead)}"
                 severity = self.info.severity
+            install = f"install {name} {wanted.version or ''}".strip()
+            if listed_by is not None and not instead and not unread:
+                install = f"check that {name} runs in the cluster; {install} if it does not"
             yield draft(
                 self.info,
                 f"addon/{name}",
                 summary,
                 severity=severity,
                 expected=wanted.version or "installed",
-                remedy=make_remedy(summary=f"install {name} {wanted.version or ''}".strip()),
+                remedy=make_remedy(summary=install),
             )
 
 

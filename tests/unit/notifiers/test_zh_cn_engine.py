@@ -31,6 +31,10 @@ REMEDIES = [
     ),
     ("install terway >=1.8.0", "安装 terway >=1.8.0"),
     (
+        "check that kube-proxy runs in the cluster; install kube-proxy ~1.30 if it does not",
+        "在集群中确认 kube-proxy 是否在运行；如未运行，安装 kube-proxy ~1.30",
+    ),
+    (
         "check the rollout (image pulls, disruption budgets) and finish it",
         "检查发布过程（镜像拉取、中断预算）并完成发布",
     ),

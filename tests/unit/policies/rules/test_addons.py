@@ -109,3 +109,12 @@ def test_missing(
 def test_not_running(item: dict[str, Any], expected: Severity | None) -> None:
     found = run(AddonNotRunning, cluster("1.30.1", addons=(item,)))
     assert [f.severity for f in found] == ([] if expected is None else [expected])
+
+
+def test_missing_on_a_managed_cluster_running_another_add_on_in_its_role() -> None:
+    # ACK lists the cluster's CNI: flannel listed where the plan requires terway is a fact.
+    goal = target("1.30", addons={"terway": {"required": True}})
+    flannel = addon("flannel", "v0.15.1.22-20a397e6-aliyun", kind="cni")
+    [found] = run(AddonMissing, cluster("1.30.1", provider="ack", addons=(flannel,)), goal)
+    assert found.severity is Severity.HIGH
+    assert found.summary.endswith("; the cluster's cni is flannel")
