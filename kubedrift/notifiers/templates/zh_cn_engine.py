@@ -44,6 +44,11 @@ _REMEDIES: tuple[tuple[str, str], ...] = (
         r"check that (?P<addon>\S+) runs in the cluster; install (?P<what>.+) if it does not",
         "在集群中确认 {addon} 是否在运行；如未运行，安装 {what}",
     ),
+    (
+        r"replace (?P<other>.+) with (?P<addon>\S+) \(a migration of the cluster's "
+        r"(?P<kind>\S+)\), or let the group's plan accept (?P<again>.+)",
+        "将 {other} 替换为 {addon}（需迁移集群的 {kind}），或在分组的计划中接受 {again}",
+    ),
     (r"install (?P<what>.+)", "安装 {what}"),
     (
         r"check the rollout \(image pulls, disruption budgets\) and finish it",

@@ -177,7 +177,13 @@ class AddonMissing(ContextRule):
                     summary += f"; the cluster's {facts.kind} is {', '.join(instead)}"
                 severity = self.info.severity
             install = f"install {name} {wanted.version or ''}".strip()
-            if listed_by is not None and not instead and not unread:
+            if instead and facts is not None:
+                # Another add-on holds the role (a CNI): not an install but a migration.
+                install = (
+                    f"replace {', '.join(instead)} with {name} (a migration of the cluster's "
+                    f"{facts.kind}), or let the group's plan accept {', '.join(instead)}"
+                )
+            elif listed_by is not None and not unread:
                 install = f"check that {name} runs in the cluster; {install} if it does not"
             yield draft(
                 self.info,

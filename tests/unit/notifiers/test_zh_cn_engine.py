@@ -31,6 +31,11 @@ REMEDIES = [
     ),
     ("install terway >=1.8.0", "安装 terway >=1.8.0"),
     (
+        "replace flannel with terway (a migration of the cluster's cni), or let the group's plan "
+        "accept flannel",
+        "将 flannel 替换为 terway（需迁移集群的 cni），或在分组的计划中接受 flannel",
+    ),
+    (
         "check that kube-proxy runs in the cluster; install kube-proxy ~1.30 if it does not",
         "在集群中确认 kube-proxy 是否在运行；如未运行，安装 kube-proxy ~1.30",
     ),

@@ -118,3 +118,6 @@ def test_missing_on_a_managed_cluster_running_another_add_on_in_its_role() -> No
     [found] = run(AddonMissing, cluster("1.30.1", provider="ack", addons=(flannel,)), goal)
     assert found.severity is Severity.HIGH
     assert found.summary.endswith("; the cluster's cni is flannel")
+    assert found.remedy is not None and found.remedy.summary.startswith(
+        "replace flannel with terway (a migration of the cluster's cni)"
+    )
