@@ -87,16 +87,18 @@ class _Http:
             after = exc.headers.get("Retry-After") if exc.headers else None
             exc.close()  # it holds the response and its socket until garbage collection
             raise DeliveryError(
-                f"{method} {path}: HTTP {exc.code}",
+                f"{self.service} answered {method} {path} with HTTP {exc.code}",
                 retryable=retry,
                 retry_after=float(after) if after and after.isdigit() else None,
             ) from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise DeliveryError(f"{method} {path}: {exc}", retryable=True) from exc
+            raise DeliveryError(f"{self.service}: {method} {path}: {exc}", retryable=True) from exc
         try:
             data = json.loads(body) if body else None
         except ValueError as exc:
-            raise DeliveryError(f"{method} {path}: malformed JSON", retryable=True) from exc
+            raise DeliveryError(
+                f"{self.service} answered {method} {path} with malformed JSON", retryable=True
+            ) from exc
         return Answer(Call(self.service, method, path), data)
 
 

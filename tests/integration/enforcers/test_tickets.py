@@ -266,6 +266,8 @@ def test_http_failures_become_delivery_errors(monkeypatch: pytest.MonkeyPatch) -
         with pytest.raises(DeliveryError) as throttled:
             TicketEnforcer(config).upsert(ticket())
         assert throttled.value.retryable and throttled.value.retry_after == 1.0
+        assert str(throttled.value).startswith("GitHub answered POST ")  # which service said no
+        assert str(throttled.value).endswith("with HTTP 429")
         monkeypatch.setenv("TICKET_TOKEN", "wrong")
         with pytest.raises(DeliveryError) as refused:
             TicketEnforcer(config).upsert(ticket())
