@@ -53,6 +53,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--format", choices=_FORMATS, default="table")
     parser.add_argument(
+        "--locale",
+        choices=("en", "zh-CN"),
+        default="en",
+        help="the table's language (JSON, SARIF and JUnit stay English); default en",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=_SEVERITIES,
         default="none",
@@ -154,7 +160,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         plan_file=str(args.plan),
         inventory_file=str(args.inventory),
     )
-    text = render(report, args.format)
+    text = render(report, args.format, locale=args.locale)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:

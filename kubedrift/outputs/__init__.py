@@ -11,12 +11,12 @@ from kubedrift.outputs.model import ClusterLabel, EvaluationReport, Summary, sum
 FORMATS = ("table", "json", "sarif", "junit")
 
 
-def render(report: EvaluationReport, fmt: str) -> str:
-    """The report as text in format `fmt` (one of `FORMATS`)."""
+def render(report: EvaluationReport, fmt: str, *, locale: str = "en") -> str:
+    """The report as text in format `fmt` (one of `FORMATS`); `locale` words the table."""
     if fmt == "table":
         from kubedrift.outputs.table import render_table
 
-        return render_table(report)
+        return render_table(report, locale)
     if fmt == "json":
         from kubedrift.outputs.json_out import render_json
 

@@ -4,7 +4,8 @@ Per cluster a header (name, key, plan group), then one block per finding: severi
 component on the first line, the summary wrapped below, observed / expected, the fix. The
 upgrade steps of a cluster are printed once after its findings (several findings share one
 path), each step with its add-on classes (required / optional / not needed, target, why).
-A summary line ends the table.
+A summary line ends the table. In `en` or `zh-CN` (`table_words`); English wraps with
+`textwrap`, Chinese by display columns.
 """
 
 from __future__ import annotations
@@ -15,20 +16,16 @@ from collections.abc import Iterator, Sequence
 from kubedrift.model.findings import Finding, UpgradeStep
 from kubedrift.model.upgrade_parts import AddonDecision
 from kubedrift.outputs.model import ClusterLabel, EvaluationReport
+from kubedrift.outputs.table_words import Words, words
+from kubedrift.outputs.table_words import wrap as wrap_columns
 
 WIDTH = 100
 _BODY = " " * 12
-_ACTIONS = {
-    "upgrade_control_plane": "control plane",
-    "upgrade_node_pool": "node pool",
-    "replace_node_pool": "replace pool",
-    "upgrade_addon": "add-on",
-    "manual": "manual",
-}
-_NEED = {"required": "REQUIRED", "optional": "optional", "not_needed": "not needed"}
 
 
-def _wrap(text: str, first: str, rest: str = _BODY) -> list[str]:
+def _wrap(text: str, first: str, rest: str = _BODY, *, w: Words | None = None) -> list[str]:
+    if w is not None and w.locale != "en":
+        return wrap_columns(text, WIDTH, first, rest)
     return textwrap.wrap(
         text,
         width=WIDTH,
@@ -39,63 +36,74 @@ def _wrap(text: str, first: str, rest: str = _BODY) -> list[str]:
     ) or [first.rstrip()]
 
 
-def _finding_lines(finding: Finding) -> list[str]:
+def _finding_lines(finding: Finding, w: Words) -> list[str]:
     severity = finding.severity.value
-    label = severity.upper() if finding.severity.rank >= 3 else severity
+    label = w.t(severity)
     if finding.waived:
-        label = "waived"
-    head = f"  {label:<9} {finding.key.rule}  {finding.key.component}"
-    lines = _wrap(head, "", _BODY)
-    lines += _wrap(finding.summary, _BODY)
+        label = w.t("waived")
+    head = f"  {label:<{9 - _wide(label)}} {finding.key.rule}  {finding.key.component}"
+    lines = _wrap(head, "", _BODY, w=w)
+    lines += _wrap(w.finding_text(finding), _BODY, w=w)
     facts = []
     if finding.observed is not None:
-        facts.append(f"observed {finding.observed}")
+        facts.append(w.t("observed", value=finding.observed))
     if finding.expected is not None:
-        facts.append(f"expected {finding.expected}")
+        facts.append(w.t("expected", value=w.expected(finding.expected)))
     if facts:
-        lines += _wrap(" | ".join(facts), _BODY)
+        lines += _wrap(w.t("facts_sep").join(facts), _BODY, w=w)
     if finding.waived:
-        lines += _wrap(f"waived by {finding.waived_by} ({severity})", _BODY)
+        shown = severity if w.locale == "en" else w.t(severity)
+        lines += _wrap(w.t("waived_by", waiver=finding.waived_by, severity=shown), _BODY, w=w)
     elif finding.remedy is not None:
-        fix = finding.remedy.summary
+        fix = w.remedy(finding.remedy.summary)
         if finding.remedy.steps:
-            fix += " (steps below)"
-        lines += _wrap(f"fix: {fix}", _BODY)
+            fix += w.t("steps_below")
+        lines += _wrap(w.t("fix", fix=fix), _BODY, w=w)
     return lines
 
 
-def _addon_line(decision: AddonDecision) -> list[str]:
+def _wide(text: str) -> int:
+    """How many more columns than characters `text` takes (so labels align)."""
+    from kubedrift.outputs.table_words import columns
+
+    return columns(text) - len(text)
+
+
+def _addon_line(decision: AddonDecision, w: Words) -> list[str]:
     move = decision.from_version or "?"
     if decision.to_version and decision.to_version != decision.from_version:
         move += f" -> {decision.to_version}"
-    text = f"{_NEED[decision.need.value]} {decision.name} {move}: {decision.reason}"
-    return _wrap(text, "        add-on ", " " * 15)
+    text = f"{w.t(decision.need.value)} {decision.name} {move}: {w.planner(decision.reason)}"
+    return _wrap(text, "        " + w.t("addon"), " " * 15, w=w)
 
 
-def _step_lines(step: UpgradeStep) -> list[str]:
+def _step_lines(step: UpgradeStep, w: Words) -> list[str]:
+    action = w.t(step.action) if step.action in w.strings else step.action
     head = (
-        f"    {step.order:>2}. {_ACTIONS.get(step.action, step.action)} {step.component} "
-        f"{step.from_version or 'unknown'} -> {step.to_version}"
+        f"    {step.order:>2}. {action} {step.component} "
+        f"{step.from_version or w.t('unknown')} -> {step.to_version}"
     )
-    lines = _wrap(head, "", " " * 8)
-    lines += _wrap(step.reason, " " * 8, " " * 8)
+    lines = _wrap(head, "", " " * 8, w=w)
+    lines += _wrap(w.planner(step.reason), " " * 8, " " * 8, w=w)
     if step.strategy is not None:
-        how = f"{step.strategy.strategy.value.replace('_', '-')}: {step.strategy.reason}"
-        lines += _wrap(how, "        how ", " " * 12)
+        chosen = w.t(step.strategy.strategy.value)
+        how = f"{chosen}: {w.planner(step.strategy.reason)}"
+        lines += _wrap(how, "        " + w.t("how"), " " * 12, w=w)
     for decision in step.addons:
-        lines += _addon_line(decision)
+        lines += _addon_line(decision, w)
     for blocked in step.blocked_by:
-        lines += _wrap(blocked, "        BLOCKED ", " " * 16)
+        lines += _wrap(w.planner(blocked), "        " + w.t("blocked"), " " * 16, w=w)
     for warning in step.warnings:
-        lines += _wrap(warning, "        warning ", " " * 16)
+        lines += _wrap(w.planner(warning), "        " + w.t("warning"), " " * 16, w=w)
     return lines
 
 
-def _header(label: ClusterLabel | None, key: str) -> list[str]:
+def _header(label: ClusterLabel | None, key: str, w: Words) -> list[str]:
     if label is None:
-        return _wrap(key, "", "    ")
-    group = f"group {label.group}" if label.group else "no plan group"
-    return _wrap(f"{label.name}  {key}  ({group})", "", "    ")
+        return _wrap(key, "", "    ", w=w)
+    group = w.t("group", group=label.group) if label.group else w.t("no_group")
+    opening, closing = ("（", "）") if w.locale != "en" else ("(", ")")
+    return _wrap(f"{label.name}  {key}  {opening}{group}{closing}", "", "    ", w=w)
 
 
 def _blocks(report: EvaluationReport) -> Iterator[tuple[str, list[Finding]]]:
@@ -121,37 +129,46 @@ def _paths(findings: Sequence[Finding]) -> list[tuple[UpgradeStep, ...]]:
     return seen
 
 
-def render_table(report: EvaluationReport) -> str:
+def render_table(report: EvaluationReport, locale: str = "en") -> str:
+    w = words(locale)
     labels = {c.key: c for c in report.clusters}
     lines: list[str] = []
     for key, findings in _blocks(report):
-        lines += _header(labels.get(key), key)
+        lines += _header(labels.get(key), key, w)
         for finding in findings:
-            lines += _finding_lines(finding)
+            lines += _finding_lines(finding, w)
         for steps in _paths(findings):
             planes = [s for s in steps if s.action == "upgrade_control_plane"]
             target = (planes or list(steps))[-1].to_version
-            lines.append(f"  upgrade steps (to {target}):")
+            lines.append(w.t("steps", target=target))
             for step in steps:
-                lines += _step_lines(step)
+                lines += _step_lines(step, w)
         lines.append("")
     clean = [c for c in report.clusters if c.key not in {f.key.cluster for f in report.findings}]
     if clean:
         names = ", ".join(c.name for c in clean)
-        lines += _wrap(f"no findings: {names}", "", "    ")
+        lines += _wrap(w.t("clean", names=names), "", "    ", w=w)
         lines.append("")
-    lines += _summary_lines(report)
+    lines += _summary_lines(report, w)
     return "\n".join(lines) + "\n"
 
 
-def _summary_lines(report: EvaluationReport) -> list[str]:
+def _summary_lines(report: EvaluationReport, w: Words) -> list[str]:
     s = report.summary
-    counts = ", ".join(f"{n} {sev}" for sev, n in s.by_severity.items() if n) or "none"
-    text = (
-        f"{s.clusters} clusters, {s.clusters_with_findings} with findings; "
-        f"{s.findings - s.waived} findings ({counts}), {s.waived} waived"
+    counts = w.t("counts_sep").join(
+        w.t("count", n=n, severity=sev if w.locale == "en" else w.t(sev))
+        for sev, n in s.by_severity.items()
+        if n
+    ) or w.t("no_counts")
+    text = w.t(
+        "summary",
+        clusters=s.clusters,
+        with_findings=s.clusters_with_findings,
+        findings=s.findings - s.waived,
+        counts=counts,
+        waived=s.waived,
     )
     if s.fail_on is not None:
-        verdict = "FAIL" if s.failed else "pass"
-        text += f"; --fail-on {s.fail_on.value}: {verdict} ({s.failing} at or above)"
-    return _wrap(text, "", "")
+        verdict = w.t("fail") if s.failed else w.t("pass")
+        text += w.t("fail_on", severity=s.fail_on.value, verdict=verdict, failing=s.failing)
+    return _wrap(text, "", "", w=w)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kubedrift.cli import main
+from kubedrift.outputs.table_words import columns, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "examples" / "plan.yaml"
@@ -50,6 +51,34 @@ def test_table_grouped_by_cluster_within_100_columns(capsys: pytest.CaptureFixtu
     assert "add-on REQUIRED" in out  # the planner's add-on classes, per step
     # Every waiver of the example plan names a real rule.
     assert "matches no rule" not in err
+
+
+def test_chinese_table_within_100_terminal_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--locale", "zh-CN", "--fail-on", "high")
+    assert code == 1
+    assert max(columns(line) for line in out.splitlines()) <= 100  # CJK counts two
+    assert "idc-bj-1  kubeconfig/idc-bj-1  （分组 idc-selfhosted）" in out
+    assert "控制面小版本落后于目标" in out  # the rule's Chinese title, not the English summary
+    assert "升级步骤（到 " in out and "组件 必须 " in out
+    assert "high：未通过（" in " ".join(out.split())
+    # Never a line that starts with closing punctuation.
+    assert not any(line.strip()[:1] in "，。；：、）" for line in out.splitlines() if line.strip())
+    # The English sentences the forms know are gone: a step reason, a remedy.
+    assert "the control plane moves one minor at a time" not in out
+    assert "upgrade the control plane to" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("控制面每次升级一个小版本", 14, ["控制面每次升级", "一个小版本"]),  # CJK counts two
+        ("abc defgh ij", 5, ["abc", "defgh", "ij"]),
+        ("版本一致，期望", 8, ["版本一", "致，期望"]),  # "，" never starts a line
+        ("abcdefghijklmnopq", 14, ["abcdefghijklmn", "opq"]),  # longer than a line: cut
+    ],
+)
+def test_wrapping_by_display_columns(text: str, width: int, lines: list[str]) -> None:
+    assert wrap(text, width, "", "") == lines
 
 
 def test_a_waiver_of_no_rule_is_reported(
