@@ -169,6 +169,6 @@ def _summary_lines(report: EvaluationReport, w: Words) -> list[str]:
         waived=s.waived,
     )
     if s.fail_on is not None:
-        verdict = w.t("fail") if s.failed else w.t("pass")
+        verdict = w.t("verdict_fail") if s.failed else w.t("verdict_ok")
         text += w.t("fail_on", severity=s.fail_on.value, verdict=verdict, failing=s.failing)
     return _wrap(text, "", "", w=w)
