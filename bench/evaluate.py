@@ -96,6 +96,11 @@ def _cluster(rng: random.Random, index: int) -> dict[str, Any]:
     }
 
 
+def synthetic_fleet(rng: random.Random, clusters: int) -> list[ClusterInventory]:
+    """The benchmark fleet (also bench/metrics.py's and bench/waves.py's)."""
+    return [ClusterInventory.model_validate(_cluster(rng, i)) for i in range(clusters)]
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = load_plan(ROOT / "examples" / "plan.yaml")
     calendar = load_calendar()
     built = time.perf_counter()
-    fleet = [ClusterInventory.model_validate(_cluster(rng, i)) for i in range(args.clusters)]
+    fleet = synthetic_fleet(rng, args.clusters)
     built = time.perf_counter() - built
     after_build_mb = _peak_mb()
     # The fleet is long-lived data (as in the daemon, which keeps the last inventories): move

@@ -32,7 +32,7 @@ from kubedrift.calendar import load_calendar
 from kubedrift.drift import reconcile
 from kubedrift.metrics import StoreCollector, cluster_figures
 from kubedrift.metrics.figures import FLAGGING
-from kubedrift.model.inventory import ClusterInventory, Collected
+from kubedrift.model.inventory import Collected
 from kubedrift.policies.engine import evaluate
 from kubedrift.policies.planfile import load_plan
 from kubedrift.store import Store
@@ -40,7 +40,7 @@ from kubedrift.store.metrics_read import read_metrics_view
 
 # The same synthetic fleet as the evaluation benchmark (providers, minors, pools, add-ons).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate import _cluster as synthetic_cluster
+from evaluate import synthetic_fleet
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_SECONDS = 0.250
@@ -52,7 +52,7 @@ def seed(url: str, clusters: int) -> tuple[int, int]:
     """One daemon-like cycle over `clusters` clusters; returns (open states, outbox rows)."""
     rng = random.Random(20261126)
     plan = load_plan(ROOT / "examples" / "plan.yaml")
-    fleet = [ClusterInventory.model_validate(synthetic_cluster(rng, i)) for i in range(clusters)]
+    fleet = synthetic_fleet(rng, clusters)
     findings = evaluate(plan, fleet, NOW, load_calendar(), plan_paths=False)
     with Store(url, upgrade=True) as store:
         result = reconcile(

@@ -20,14 +20,13 @@ from pathlib import Path
 
 from kubedrift.calendar import load_calendar
 from kubedrift.enforcers.propose import candidates
-from kubedrift.model.inventory import ClusterInventory
 from kubedrift.policies.engine import evaluate
 from kubedrift.policies.planfile import load_plan
 from kubedrift.policies.waves import wave_report
 
 # The same synthetic fleet as the evaluation benchmark (providers, minors, pools, add-ons).
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate import _cluster as synthetic_cluster
+from evaluate import synthetic_fleet
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 26, 9, tzinfo=UTC)
@@ -39,9 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(20261126)
     plan = load_plan(ROOT / "examples" / "plan.yaml")
-    fleet = [
-        ClusterInventory.model_validate(synthetic_cluster(rng, i)) for i in range(args.clusters)
-    ]
+    fleet = synthetic_fleet(rng, args.clusters)
     finished = {c.key: NOW - timedelta(hours=rng.randint(1, 400)) for c in fleet}
     findings = evaluate(plan, fleet, NOW, load_calendar())
 

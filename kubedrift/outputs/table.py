@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from kubedrift.model.findings import Finding, UpgradeStep
 from kubedrift.model.upgrade_parts import AddonDecision
 from kubedrift.outputs.model import ClusterLabel, EvaluationReport
-from kubedrift.outputs.table_words import Words, words
+from kubedrift.outputs.table_words import Words, columns, words
 from kubedrift.outputs.table_words import wrap as wrap_columns
 
 WIDTH = 100
@@ -64,8 +64,6 @@ def _finding_lines(finding: Finding, w: Words) -> list[str]:
 
 def _wide(text: str) -> int:
     """How many more columns than characters `text` takes (so labels align)."""
-    from kubedrift.outputs.table_words import columns
-
     return columns(text) - len(text)
 
 

@@ -69,12 +69,6 @@ def classify_step(
     `combo` (with `memo`): a key for `addons` as a whole (`addons_key`), made once per cluster:
     the classes of all of them are then kept together.
     """
-    how: dict[str, Any] = {
-        "at_target": at_target,
-        "compat": compat,
-        "addon_targets": addon_targets,
-        "provider": provider,
-    }
     out: list[AddonDecision] = []
     proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
     if proxies:
@@ -91,14 +85,24 @@ def classify_step(
                 "after the node pools at the end",
             )
         out.append(_kube_proxy(memo, need, current, after.oldest.raw, why))
+    key = None
     if memo is not None and combo is not None:
         targets = id(addon_targets) if addon_targets else None
         key = ("addon-combo", combo, minor, at_target, provider, id(compat), targets)
-        found: tuple[AddonDecision, ...] | None = memo.get(key)
-        if found is None:
-            found = memo[key] = _each(addons, minor, memo=memo, **how)
-        return (*out, *found)
-    return (*out, *_each(addons, minor, memo=memo, **how))
+    found: tuple[AddonDecision, ...] | None = None if key is None or memo is None else memo.get(key)
+    if found is None:
+        found = _each(
+            addons,
+            minor,
+            at_target=at_target,
+            compat=compat,
+            addon_targets=addon_targets,
+            memo=memo,
+            provider=provider,
+        )
+        if key is not None and memo is not None:
+            memo[key] = found
+    return (*out, *found)
 
 
 def classify_cluster_step(

@@ -10,15 +10,11 @@ engine write covered).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
-from kubedrift.notifiers.templates.zh_cn_forms import WORDS
-
-_ROLE = WORDS["role"]  # the planner's forms name the roles the same way
+from kubedrift.notifiers.templates.zh_cn_forms import Sentences, forms
 
 # (English sentence as a regular expression matched in full, its Chinese form). Named groups
-# are values (versions, names) carried over; `leader`, `worker` are translated by _ROLE.
+# are values (versions, names) carried over, read as `zh_cn_forms` reads its groups: `leader`
+# and `worker` are role words; `text` is a phrase of this table itself.
 _REMEDIES: tuple[tuple[str, str], ...] = (
     (
         r"move (?P<addon>\S+) to (?P<to>.+) \(offered by the provider\)",
@@ -168,47 +164,22 @@ _EXPECTED: tuple[tuple[str, str], ...] = (
     (r"installed", "已安装"),
     (r"no minor", "没有允许的小版本"),
     (
-        r"(?P<what>.+) \(target '(?P<target>[^']*)', allowed lag (?P<lag>\d+)\)",
-        "{what}（目标 '{target}'，允许落后 {lag} 个小版本）",
+        r"(?P<text>.+) \(target '(?P<target>[^']*)', allowed lag (?P<lag>\d+)\)",
+        "{text}（目标 '{target}'，允许落后 {lag} 个小版本）",
     ),
     (r"(?P<low>\d+\.\d+) to (?P<high>\d+\.\d+)", "{low} 至 {high}"),
 )
 
 
-def _compiled(table: tuple[tuple[str, str], ...]) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(pattern, re.DOTALL), text) for pattern, text in table)
-
-
-REMEDIES = _compiled(_REMEDIES)
-EXPECTED = _compiled(_EXPECTED)
-
-
-def _translated(table: tuple[tuple[re.Pattern[str], str], ...], english: str) -> str | None:
-    for pattern, text in table:
-        found = pattern.fullmatch(english)
-        if found is not None:
-            values: Mapping[str, str] = {
-                name: _ROLE.get(value, value) if name in ("leader", "worker") else value
-                for name, value in found.groupdict().items()
-            }
-            # A nested expected value ("1.29 to 1.31 (target ...)") reads in Chinese too.
-            if "what" in values and table is EXPECTED:
-                values = {**values, "what": expected(values["what"])}
-            return text.format(**values)
-    return None
+REMEDIES = Sentences(forms(*_REMEDIES))
+EXPECTED = Sentences(forms(*_EXPECTED))
 
 
 def remedy(english: str) -> str:
-    """The Chinese form of a remedy sentence; the sentence itself when no pattern knows it."""
-    found = _translated(REMEDIES, english)
-    return english if found is None else found
+    """The Chinese form of a remedy sentence; the sentence itself when no form knows it."""
+    return REMEDIES.chinese(english)
 
 
 def expected(english: str) -> str:
     """The Chinese form of an expected phrase; values (versions, constraints) as written."""
-    found = _translated(EXPECTED, english)
-    return english if found is None else found
-
-
-def known_remedy(english: str) -> bool:
-    return _translated(REMEDIES, english) is not None
+    return EXPECTED.chinese(english)

@@ -166,9 +166,9 @@ def test_expected_phrases(english: str, chinese: str) -> None:
 def test_every_form_has_a_case() -> None:
     for table, cases in ((zh_cn_engine.REMEDIES, REMEDIES), (zh_cn_engine.EXPECTED, EXPECTED)):
         unused = [
-            pattern.pattern
-            for pattern, _ in table
-            if not any(pattern.fullmatch(english) for english, _ in cases)
+            form.pattern.pattern
+            for form in table.forms
+            if not any(form.pattern.fullmatch(english) for english, _ in cases)
         ]
         assert not unused
 
