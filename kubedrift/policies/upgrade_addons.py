@@ -8,7 +8,7 @@ other add-on is classed by `addon_classify.classify_addon` from the packaged fac
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 from kubedrift.model.inventory import Addon, ClusterInventory
@@ -16,7 +16,6 @@ from kubedrift.model.plan import AddonTarget
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed
 from kubedrift.policies.addon_classify import classify_addon
 from kubedrift.policies.addon_compat import AddonCompat
-from kubedrift.policies.memo_keys import HashedKey
 from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState
 from kubedrift.versions import KubeVersion, MinorVersion
 
@@ -57,7 +56,6 @@ def classify_step(
     addon_targets: Mapping[str, AddonTarget],
     memo: MutableMapping[Any, Any] | None = None,
     provider: str | None = None,
-    combo: Hashable | None = None,
 ) -> tuple[AddonDecision, ...]:
     """kube-proxy (when any pool reports it) first, then every other add-on in inventory order.
 
@@ -66,42 +64,22 @@ def classify_step(
     `memo` (the caller's, as long-lived as `compat` and the targets) keeps each add-on's
     class per minor and provider: a fleet runs the same add-on versions on many clusters.
     `provider` is the cluster's: it decides what a provider-packaged add-on's version means.
-    `combo` (with `memo`): a key for `addons` as a whole (`addons_key`), made once per cluster:
-    the classes of all of them are then kept together.
     """
-    out: list[AddonDecision] = []
     proxies = [p.kube_proxy for p in after.pools if p.kube_proxy is not None]
-    if proxies:
-        current = min(proxies)
-        if current.minor_version >= minor:
-            need, why = AddonNeed.NOT_NEEDED, f"already at {minor}"
-        elif at_target:
-            need, why = AddonNeed.REQUIRED, "the path ends with every component at the target"
-        else:
-            need, why = (
-                AddonNeed.OPTIONAL,
-                f"follows the control plane (kubeadm moves it to {minor}); the skew policy "
-                f"lets {current} stay, so it moves only when the policy requires it or "
-                "after the node pools at the end",
-            )
-        out.append(_kube_proxy(memo, need, current, after.oldest.raw, why))
-    key = None
-    if memo is not None and combo is not None:
-        targets = id(addon_targets) if addon_targets else None
-        key = ("addon-combo", combo, minor, at_target, provider, id(compat), targets)
-    found: tuple[AddonDecision, ...] | None = None if key is None or memo is None else memo.get(key)
-    if found is None:
-        found = _each(
-            addons,
-            minor,
-            at_target=at_target,
-            compat=compat,
-            addon_targets=addon_targets,
-            memo=memo,
-            provider=provider,
-        )
-        if key is not None and memo is not None:
-            memo[key] = found
+    out = (
+        (kube_proxy_class(min(proxies), minor, at_target, after.oldest.raw, memo),)
+        if proxies
+        else ()
+    )
+    found = _each(
+        addons,
+        minor,
+        at_target=at_target,
+        compat=compat,
+        addon_targets=addon_targets,
+        memo=memo,
+        provider=provider,
+    )
     return (*out, *found)
 
 
@@ -114,7 +92,6 @@ def classify_cluster_step(
     compat: AddonCompat,
     addon_targets: Mapping[str, AddonTarget],
     memo: MutableMapping[Any, Any] | None,
-    combo: Hashable | None = None,
 ) -> tuple[AddonDecision, ...]:
     """`classify_step` for a cluster's add-ons at `minor` of a path to `target`."""
     return classify_step(
@@ -126,13 +103,39 @@ def classify_cluster_step(
         addon_targets=addon_targets,
         memo=memo,
         provider=inventory.provider,
-        combo=combo,
     )
 
 
-def addons_key(addons: Sequence[Addon]) -> Hashable:
-    """The add-ons' field values as one key whose hash is computed once (`classify_step`)."""
-    return HashedKey(tuple(tuple(addon.__dict__.values()) for addon in addons))
+def kube_proxy_class(
+    current: KubeVersion,
+    minor: MinorVersion,
+    at_target: bool,
+    to_version: str,
+    memo: MutableMapping[Any, Any] | None,
+) -> AddonDecision:
+    """kube-proxy's class once the control plane is at `minor` (its version `to_version`),
+    from the oldest kube-proxy of the pools (`current`); one object per distinct class in
+    `memo`."""
+    at = minor.major, minor.minor
+    key = ("kube-proxy-class", current.raw, at, at_target, to_version)
+    found: AddonDecision | None = None if memo is None else memo.get(key)
+    if found is not None:
+        return found
+    if current.minor_version >= minor:
+        need, why = AddonNeed.NOT_NEEDED, f"already at {minor}"
+    elif at_target:
+        need, why = AddonNeed.REQUIRED, "the path ends with every component at the target"
+    else:
+        need, why = (
+            AddonNeed.OPTIONAL,
+            f"follows the control plane (kubeadm moves it to {minor}); the skew policy "
+            f"lets {current} stay, so it moves only when the policy requires it or "
+            "after the node pools at the end",
+        )
+    found = kube_proxy_decision(need, current, to_version, why)
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
 def _each(
@@ -157,14 +160,14 @@ def _each(
     targets = id(addon_targets) if addon_targets else None
     for addon in addons:
         if memo is None:
-            found = _classify(addon, minor, **how)
+            found = classify_one(addon, minor, **how)
         else:
             # The add-on's field values, not the model: hashing a model goes through pydantic.
             fields = tuple(addon.__dict__.values())
             key = ("addon-class", fields, minor, at_target, provider, id(compat), targets)
             found = memo.get(key, _MISSING)
             if found is _MISSING:
-                found = memo[key] = _classify(addon, minor, **how)
+                found = memo[key] = classify_one(addon, minor, **how)
         if found is not None:
             out.append(found)
     return tuple(out)
@@ -173,7 +176,7 @@ def _each(
 _MISSING: Any = object()
 
 
-def _classify(
+def classify_one(
     addon: Addon,
     minor: MinorVersion,
     *,
@@ -183,24 +186,31 @@ def _classify(
     provider: str | None,
 ) -> AddonDecision | None:
     """`addon`'s class at `minor`; None for kube-proxy (the planner classes it itself)."""
-    if compat.canonical(addon.name) == KUBE_PROXY:
+    if is_kube_proxy(addon, compat):
         return None
+    return classify_other(
+        addon,
+        minor,
+        at_target=at_target,
+        compat=compat,
+        addon_targets=addon_targets,
+        provider=provider,
+    )
+
+
+def is_kube_proxy(addon: Addon, compat: AddonCompat) -> bool:
+    return compat.canonical(addon.name) == KUBE_PROXY
+
+
+def classify_other(
+    addon: Addon,
+    minor: MinorVersion,
+    *,
+    at_target: bool,
+    compat: AddonCompat,
+    addon_targets: Mapping[str, AddonTarget],
+    provider: str | None,
+) -> AddonDecision:
+    """The class at `minor` of an add-on other than kube-proxy."""
     wanted = plan_target(addon, addon_targets, compat) if at_target else None
     return classify_addon(addon, minor, compat=compat, plan_target=wanted, provider=provider)
-
-
-def _kube_proxy(
-    memo: MutableMapping[Any, Any] | None,
-    need: AddonNeed,
-    current: KubeVersion,
-    to_version: str,
-    reason: str,
-) -> AddonDecision:
-    """`kube_proxy_decision`, one object per distinct decision in `memo`."""
-    if memo is None:
-        return kube_proxy_decision(need, current, to_version, reason)
-    key = ("kube-proxy-class", need, current.raw, to_version, reason)
-    found: AddonDecision | None = memo.get(key)
-    if found is None:
-        found = memo[key] = kube_proxy_decision(need, current, to_version, reason)
-    return found

@@ -21,20 +21,23 @@ planners agree byte for byte.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from kubedrift.model.findings import UpgradeStep
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import AddonTarget
+from kubedrift.model.unchecked import unchecked
 from kubedrift.model.upgrade_parts import AddonDecision, AddonNeed, NodeStrategy
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import AddonCompat
-from kubedrift.policies.upgrade_addons import addons_key, classify_cluster_step
+from kubedrift.policies.upgrade_addon_set import AddonSet, addon_set
+from kubedrift.policies.upgrade_addons import kube_proxy_class
 from kubedrift.policies.upgrade_fit import fit_kube_proxy
 from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
 from kubedrift.policies.upgrade_plane import ControlPlanePart, ControlPlaneStep, control_plane_part
-from kubedrift.policies.upgrade_pool_part import PoolInputs, kept_pool_part
-from kubedrift.policies.upgrade_state import KUBE_PROXY, ClusterState, PoolState, state_of
+from kubedrift.policies.upgrade_pool_part import cluster_pool_parts
+from kubedrift.policies.upgrade_state import KUBE_PROXY, PoolState, control_plane_state
 from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, numbered
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps
 
@@ -50,46 +53,57 @@ def compose(
     memo: MutableMapping[Any, Any],
 ) -> UpgradePath | None:
     """The cluster's path from kept parts, or None when the sequential planner must plan it."""
-    state = state_of(inventory)
-    if not _composable(state, target):
+    plane = _plane(inventory, target, offered, memo)
+    if plane is None:
         return None
-    plane = _plane(inventory, state, target, offered, memo)
-    provider = inventory.provider
-    inputs = [
-        PoolInputs(pool, found, provider, node_strategies.get(pool.id), target)
-        for pool, found in zip(state.pools, inventory.node_pools, strict=True)
-    ]
-    parts = [kept_pool_part(plane, i, memo) for i in inputs]
-
-    classes = _Classes(inventory, target, compat, addon_targets, memo)
+    pools = cluster_pool_parts(plane, inventory, target, node_strategies, memo)
+    if pools is None:
+        return None
+    inputs = [i for i, _ in pools]
+    parts = [p for _, p in pools]
+    addons = addon_set(
+        inventory.addons,
+        provider=inventory.provider,
+        compat=compat,
+        addon_targets=addon_targets,
+        memo=memo,
+    )
+    classes = _Classes(target, addons, memo)
     warnings = [*plane.warnings]
     for part in parts:
         warnings += part.warnings
     for part in parts:
         warnings += part.unknown
     steps: list[UpgradeStep] = []
+    # Parts that change nothing before the end (most) are left out of the loop over steps:
+    # their pools stay as they are, so the oldest kube-proxy stays too.
+    moving = [p for p in parts if not p.still]
+    proxy = _oldest_proxy(tuple(i.state for i in inputs))
     for index, step in enumerate(plane.steps):
-        for part in parts:
-            move = part.moves[index - part.start]
-            if move is not None:
-                steps.append(move.step)
-                warnings += move.warnings
-        if any(part.misfits[index - part.start] for part in parts):
-            # Kept by the parts' identities: they are the memo's own, and read all it reads.
-            key = ("fit", id(plane), index, tuple(map(id, parts)))
-            fitted = memo.get(key)
-            if fitted is None:
-                fitted = memo[key] = fit_kube_proxy(plane, index, parts, inputs, memo)
-            steps += fitted.steps
-            warnings += fitted.warnings
-            parts = fitted.parts
+        if moving:
+            for part in moving:
+                move = part.moves[index - part.start]
+                if move is not None:
+                    steps.append(move.step)
+                    warnings += move.warnings
+            if any(part.misfits[index - part.start] for part in moving):
+                # Kept by the parts' identities: they are the memo's own, and read all it reads.
+                key = ("fit", id(plane), index, tuple(map(id, parts)))
+                fitted = memo.get(key)
+                if fitted is None:
+                    fitted = memo[key] = fit_kube_proxy(plane, index, parts, inputs, memo)
+                steps += fitted.steps
+                warnings += fitted.warnings
+                parts = fitted.parts
+                moving = [p for p in parts if not p.still]
+            proxy = _oldest_proxy(tuple(p.states[index - p.start] for p in parts))
         warnings += step.rolling_warnings
-        for part in parts:
+        for part in moving:
             warnings += part.rolling_warnings[index - part.start]
-        made, required = classes.step(step, tuple(p.states[index - p.start] for p in parts))
+        made, required = classes.step(step, proxy)
         steps.append(made)
         warnings += step.after_warnings
-        for part in parts:
+        for part in moving:
             warnings += part.after_warnings[index - part.start]
         warnings += required
     decisions: tuple[AddonDecision, ...] = ()
@@ -98,19 +112,24 @@ def compose(
             if part.end_move is not None:
                 steps.append(part.end_move.step)
                 warnings += part.end_move.warnings
-        decisions, added = classes.end(plane, tuple(p.end_state for p in parts))
+        decisions, added = classes.end(plane, _oldest_proxy(tuple(p.end_state for p in parts)))
         for step_ in added:
             steps.append(step_)
             if step_.component == KUBE_PROXY:
                 for part in parts:
                     warnings += (after_step(step_, r) for r in part.kube_proxy_end)
-    return UpgradePath(
-        cluster=inventory.key,
-        current=tuple(v.raw for v in state.apiservers),
-        target=target,
-        steps=tuple(numbered(s, i, memo) for i, s in enumerate(steps, 1)),
-        addons=decisions,
-        warnings=tuple(dict.fromkeys(warnings)),
+    # The planner's own values, and the equivalence tests compare them with a validated path.
+    return unchecked(
+        UpgradePath,
+        {
+            "cluster": inventory.key,
+            "current": plane.current,
+            "target": target,
+            "steps": tuple(numbered(s, i, memo) for i, s in enumerate(steps, 1)),
+            "addons": decisions,
+            "blocked_by": (),
+            "warnings": tuple(dict.fromkeys(warnings)),
+        },
     )
 
 
@@ -119,42 +138,28 @@ class _Classes:
     they make; kept in the memo by the step, the add-ons and the oldest kube-proxy (what the
     classes read), so look-alike clusters share them."""
 
-    def __init__(
-        self,
-        inventory: ClusterInventory,
-        target: MinorVersion,
-        compat: AddonCompat,
-        addon_targets: Mapping[str, AddonTarget],
-        memo: MutableMapping[Any, Any],
-    ) -> None:
-        self.inventory, self.target, self.memo = inventory, target, memo
-        self.compat, self.addon_targets = compat, addon_targets
-        self.combo = addons_key(inventory.addons)
-        targets = id(addon_targets) if addon_targets else None
-        self.shared = (self.combo, id(compat), targets)
+    def __init__(self, target: MinorVersion, addons: AddonSet, memo: MutableMapping[Any, Any]):
+        self.target, self.addons, self.memo = target, addons, memo
 
-    def _classify(self, minor: MinorVersion, after: ClusterState) -> tuple[AddonDecision, ...]:
-        return classify_cluster_step(
-            self.inventory,
-            minor,
-            target=self.target,
-            after=after,
-            compat=self.compat,
-            addon_targets=self.addon_targets,
-            memo=self.memo,
-            combo=self.combo,
-        )
+    def _classify(
+        self, minor: MinorVersion, proxy: KubeVersion | None, to_version: str
+    ) -> tuple[AddonDecision, ...]:
+        """`upgrade_addons.classify_step` for these add-ons and this oldest kube-proxy."""
+        at_target = minor == self.target
+        others = self.addons.at(minor, at_target=at_target, memo=self.memo)
+        if proxy is None:
+            return others
+        return (kube_proxy_class(proxy, minor, at_target, to_version, self.memo), *others)
 
     def step(
-        self, step: ControlPlaneStep, pools: tuple[PoolState, ...]
+        self, step: ControlPlaneStep, proxy: KubeVersion | None
     ) -> tuple[UpgradeStep, tuple[str, ...]]:
         """The control-plane step with its add-ons classed, and the add-ons it requires early."""
-        key = ("classed-step", id(step), _oldest_proxy(pools), *self.shared)
+        key = ("classed-step", id(step), None if proxy is None else proxy.raw, self.addons)
         found: tuple[UpgradeStep, tuple[str, ...]] | None = self.memo.get(key)
         if found is None:
-            after = ClusterState(step.after.apiservers, step.after.clients, pools)
-            decisions = self._classify(step.offer.minor, after)
             offer = step.offer
+            decisions = self._classify(offer.minor, proxy, step.after.oldest.raw)
             made = control_plane_step(
                 offer.version,
                 step.before.oldest,
@@ -169,66 +174,76 @@ class _Classes:
         return found
 
     def end(
-        self, plane: ControlPlanePart, pools: tuple[PoolState, ...]
+        self, plane: ControlPlanePart, proxy: KubeVersion | None
     ) -> tuple[tuple[AddonDecision, ...], tuple[UpgradeStep, ...]]:
         """The add-ons at the target, and the steps for those it requires, in order."""
-        key = ("classed-end", id(plane), _oldest_proxy(pools), *self.shared)
+        key = ("classed-end", id(plane), None if proxy is None else proxy.raw, self.addons)
         found: tuple[tuple[AddonDecision, ...], tuple[UpgradeStep, ...]] | None
         found = self.memo.get(key)
         if found is None:
-            after = ClusterState(plane.end.apiservers, plane.end.clients, pools)
-            decisions = self._classify(self.target, after)
-            added = tuple(
-                addon_step(d, f"after the node pools: {d.reason}", self.memo)
-                for d in decisions
-                if d.need is AddonNeed.REQUIRED
-            )
+            decisions = self._classify(self.target, proxy, plane.end.oldest.raw)
+            added = tuple(self._end_step(d) for d in decisions if d.need is AddonNeed.REQUIRED)
             found = self.memo[key] = (decisions, added)
         return found
 
+    def _end_step(self, decision: AddonDecision) -> UpgradeStep:
+        """The add-on's step after the node pools; kept by the decision's identity (the
+        decisions are the memo's own, and the value holds it)."""
+        key = ("end-addon-step", id(decision))
+        kept: tuple[AddonDecision, UpgradeStep] | None = self.memo.get(key)
+        if kept is None:
+            made = addon_step(decision, f"after the node pools: {decision.reason}", self.memo)
+            kept = self.memo[key] = (decision, made)
+        return kept[1]
 
-def _oldest_proxy(pools: tuple[PoolState, ...]) -> str | None:
-    """The text of the kube-proxy `classify_step` reads (the oldest, the first of equals)."""
+
+_RAW = attrgetter("raw")
+
+
+def _oldest_proxy(pools: tuple[PoolState, ...]) -> KubeVersion | None:
+    """The kube-proxy `classify_step` reads (the oldest, the first of equals)."""
     proxies = [p.kube_proxy for p in pools if p.kube_proxy is not None]
-    return min(proxies).raw if proxies else None
-
-
-def _composable(state: ClusterState, target: MinorVersion) -> bool:
-    """What the sequential planner refuses or treats specially is left to it."""
-    if not state.apiservers:
-        return False
-    oldest, newest = state.oldest, state.newest
-    try:
-        minor_steps(newest, target)
-    except InvalidUpgradePath:
-        return False
-    if newest.minor - oldest.minor > 1 or newest.major != oldest.major:
-        return False
-    ids = [p.id for p in state.pools]
-    return len(set(ids)) == len(ids) and not any(":" in i for i in ids)
+    return min(proxies) if proxies else None
 
 
 def _plane(
     inventory: ClusterInventory,
-    state: ClusterState,
     target: MinorVersion,
     offered: Sequence[KubeVersion],
     memo: MutableMapping[Any, Any],
-) -> ControlPlanePart:
-    """The control plane's part, kept by everything it reads."""
+) -> ControlPlanePart | None:
+    """The control plane's part, kept by everything it reads; None (kept too) when the
+    sequential planner refuses the start or treats it specially."""
+    start = control_plane_state(inventory)
     cp = inventory.control_plane
     key = (
         "plane",
         inventory.provider,
-        tuple(v.raw for v in state.apiservers),
-        tuple((name, v.raw) for name, v in state.clients),
-        tuple(v.raw for v in cp.upgradable_versions),
-        tuple(v.raw for v in cp.available_versions),
-        tuple(v.raw for v in offered),
+        tuple(map(_RAW, start.apiservers)),
+        tuple([(name, v.raw) for name, v in start.clients]),
+        tuple(map(_RAW, cp.upgradable_versions)),
+        tuple(map(_RAW, cp.available_versions)),
+        tuple(map(_RAW, offered)),
         target,
     )
-    found: ControlPlanePart | None = memo.get(key)
-    if found is None:
-        start = ClusterState(state.apiservers, state.clients, ())
-        found = memo[key] = control_plane_part(inventory, start, target, offered, memo)
+    if key in memo:
+        found: ControlPlanePart | None = memo[key]
+        return found
+    found = memo[key] = (
+        control_plane_part(inventory, start, target, offered, memo)
+        if _composable(start.apiservers, target)
+        else None
+    )
     return found
+
+
+def _composable(apiservers: tuple[KubeVersion, ...], target: MinorVersion) -> bool:
+    """What the sequential planner refuses or treats specially is left to it."""
+    if not apiservers:
+        return False
+    oldest, newest = min(apiservers), max(apiservers)
+    try:
+        minor_steps(newest, target)
+    except InvalidUpgradePath:
+        return False
+    return newest.minor - oldest.minor <= 1 and newest.major == oldest.major

@@ -47,6 +47,7 @@ class ControlPlaneStep:
 @dataclass(frozen=True, slots=True)
 class ControlPlanePart:
     start: ClusterState
+    current: tuple[str, ...]  # the API servers' versions, as written
     warnings: tuple[str, ...]  # before the path
     steps: tuple[ControlPlaneStep, ...]
     end: ClusterState
@@ -104,6 +105,7 @@ def control_plane_part(
         state, current, first = after, offer.minor, False
     return ControlPlanePart(
         start=start,
+        current=tuple(v.raw for v in start.apiservers),
         warnings=tuple(before_path(p.reason) for p in problems(start)),
         steps=tuple(steps),
         end=state,

@@ -10,12 +10,12 @@ The words and the moves are `upgrade_moves`', as in the sequential planner.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kubedrift.model.findings import UpgradeStep
-from kubedrift.model.inventory import NodePool
+from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.upgrade_parts import NodeStrategy
 from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows
@@ -31,7 +31,14 @@ from kubedrift.policies.upgrade_moves import (
     while_rolling,
 )
 from kubedrift.policies.upgrade_plane import ControlPlanePart
-from kubedrift.policies.upgrade_state import ClusterState, PoolState, apply, problems, version_of
+from kubedrift.policies.upgrade_state import (
+    ClusterState,
+    PoolState,
+    apply,
+    kube_proxy_addon,
+    problems,
+    version_of,
+)
 from kubedrift.versions import KubeVersion, MinorVersion
 
 
@@ -52,6 +59,8 @@ class PoolPart:
     `kube_proxy_end` are the new skew reasons should kube-proxy move to the control plane's
     version at the end. A part from `start` > 0 resumes after that step's moves (the caller
     moved the pool or kube-proxy there); `moved` says whether the pool had moved by then.
+    `still`: a part from the start that neither moves nor warns nor misfits before the end
+    (the pool stays as it is: the caller need not look at it step by step).
     """
 
     start: int
@@ -67,6 +76,7 @@ class PoolPart:
     end_move: PoolMove | None
     end_state: PoolState
     kube_proxy_end: tuple[str, ...]
+    still: bool
 
     def moved_by(self, index: int) -> bool:
         """Whether the pool has moved at or before step `index`."""
@@ -171,6 +181,7 @@ def pool_part(
         end_move=end_move,
         end_state=current,
         kube_proxy_end=proxy_end,
+        still=fresh and not any(moves) and not any(rolls) and not any(afters) and not any(misfits),
     )
 
 
@@ -235,3 +246,46 @@ def kept_pool_part(
     if kept is None:
         kept = memo[key] = pool_part(plane, inputs, memo, resume=resume)
     return kept
+
+
+def cluster_pool_parts(
+    plane: ControlPlanePart,
+    inventory: ClusterInventory,
+    target: MinorVersion,
+    node_strategies: Mapping[str, NodeStrategy],
+    memo: MutableMapping[Any, Any],
+) -> list[tuple[PoolInputs, PoolPart]] | None:
+    """Every pool's inputs and part against `plane`, kept by everything they read; None when
+    pools cannot be told apart in the warnings (an id repeated or containing a colon)."""
+    provider = inventory.provider
+    proxy_addon = kube_proxy_addon(inventory)
+    ids: set[str] = set()
+    out: list[tuple[PoolInputs, PoolPart]] = []
+    for found in inventory.node_pools:
+        pool_id = found.id
+        if pool_id in ids or ":" in pool_id:
+            return None
+        ids.add(pool_id)
+        kubelet = found.kubelet_version
+        proxy = found.kube_proxy_version or proxy_addon
+        override = node_strategies.get(pool_id)
+        key = (
+            "pool-part",
+            id(plane),
+            pool_id,
+            found.name,
+            None if kubelet is None else kubelet.raw,
+            None if proxy is None else proxy.raw,
+            found.runtime,
+            tuple(sorted(found.versions_seen)),
+            provider,
+            override,
+            target,
+        )
+        kept: tuple[PoolInputs, PoolPart] | None = memo.get(key)
+        if kept is None:
+            state = PoolState(pool_id, found.name, kubelet, proxy)
+            inputs = PoolInputs(state, found, provider, override, target)
+            kept = memo[key] = (inputs, pool_part(plane, inputs, memo))
+        out.append(kept)
+    return out

@@ -101,18 +101,8 @@ def state_of(inventory: ClusterInventory) -> ClusterState:
     kube-proxy per pool comes from the pool; a pool that does not report it falls back to
     the cluster's kube-proxy add-on (one DaemonSet on every node) when its version parses.
     """
-    cp = inventory.control_plane
-    clients = tuple(
-        (c.component, c.version)
-        for c in cp.components
-        if c.component in _CP_CLIENTS and c.version is not None
-    )
-    proxy_addon: KubeVersion | None = None
-    for addon in inventory.addons:
-        if addon.kind is AddonKind.PROXY or addon.name.startswith(KUBE_PROXY):
-            proxy_addon = _parse(addon.running_version or addon.version)
-            if proxy_addon is not None:
-                break
+    plane = control_plane_state(inventory)
+    proxy_addon = kube_proxy_addon(inventory)
     pools = tuple(
         PoolState(
             id=p.id,
@@ -122,7 +112,28 @@ def state_of(inventory: ClusterInventory) -> ClusterState:
         )
         for p in inventory.node_pools
     )
-    return ClusterState(apiservers=cp.apiserver_versions(), clients=clients, pools=pools)
+    return ClusterState(plane.apiservers, plane.clients, pools)
+
+
+def control_plane_state(inventory: ClusterInventory) -> ClusterState:
+    """The state of the inventory's control plane alone (API servers and clients, no pools)."""
+    cp = inventory.control_plane
+    clients = tuple(
+        (c.component, c.version)
+        for c in cp.components
+        if c.component in _CP_CLIENTS and c.version is not None
+    )
+    return ClusterState(apiservers=cp.apiserver_versions(), clients=clients, pools=())
+
+
+def kube_proxy_addon(inventory: ClusterInventory) -> KubeVersion | None:
+    """The cluster's kube-proxy add-on version, for pools that do not report their own."""
+    for addon in inventory.addons:
+        if addon.kind is AddonKind.PROXY or addon.name.startswith(KUBE_PROXY):
+            found = _parse(addon.running_version or addon.version)
+            if found is not None:
+                return found
+    return None
 
 
 def rolling(state: ClusterState, version: KubeVersion) -> ClusterState:
