@@ -14,11 +14,12 @@ from datetime import date, datetime
 from fnmatch import fnmatchcase
 
 from kubedrift.calendar import ReleaseCalendar
-from kubedrift.model.findings import Finding, FindingKey, Severity
+from kubedrift.model.findings import Finding, FindingKey
 from kubedrift.model.inventory import ClusterInventory, CollectionFailed, Platform
 from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
 from kubedrift.policies.compat import CompatData, load_compat
 from kubedrift.policies.gc_paused import collector_paused
+from kubedrift.policies.rule_runner import RuleRunner
 from kubedrift.policies.rules.base import Rule, RuleContext, make_finding, make_remedy
 from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING, VersionUnknown
 from kubedrift.policies.rules.registry import rule_classes
@@ -57,11 +58,12 @@ def evaluate(
     )
     instances = [cls(context) for cls in (rules if rules is not None else rule_classes())]
     # Each platform's rules, and those of them that need no target.
-    every: dict[str, list[Rule]] = {}
-    target_free: dict[str, list[Rule]] = {}
+    every: dict[str, RuleRunner] = {}
+    target_free: dict[str, RuleRunner] = {}
     for platform in Platform:
-        every[platform] = [r for r in instances if platform in r.info.platforms]
-        target_free[platform] = [r for r in every[platform] if not r.info.needs_target]
+        mine = [r for r in instances if platform in r.info.platforms]
+        every[platform] = RuleRunner(context, mine)
+        target_free[platform] = RuleRunner(context, [r for r in mine if not r.info.needs_target])
     waivers = _WaiverBook(plan, now.date())
     by_cluster: dict[str, list[Finding]] = {}
     with collector_paused():
@@ -71,15 +73,15 @@ def evaluate(
             if group is None:
                 raw = [
                     _not_in_plan(cluster),
-                    *_run(target_free[platform], cluster, NO_TARGET, now),
+                    *target_free[platform].run(cluster, NO_TARGET, now),
                 ]
             elif group.target.version_for(platform) is None:
                 raw = [
                     _no_platform_target(cluster, group),
-                    *_run(target_free[platform], cluster, NO_TARGET, now),
+                    *target_free[platform].run(cluster, NO_TARGET, now),
                 ]
             else:
-                raw = _run(every[platform], cluster, group.target, now)
+                raw = every[platform].run(cluster, group.target, now)
             for finding in waivers.apply(cluster, group, _unique(raw)):
                 by_cluster.setdefault(finding.key.cluster, []).append(finding)
         context.cache.clear()  # the run's memo tables go now, before the result is ordered
@@ -89,27 +91,6 @@ def evaluate(
             for name in sorted(by_cluster)
             for finding in sorted(by_cluster[name], key=_within_cluster)
         ]
-
-
-def _run(
-    rules: Sequence[Rule], cluster: ClusterInventory, target: Target, now: datetime
-) -> list[Finding]:
-    out: list[Finding] = []
-    for rule in rules:
-        try:
-            out.extend(rule.evaluate(cluster, target, now))
-        except Exception as exc:  # the per-cluster boundary: one broken rule is one finding
-            out.append(
-                make_finding(
-                    rule.info,
-                    cluster,
-                    "rule-error",
-                    f"rule {rule.info.id} could not evaluate this cluster: "
-                    f"{type(exc).__name__}: {exc}",
-                    severity=Severity.MEDIUM,
-                )
-            )
-    return out
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -8,6 +8,8 @@ oldest member is judged, on what runs (`running_version`), else on what is decla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kubedrift.model.inventory import Addon, ClusterInventory
 from kubedrift.model.plan import Target
 from kubedrift.model.upgrade_parts import AddonDecision
@@ -111,7 +113,7 @@ def shown_version(addon: Addon) -> tuple[str | None, str]:
     return None, "unknown"
 
 
-def oldest_addon(addons: list[Addon]) -> Addon:
+def oldest_addon(addons: Sequence[Addon]) -> Addon:
     def order(addon: Addon) -> tuple[int, int, int]:
         return addon_numbers(shown_version(addon)[0]) or (-1, 0, 0)
 

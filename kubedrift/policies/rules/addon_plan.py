@@ -9,29 +9,27 @@ an info finding says so, never "outside the plan".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Severity
-from kubedrift.model.inventory import Addon, ClusterInventory
-from kubedrift.model.plan import AddonTarget, Target
+from kubedrift.model.findings import Severity
+from kubedrift.model.inventory import Addon
+from kubedrift.model.plan import AddonTarget
 from kubedrift.policies.addon_compat import AddonCompat, ProviderPackaging
 from kubedrift.policies.addon_versions import numeric_version, upstream_text
-from kubedrift.policies.rules.addon_groups import keyed_groups, oldest_addon, shown_version
+from kubedrift.policies.rules.addon_groups import oldest_addon, shown_version
 from kubedrift.policies.rules.base import (
-    ContextRule,
     Draft,
     RuleInfo,
     draft,
     make_remedy,
-    stamp,
 )
-from kubedrift.policies.rules.facts import admitted, oldest_apiserver
+from kubedrift.policies.rules.facts import admitted
+from kubedrift.policies.rules.parts import GroupPartRule, PlaneFacts
 from kubedrift.versions import KubeVersion
 
 
-class AddonBehindPlan(ContextRule):
+class AddonBehindPlan(GroupPartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-behind-plan",
         title="Add-on version outside the plan's constraint",
@@ -52,29 +50,19 @@ class AddonBehindPlan(ContextRule):
         family="addon_plan",
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        groups = keyed_groups(self.context, cluster, target)
-        out: list[Draft] = []
-        provider = cluster.provider
-        plane = oldest_apiserver(cluster)
-        shown = None if plane is None else plane.raw
-        for name, wanted in target.addons.items():
-            group = groups.get(name)
-            if group is None or wanted.version is None:
-                continue
-            key = ("addon-behind-plan", id(target), name, group[1], provider, shown)
-            out.extend(
-                self.context.drafts(key, self._drafts, name, wanted, group[0], provider, plane)
-            )
-        return stamp(cluster.key, out)
+    def group_drafts(
+        self, facts: PlaneFacts, name: str, addons: Sequence[Addon]
+    ) -> Iterable[Draft]:
+        wanted = facts.target.addons.get(name)
+        if wanted is None or wanted.version is None:
+            return ()
+        return self._drafts(name, wanted, addons, facts.provider, facts.oldest)
 
     def _drafts(
         self,
         name: str,
         wanted: AddonTarget,
-        addons: list[Addon],
+        addons: Sequence[Addon],
         provider: str,
         plane: KubeVersion | None,
     ) -> Iterator[Draft]:

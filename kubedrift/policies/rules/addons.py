@@ -13,7 +13,7 @@ an upstream version it is not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -36,13 +36,13 @@ from kubedrift.policies.rules.base import (
     make_remedy,
     stamp,
 )
-from kubedrift.policies.rules.facts import oldest_apiserver
+from kubedrift.policies.rules.parts import GroupPartRule, PlaneFacts
 from kubedrift.versions import MinorVersion
 
 _FAMILY = "addons"
 
 
-class AddonIncompatible(ContextRule):
+class AddonIncompatible(GroupPartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-incompatible",
         title="Add-on not known to work with the cluster's Kubernetes minor",
@@ -60,22 +60,15 @@ class AddonIncompatible(ContextRule):
         needs_target=False,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        current = oldest_apiserver(cluster)
-        if current is None:
+    def group_drafts(
+        self, facts: PlaneFacts, name: str, addons: Sequence[Addon]
+    ) -> Iterable[Draft]:
+        if facts.oldest is None:
             return ()
-        minor = current.minor_version
-        out: list[Draft] = []
-        provider = cluster.provider
-        for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
-            key = ("addon-incompatible", minor, provider, name, keys)
-            out.extend(self.context.drafts(key, self._drafts, name, addons, minor, provider))
-        return stamp(cluster.key, out)
+        return self._drafts(name, addons, facts.oldest.minor_version, facts.provider)
 
     def _drafts(
-        self, name: str, addons: list[Addon], minor: MinorVersion, provider: str
+        self, name: str, addons: Sequence[Addon], minor: MinorVersion, provider: str
     ) -> Iterator[Draft]:
         compat = self.context.compat.addons
         addon = oldest_addon(addons)
@@ -195,7 +188,7 @@ class AddonMissing(ContextRule):
             )
 
 
-class AddonNotRunning(ContextRule):
+class AddonNotRunning(GroupPartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="addon-not-running",
         title="Add-on declared at one version but running another",
@@ -209,18 +202,12 @@ class AddonNotRunning(ContextRule):
         needs_target=False,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        if not any(addon.pending for addon in cluster.addons):
-            return ()
-        out: list[Draft] = []
-        for name, (addons, keys) in keyed_groups(self.context, cluster, target).items():
-            key = ("addon-not-running", name, keys)
-            out.extend(self.context.drafts(key, self._drafts, name, addons))
-        return stamp(cluster.key, out)
+    def group_drafts(
+        self, facts: PlaneFacts, name: str, addons: Sequence[Addon]
+    ) -> Iterable[Draft]:
+        return self._drafts(name, addons)
 
-    def _drafts(self, name: str, addons: list[Addon]) -> Iterator[Draft]:
+    def _drafts(self, name: str, addons: Sequence[Addon]) -> Iterator[Draft]:
         pending = [a for a in addons if a.pending]
         if not pending:
             return

@@ -22,13 +22,14 @@ from kubedrift.policies.rules.base import (
     make_remedy,
     stamp,
 )
-from kubedrift.policies.rules.facts import minors_apart, oldest_apiserver, plural
+from kubedrift.policies.rules.facts import minors_apart, plural
+from kubedrift.policies.rules.parts import PlaneFacts, PoolPartRule
 from kubedrift.versions import KubeVersion
 
 _FAMILY = "node_pools"
 
 
-class NodePoolBehind(ContextRule):
+class NodePoolBehind(PoolPartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="node-pool-behind",
         title="Node pool behind its control plane",
@@ -42,21 +43,11 @@ class NodePoolBehind(ContextRule):
         family=_FAMILY,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        plane = oldest_apiserver(cluster)
-        if plane is None:
+    def pool_drafts(self, facts: PlaneFacts, pool: NodePool) -> Iterable[Draft]:
+        plane, kubelet = facts.oldest, pool.kubelet_version
+        if plane is None or kubelet is None:
             return ()
-        limit = target.node_pools.max_minor_skew
-        out: list[Draft] = []
-        for pool in cluster.node_pools:
-            kubelet = pool.kubelet_version
-            if kubelet is None:
-                continue
-            key = ("pool-behind", plane.raw, limit, pool.id, pool.name, kubelet.raw)
-            out.extend(self.context.drafts(key, self._drafts, pool, kubelet, plane, limit))
-        return stamp(cluster.key, out)
+        return self._drafts(pool, kubelet, plane, facts.target.node_pools.max_minor_skew)
 
     def _drafts(
         self, pool: NodePool, kubelet: KubeVersion, plane: KubeVersion, limit: int | None

@@ -26,6 +26,7 @@ from kubedrift.policies.rules.base import (
     stamp,
 )
 from kubedrift.policies.rules.facts import parsed, server_key
+from kubedrift.policies.rules.parts import PlaneFacts, PoolPartRule
 from kubedrift.policies.skew import SkewStatus, SkewVerdict, check
 from kubedrift.versions import KubeVersion
 
@@ -93,7 +94,7 @@ def _remedy_text(verdict: SkewVerdict) -> str:
     return f"upgrade {verdict.component.value} towards {violation.against.minor_version}"
 
 
-class SkewKubelet(ContextRule):
+class SkewKubelet(PoolPartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-kubelet",
         title="kubelet outside the version skew policy",
@@ -107,16 +108,8 @@ class SkewKubelet(ContextRule):
         needs_target=False,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        servers = cluster.control_plane.apiserver_versions()
-        served = server_key(servers)
-        out: list[Draft] = []
-        for pool in cluster.node_pools:
-            key = ("skew-kubelet", served, pool.id, *_node_key(pool))
-            out.extend(self.context.drafts(key, self._drafts, pool, servers))
-        return stamp(cluster.key, out)
+    def pool_drafts(self, facts: PlaneFacts, pool: NodePool) -> Iterable[Draft]:
+        return self._drafts(pool, facts.servers)
 
     def _drafts(self, pool: NodePool, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
         verdicts = [_verdict(self.context, "kubelet", v, servers) for v in _seen(pool)]
@@ -126,7 +119,7 @@ class SkewKubelet(ContextRule):
             yield _draft(self.info, f"node-pool/{pool.id}", worst, expected)
 
 
-class SkewKubeProxy(ContextRule):
+class SkewKubeProxy(PoolPartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-kube-proxy",
         title="kube-proxy outside the version skew policy",
@@ -140,20 +133,11 @@ class SkewKubeProxy(ContextRule):
         needs_target=False,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        servers = cluster.control_plane.apiserver_versions()
-        served = server_key(servers)
-        fallback = _addon_kube_proxy(cluster)
-        out: list[Draft] = []
-        for pool in cluster.node_pools:
-            proxy = pool.kube_proxy_version or fallback
-            if proxy is None:
-                continue
-            key = ("skew-kube-proxy", served, proxy.raw, pool.id, *_node_key(pool))
-            out.extend(self.context.drafts(key, self._drafts, pool, proxy, servers))
-        return stamp(cluster.key, out)
+    def pool_drafts(self, facts: PlaneFacts, pool: NodePool) -> Iterable[Draft]:
+        proxy = pool.kube_proxy_version or facts.proxy
+        if proxy is None:
+            return ()
+        return self._drafts(pool, proxy, facts.servers)
 
     def _drafts(
         self, pool: NodePool, proxy: KubeVersion, servers: Sequence[KubeVersion]
@@ -169,20 +153,6 @@ class SkewKubeProxy(ContextRule):
                 "of its node's kubelet"
             )
             yield _draft(self.info, f"node-pool/{pool.id}", worst, expected)
-
-
-def _node_key(pool: NodePool) -> tuple[object, ...]:
-    """What `_seen` reads of a pool: its node versions (in order) and its kubelet's text."""
-    kubelet = pool.kubelet_version
-    return (tuple(pool.versions_seen), None if kubelet is None else kubelet.raw)
-
-
-def _addon_kube_proxy(cluster: ClusterInventory) -> KubeVersion | None:
-    for addon in cluster.addons:
-        if addon.name in ("kube-proxy", "kube-proxy-worker"):
-            raw = addon.running_version or addon.version
-            return None if raw is None else parsed(raw)
-    return None
 
 
 class SkewControlPlaneComponents(ContextRule):

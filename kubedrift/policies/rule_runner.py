@@ -1,0 +1,84 @@
+"""Runs one list of rules on a cluster: whole-cluster rules one by one, part rules together.
+
+A part rule (`rules.parts`: per node pool, per add-on group) reads one part and the cluster's
+`PlaneFacts`. With the run's memo (`RuleContext.reuse`), the drafts of every part rule for one
+part are kept together under one key, so a cluster costs one look-up per part instead of one
+per rule and part. Without it, every rule's `evaluate` runs (the reference the equivalence
+tests compare with).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from kubedrift.model.findings import Finding
+from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.plan import Target
+from kubedrift.policies.rules.addon_groups import keyed_groups
+from kubedrift.policies.rules.base import Draft, Rule, RuleContext, stamp
+from kubedrift.policies.rules.parts import (
+    GroupPartRule,
+    PoolPartRule,
+    group_part_drafts,
+    plane_facts,
+    pool_key,
+    pool_part_drafts,
+    rule_error,
+)
+
+
+class RuleRunner:
+    """`rules` (in order) over clusters, for one evaluation's `context`.
+
+    Part drafts are kept under keys that hold the runner itself: another runner (other rules)
+    keeps its own.
+    """
+
+    def __init__(self, context: RuleContext, rules: Sequence[Rule]) -> None:
+        self.context = context
+        self.rules = tuple(rules)
+        self.pools = tuple(r for r in self.rules if isinstance(r, PoolPartRule))
+        self.groups = tuple(r for r in self.rules if isinstance(r, GroupPartRule))
+        self.whole = tuple(r for r in self.rules if not isinstance(r, PoolPartRule | GroupPartRule))
+
+    def run(self, cluster: ClusterInventory, target: Target, now: datetime) -> list[Finding]:
+        if not self.context.reuse:
+            return _each(self.rules, cluster, target, now)
+        found = _each(self.whole, cluster, target, now)
+        if self.pools or self.groups:
+            found += stamp(cluster.key, self._part_drafts(cluster, target))
+        return found
+
+    def _part_drafts(self, cluster: ClusterInventory, target: Target) -> list[Draft]:
+        context = self.context
+        cache = context.cache
+        facts = plane_facts(context, cluster, target)
+        out: list[Draft] = []
+        if self.pools:
+            for pool in cluster.node_pools:
+                pooled = (self, facts, pool_key(pool))
+                kept = cache.get(pooled)
+                if kept is None:
+                    kept = cache[pooled] = pool_part_drafts(self.pools, facts, pool)
+                out += kept
+        if self.groups:
+            for name, (addons, members) in keyed_groups(context, cluster, target).items():
+                grouped = (self, facts, name, members)
+                kept = cache.get(grouped)
+                if kept is None:
+                    kept = cache[grouped] = group_part_drafts(self.groups, facts, name, addons)
+                out += kept
+        return out
+
+
+def _each(
+    rules: Sequence[Rule], cluster: ClusterInventory, target: Target, now: datetime
+) -> list[Finding]:
+    out: list[Finding] = []
+    for rule in rules:
+        try:
+            out.extend(rule.evaluate(cluster, target, now))
+        except Exception as exc:  # the per-cluster boundary: one broken rule is one finding
+            out += stamp(cluster.key, (rule_error(rule, exc),))
+    return out
