@@ -65,10 +65,11 @@ def evaluate(
         every[platform] = RuleRunner(context, mine)
         target_free[platform] = RuleRunner(context, [r for r in mine if not r.info.needs_target])
     waivers = _WaiverBook(plan, now.date())
+    group_for = _GroupFinder(plan).group_for if reuse else plan.group_for
     by_cluster: dict[str, list[Finding]] = {}
     with collector_paused():
         for cluster in inventories:
-            group = plan.group_for(cluster)  # an inventory is a ClusterRef: no copy of it
+            group = group_for(cluster)
             platform = cluster.platform
             if group is None:
                 raw = [
@@ -148,6 +149,33 @@ def _no_platform_target(cluster: ClusterInventory, group: ClusterGroup) -> Findi
             f"with `platform:`"
         ),
     )
+
+
+class _GroupFinder:
+    """`plan.group_for`, kept per distinct set of what the plan's selectors read of a cluster
+    (its platform, provider, region, the labels they name, and its name when one names it)."""
+
+    def __init__(self, plan: VersionPlan) -> None:
+        self.plan = plan
+        selectors = [g.selector for g in plan.groups]
+        self.reads_name = any(s.name is not None or s.exclude is not None for s in selectors)
+        self.labels = tuple(sorted({key for s in selectors for key in s.labels}))
+        self.found: dict[tuple[object, ...], ClusterGroup | None] = {}
+
+    def group_for(self, cluster: ClusterInventory) -> ClusterGroup | None:
+        labels = cluster.labels
+        key = (
+            cluster.platform,
+            cluster.provider,
+            cluster.region,
+            cluster.name if self.reads_name else None,
+            *[labels.get(name) for name in self.labels],
+        )
+        if key in self.found:
+            return self.found[key]
+        # An inventory is a ClusterRef: no copy of it.
+        group = self.found[key] = self.plan.group_for(cluster)
+        return group
 
 
 class _WaiverBook:

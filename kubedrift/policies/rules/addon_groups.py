@@ -54,7 +54,7 @@ def keyed_groups(
         members[1].append(
             (
                 addon.name,
-                addon.kind.value,
+                addon.kind,  # a StrEnum: equal to its value, without the enum lookup
                 addon.version,
                 addon.running_version,
                 addon.available_versions,

@@ -124,9 +124,12 @@ class AddonMissing(ContextRule):
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterable[Finding]:
-        if not any(wanted.required for wanted in target.addons.values()):
+        required = self.context.remember(("addon-required", id(target)), lambda: _required(target))
+        if not required:
             return ()
         groups = keyed_groups(self.context, cluster, target)
+        if all(name in groups for name in required):
+            return ()  # what `_drafts` would find: nothing missing
         unread = "addons" in cluster.unknown
         # A managed cluster's add-ons are what its provider's add-on API lists: one installed
         # another way (a Helm chart, a manifest) is not in that list.
@@ -186,6 +189,10 @@ class AddonMissing(ContextRule):
                 expected=wanted.version or "installed",
                 remedy=make_remedy(summary=install),
             )
+
+
+def _required(target: Target) -> tuple[str, ...]:
+    return tuple(name for name, wanted in target.addons.items() if wanted.required)
 
 
 class AddonNotRunning(GroupPartRule):

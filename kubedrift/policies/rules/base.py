@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from kubedrift.model.findings import Finding, FindingKey, Remedy, Severity, UpgradeStep
-from kubedrift.model.unchecked import fields_set, unchecked
+from kubedrift.model.unchecked import fields_set, model_slot_setters, unchecked
 
 _T = TypeVar("_T")
 
@@ -148,15 +148,15 @@ def draft(
 
 def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
     """The findings of `drafts` for the cluster keyed `cluster`."""
-    new = object.__new__
+    new, set_dict, set_fields, set_extra, set_private = object.__new__, *_SLOTS
     key_fields, finding_fields = _KEY_FIELDS, _FINDING_FIELDS
     out: list[Finding] = []
     for rule, component, severity, summary, observed, expected, remedy in drafts:
         key = new(FindingKey)
-        _set(key, "__dict__", {"cluster": cluster, "rule": rule, "component": component})
-        _set(key, "__pydantic_fields_set__", key_fields)
-        _set(key, "__pydantic_extra__", None)
-        _set(key, "__pydantic_private__", None)
+        set_dict(key, {"cluster": cluster, "rule": rule, "component": component})
+        set_fields(key, key_fields)
+        set_extra(key, None)
+        set_private(key, None)
         finding = new(Finding)
         values: dict[str, Any] = {
             "key": key,
@@ -167,17 +167,17 @@ def stamp(cluster: str, drafts: Iterable[Draft]) -> list[Finding]:
             "remedy": remedy,
             "waived_by": None,
         }
-        _set(finding, "__dict__", values)
-        _set(finding, "__pydantic_fields_set__", finding_fields)
-        _set(finding, "__pydantic_extra__", None)
-        _set(finding, "__pydantic_private__", None)
+        set_dict(finding, values)
+        set_fields(finding, finding_fields)
+        set_extra(finding, None)
+        set_private(finding, None)
         out.append(finding)
     return out
 
 
-_set = object.__setattr__
 # Shared by every finding made here (frozen models never change them; see `unchecked`).
 _KEY_FIELDS, _FINDING_FIELDS = fields_set(FindingKey), fields_set(Finding)
+_SLOTS = model_slot_setters()
 
 
 def make_finding(

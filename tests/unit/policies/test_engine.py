@@ -251,3 +251,53 @@ def test_findings_built_without_validation_equal_validated_ones() -> None:
     for finding in found:
         assert Finding.model_validate(finding.model_dump()) == finding
         assert Finding.model_validate_json(finding.model_dump_json()) == finding
+
+
+_BY_NAME = parse_plan(
+    """
+version: 1
+groups:
+  - name: web
+    selector: {name: "web-*", labels: {env: prod}}
+    target: {kubernetes: "1.31"}
+  - name: prod
+    selector: {labels: {env: prod}, exclude: ["*-old"]}
+    target: {kubernetes: "1.29"}
+"""
+)
+
+
+@pytest.mark.parametrize("reuse", [True, False])
+def test_clusters_alike_but_for_name_or_a_label_fall_in_their_own_groups(reuse: bool) -> None:
+    fleet = [
+        cluster("1.29.3", name="web-1", labels={"env": "prod"}),
+        cluster("1.29.3", name="api-1", labels={"env": "prod"}),
+        cluster("1.29.3", name="api-old", labels={"env": "prod"}),
+        cluster("1.29.3", name="web-2", labels={"env": "prod"}),
+        cluster("1.29.3", name="web-3", labels={"env": "dev"}),
+    ]
+    findings = evaluate(_BY_NAME, fleet, NOW, CALENDAR, reuse=reuse)
+    lagging = {f.key.cluster for f in findings if f.key.rule == "control-plane-minor-lag"}
+    unplanned = {f.key.cluster for f in findings if f.key.rule == "cluster-not-in-plan"}
+    assert lagging == {"kubeconfig/web-1", "kubeconfig/web-2"}
+    assert unplanned == {"kubeconfig/api-old", "kubeconfig/web-3"}
+
+
+def test_clusters_alike_but_for_a_label_fall_in_their_own_groups() -> None:
+    by_label = parse_plan(
+        """
+version: 1
+groups:
+  - name: prod
+    selector: {labels: {env: prod}}
+    target: {kubernetes: "1.31"}
+"""
+    )
+    fleet = [
+        cluster("1.29.3", name=f"c{i}", labels={"env": env})
+        for i, env in enumerate(["prod", "dev"])
+    ]
+    findings = evaluate(by_label, fleet, NOW, CALENDAR)
+    assert {f.key.cluster for f in findings if f.key.rule == "cluster-not-in-plan"} == {
+        "kubeconfig/c1"
+    }
