@@ -38,7 +38,7 @@ from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
 from kubedrift.policies.upgrade_plane import ControlPlanePart, ControlPlaneStep, control_plane_part
 from kubedrift.policies.upgrade_pool_part import cluster_pool_parts
 from kubedrift.policies.upgrade_state import KUBE_PROXY, PoolState, control_plane_state
-from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, numbered
+from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, numbered_all
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps
 
 
@@ -125,7 +125,7 @@ def compose(
             "cluster": inventory.key,
             "current": plane.current,
             "target": target,
-            "steps": tuple(numbered(s, i, memo) for i, s in enumerate(steps, 1)),
+            "steps": numbered_all(steps, memo),
             "addons": decisions,
             "blocked_by": (),
             "warnings": tuple(dict.fromkeys(warnings)),
@@ -203,7 +203,12 @@ _RAW = attrgetter("raw")
 def _oldest_proxy(pools: tuple[PoolState, ...]) -> KubeVersion | None:
     """The kube-proxy `classify_step` reads (the oldest, the first of equals)."""
     proxies = [p.kube_proxy for p in pools if p.kube_proxy is not None]
-    return min(proxies) if proxies else None
+    if not proxies:
+        return None
+    first = proxies[0]
+    # Mostly one object: the cluster's kube-proxy add-on, for pools that report none.
+    # (`count` compares by identity first.)
+    return first if proxies.count(first) == len(proxies) else min(proxies)
 
 
 def _plane(
@@ -224,7 +229,8 @@ def _plane(
         tuple(map(_RAW, cp.upgradable_versions)),
         tuple(map(_RAW, cp.available_versions)),
         tuple(map(_RAW, offered)),
-        target,
+        target.major,
+        target.minor,
     )
     if key in memo:
         found: ControlPlanePart | None = memo[key]

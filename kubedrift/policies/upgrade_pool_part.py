@@ -36,7 +36,7 @@ from kubedrift.policies.upgrade_state import (
     PoolState,
     apply,
     kube_proxy_addon,
-    problems,
+    pool_problems,
     version_of,
 )
 from kubedrift.versions import KubeVersion, MinorVersion
@@ -211,8 +211,7 @@ def move_pool(
 
 def pool_reasons(servers: Sequence[KubeVersion], pool: PoolState) -> tuple[str, ...]:
     """The skew reasons about `pool`'s kubelet and kube-proxy while `servers` serve."""
-    alone = ClusterState(tuple(servers), (), (pool,))
-    return tuple(p.reason for p in problems(alone, nodes_only=True))
+    return tuple(p.reason for p in pool_problems(tuple(servers), pool))
 
 
 def kept_pool_part(
@@ -268,7 +267,7 @@ def cluster_pool_parts(
         ids.add(pool_id)
         kubelet = found.kubelet_version
         proxy = found.kube_proxy_version or proxy_addon
-        override = node_strategies.get(pool_id)
+        override = node_strategies.get(pool_id) if node_strategies else None
         key = (
             "pool-part",
             id(plane),
@@ -280,7 +279,8 @@ def cluster_pool_parts(
             tuple(sorted(found.versions_seen)),
             provider,
             override,
-            target,
+            target.major,
+            target.minor,
         )
         kept: tuple[PoolInputs, PoolPart] | None = memo.get(key)
         if kept is None:

@@ -236,6 +236,26 @@ def problems(state: ClusterState, *, nodes_only: bool = False) -> tuple[SkewVerd
     return found
 
 
+# API servers' minors by the identity of their tuple (held in the value, so the identity is
+# not reused while the entry is there); bounded like the tables above.
+_server_minors: dict[int, tuple[tuple[KubeVersion, ...], frozenset[tuple[int, int]]]] = {}
+
+
+def pool_problems(servers: tuple[KubeVersion, ...], pool: PoolState) -> tuple[SkewVerdict, ...]:
+    """`problems` of `pool` alone while `servers` serve, nodes only: what a composed pool's
+    part asks at every point of the path, about the control plane's part's own tuples (so
+    their minors are made once per tuple, and a clean answer costs one look-up)."""
+    kept = _server_minors.get(id(servers))
+    if kept is None:
+        if len(_server_minors) >= _LIMIT:
+            _server_minors.clear()
+        minors = frozenset((v.major, v.minor) for v in servers)
+        kept = _server_minors[id(servers)] = (servers, minors)
+    if (True, kept[1], (), (pool.minors,)) in _clean:  # `_signature` of that state
+        return ()
+    return problems(ClusterState(servers, (), (pool,)), nodes_only=True)
+
+
 def _texts(state: ClusterState, nodes_only: bool) -> tuple[object, ...]:
     """Everything `_problems` reads of a state: versions as written, pool ids, client names."""
     return (

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.inventory import Addon, AddonKind, ClusterInventory
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import load_addon_compat
 from kubedrift.policies.upgrade_compose import compose
@@ -109,3 +109,26 @@ def test_clusters_sharing_a_control_plane_share_its_part_and_their_pools() -> No
     parts = [k for k in memo if isinstance(k, tuple) and k[0] == "pool-part"]
     assert len(planes) == 1
     assert len(parts) == 3  # pool a once for both clusters, b twice
+
+
+def test_an_add_on_is_classed_once_per_minor_for_every_cluster_running_it() -> None:
+    """Add-ons are kept as rows (one per field values and provider), a cluster's add-ons as one
+    set of rows, and kube-proxy is in no set: the planner classes it from the pools."""
+    memo: dict[Any, Any] = {}
+    target = MinorVersion(1, 31)
+    proxy = Addon(name="kube-proxy", kind=AddonKind.PROXY, running_version="1.28.3")
+    shared, other = coredns("v1.10.1"), coredns("v1.9.3")
+    clusters = [
+        cluster(["1.28.3"], [pool("a", "1.28.3")], addons=addons)
+        for addons in ([shared, proxy], [shared, proxy], [other, proxy])
+    ]
+    for inventory in clusters:
+        composed = _composed(inventory, target, memo)
+        assert composed is not None
+        assert _json(composed) == _json(plan_upgrade(inventory, target))
+    rows = [k for k in memo if isinstance(k, tuple) and k[0] == "addon-row"]
+    sets = [v for k, v in memo.items() if isinstance(k, tuple) and k[0] == "addon-set"]
+    tables = [v for k, v in memo.items() if isinstance(k, tuple) and k[0] == "addon-classes"]
+    assert len(rows) == 3  # the two CoreDNS versions and kube-proxy
+    assert [len(s.rows) for s in sets] == [1, 1]  # the first two clusters share one set
+    assert sorted(len(t) for t in tables) == [2, 2, 2]  # 1.29, 1.30, 1.31: each CoreDNS once
