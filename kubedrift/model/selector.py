@@ -8,8 +8,10 @@ cluster.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from fnmatch import fnmatchcase
+import re
+from collections.abc import Callable, Mapping
+from fnmatch import fnmatchcase, translate
+from functools import lru_cache
 from typing import Protocol
 
 from pydantic import Field
@@ -50,7 +52,14 @@ def platform_of(cluster: ClusterIdentity) -> str:
 def _any_glob(value: str | None, globs: tuple[str, ...] | None) -> bool:
     if globs is None:
         return True
-    return value is not None and any(fnmatchcase(value, g) for g in globs)
+    return value is not None and bool(globs) and _one_pattern(globs)(value) is not None
+
+
+@lru_cache(maxsize=1024)
+def _one_pattern(globs: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """`any(fnmatchcase(value, g) for g in globs)` as one compiled pattern's `match` (a plan
+    selects each of 10^4 clusters through a few selectors)."""
+    return re.compile("|".join(f"(?:{translate(g)})" for g in globs)).match
 
 
 def _within(glob: str, globs: tuple[str, ...]) -> bool:

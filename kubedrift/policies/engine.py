@@ -65,7 +65,9 @@ def evaluate(
         every[platform] = RuleRunner(context, mine)
         target_free[platform] = RuleRunner(context, [r for r in mine if not r.info.needs_target])
     waivers = _WaiverBook(plan, now.date())
-    group_for = _GroupFinder(plan).group_for if reuse else plan.group_for
+    finder = _GroupFinder(plan)
+    # Kept per cluster shape only when no selector reads names (names are unique).
+    group_for = finder.group_for if reuse and not finder.reads_name else plan.group_for
     by_cluster: dict[str, list[Finding]] = {}
     with collector_paused():
         for cluster in inventories:
@@ -152,8 +154,9 @@ def _no_platform_target(cluster: ClusterInventory, group: ClusterGroup) -> Findi
 
 
 class _GroupFinder:
-    """`plan.group_for`, kept per distinct set of what the plan's selectors read of a cluster
-    (its platform, provider, region, the labels they name, and its name when one names it)."""
+    """`plan.group_for`, kept per distinct set of what the plan's selectors read of a cluster:
+    its platform, provider, region and the labels they name (`reads_name`: some selector reads
+    names too, and then it is not worth keeping)."""
 
     def __init__(self, plan: VersionPlan) -> None:
         self.plan = plan
@@ -168,7 +171,6 @@ class _GroupFinder:
             cluster.platform,
             cluster.provider,
             cluster.region,
-            cluster.name if self.reads_name else None,
             *[labels.get(name) for name in self.labels],
         )
         if key in self.found:
