@@ -59,8 +59,7 @@ def compose(
     pools = cluster_pool_parts(plane, inventory, target, node_strategies, memo)
     if pools is None:
         return None
-    inputs = [i for i, _ in pools]
-    parts = [p for _, p in pools]
+    inputs, parts = pools
     addons = addon_set(
         inventory.addons,
         provider=inventory.provider,
@@ -78,7 +77,7 @@ def compose(
     # Parts that change nothing before the end (most) are left out of the loop over steps:
     # their pools stay as they are, so the oldest kube-proxy stays too.
     moving = [p for p in parts if not p.still]
-    proxy = _oldest_proxy(tuple(i.state for i in inputs))
+    proxy = _oldest_proxy([i.state for i in inputs])
     for index, step in enumerate(plane.steps):
         if moving:
             for part in moving:
@@ -96,11 +95,11 @@ def compose(
                 warnings += fitted.warnings
                 parts = fitted.parts
                 moving = [p for p in parts if not p.still]
-            proxy = _oldest_proxy(tuple(p.states[index - p.start] for p in parts))
+            proxy = _oldest_proxy([p.states[index - p.start] for p in parts])
         warnings += step.rolling_warnings
         for part in moving:
             warnings += part.rolling_warnings[index - part.start]
-        made, required = classes.step(step, proxy)
+        made, required = classes.step(step, proxy, len(steps) + 1)
         steps.append(made)
         warnings += step.after_warnings
         for part in moving:
@@ -112,7 +111,7 @@ def compose(
             if part.end_move is not None:
                 steps.append(part.end_move.step)
                 warnings += part.end_move.warnings
-        decisions, added = classes.end(plane, _oldest_proxy(tuple(p.end_state for p in parts)))
+        decisions, added = classes.end(plane, _oldest_proxy([p.end_state for p in parts]))
         for step_ in added:
             steps.append(step_)
             if step_.component == KUBE_PROXY:
@@ -152,10 +151,11 @@ class _Classes:
         return (kube_proxy_class(proxy, minor, at_target, to_version, self.memo), *others)
 
     def step(
-        self, step: ControlPlaneStep, proxy: KubeVersion | None
+        self, step: ControlPlaneStep, proxy: KubeVersion | None, order: int
     ) -> tuple[UpgradeStep, tuple[str, ...]]:
-        """The control-plane step with its add-ons classed, and the add-ons it requires early."""
-        key = ("classed-step", id(step), None if proxy is None else proxy.raw, self.addons)
+        """The control-plane step with its add-ons classed, at its place `order` in the path
+        (mostly made for one cluster: no copy to number), and the add-ons it requires early."""
+        key = ("classed-step", id(step), None if proxy is None else proxy.raw, self.addons, order)
         found: tuple[UpgradeStep, tuple[str, ...]] | None = self.memo.get(key)
         if found is None:
             offer = step.offer
@@ -168,6 +168,7 @@ class _Classes:
                 addons=decisions,
                 blocked_by=(offer.blocked,) if offer.blocked else (),
                 warnings=(offer.warning,) if offer.warning else (),
+                order=order,
             )
             required = required_addon_warnings(decisions, offer.minor, last=step.last)
             found = self.memo[key] = (made, tuple(required))
@@ -200,7 +201,7 @@ class _Classes:
 _RAW = attrgetter("raw")
 
 
-def _oldest_proxy(pools: tuple[PoolState, ...]) -> KubeVersion | None:
+def _oldest_proxy(pools: list[PoolState]) -> KubeVersion | None:
     """The kube-proxy `classify_step` reads (the oldest, the first of equals)."""
     proxies = [p.kube_proxy for p in pools if p.kube_proxy is not None]
     if not proxies:

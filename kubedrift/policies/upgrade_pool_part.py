@@ -253,13 +253,14 @@ def cluster_pool_parts(
     target: MinorVersion,
     node_strategies: Mapping[str, NodeStrategy],
     memo: MutableMapping[Any, Any],
-) -> list[tuple[PoolInputs, PoolPart]] | None:
-    """Every pool's inputs and part against `plane`, kept by everything they read; None when
-    pools cannot be told apart in the warnings (an id repeated or containing a colon)."""
+) -> tuple[list[PoolInputs], list[PoolPart]] | None:
+    """Every pool's inputs and its part against `plane`, kept by everything they read; None
+    when pools cannot be told apart in the warnings (an id repeated or containing a colon)."""
     provider = inventory.provider
     proxy_addon = kube_proxy_addon(inventory)
     ids: set[str] = set()
-    out: list[tuple[PoolInputs, PoolPart]] = []
+    inputs: list[PoolInputs] = []
+    parts: list[PoolPart] = []
     for found in inventory.node_pools:
         pool_id = found.id
         if pool_id in ids or ":" in pool_id:
@@ -285,7 +286,8 @@ def cluster_pool_parts(
         kept: tuple[PoolInputs, PoolPart] | None = memo.get(key)
         if kept is None:
             state = PoolState(pool_id, found.name, kubelet, proxy)
-            inputs = PoolInputs(state, found, provider, override, target)
-            kept = memo[key] = (inputs, pool_part(plane, inputs, memo))
-        out.append(kept)
-    return out
+            made = PoolInputs(state, found, provider, override, target)
+            kept = memo[key] = (made, pool_part(plane, made, memo))
+        inputs.append(kept[0])
+        parts.append(kept[1])
+    return inputs, parts

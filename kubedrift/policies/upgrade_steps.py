@@ -44,6 +44,7 @@ def control_plane_step(
     addons: tuple[AddonDecision, ...] = (),
     blocked_by: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
+    order: int = 1,
 ) -> UpgradeStep:
     return shared_step(
         memo,
@@ -55,6 +56,7 @@ def control_plane_step(
         addons=addons,
         blocked_by=blocked_by,
         warnings=warnings,
+        order=order,
     )
 
 
@@ -84,20 +86,22 @@ def shared_step(
     strategy: NodeStrategyChoice | None = None,
     blocked_by: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
+    order: int = 1,
 ) -> UpgradeStep:
-    """The step (order 1) with these fields; one object per distinct step in `memo`.
+    """The step with these fields; one object per distinct step in `memo`. `order` is 1
+    unless the caller knows the step's place in its path (`numbered_all` keeps it there).
 
     The add-ons and strategy are keyed by identity (hashing a model goes through pydantic):
     the planners take them from `memo`, so equal ones are mostly the same object, and a kept
     step holds its own, so an identity in a key is never reused while the key is there.
     """
     fields = (action, component, from_version, to_version, reason)
-    extra = (tuple(map(id, addons)), id(strategy), blocked_by, warnings)
+    extra = (tuple(map(id, addons)), id(strategy), blocked_by, warnings, order)
     key = ("step", fields, extra)
     found: UpgradeStep | None = None if memo is None else memo.get(key)
     if found is None:
         values: dict[str, Any] = {
-            "order": 1,
+            "order": order,
             "action": action,
             "component": component,
             "from_version": from_version,
@@ -135,9 +139,12 @@ def numbered_all(
     steps: Sequence[UpgradeStep], memo: MutableMapping[Any, Any]
 ) -> tuple[UpgradeStep, ...]:
     """Each of `steps` numbered from 1, as `numbered` numbers it (the look-ups made here: a
-    fleet's paths number some 10^5 steps)."""
+    fleet's paths number some 10^5 steps); a step already at its place is its own copy."""
     out: list[UpgradeStep] = []
     for order, step in enumerate(steps, 1):
+        if step.order == order:
+            out.append(step)
+            continue
         key = ("numbered", id(step), order)
         kept: tuple[UpgradeStep, UpgradeStep] | None = memo.get(key)
         if kept is None:
