@@ -1,10 +1,10 @@
 """Runs one list of rules on a cluster: whole-cluster rules one by one, part rules together.
 
-A part rule (`rules.parts`: per node pool, per add-on group) reads one part and the cluster's
-`PlaneFacts`. With the run's memo (`RuleContext.reuse`), the drafts of every part rule for one
-part are kept together under one key, so a cluster costs one look-up per part instead of one
-per rule and part. Without it, every rule's `evaluate` runs (the reference the equivalence
-tests compare with).
+A plane rule (`rules.plane_part`) reads the control plane alone; a part rule (`rules.parts`:
+per node pool, per add-on group) reads one part and the cluster's `PlaneFacts`. With the run's
+memo (`RuleContext.reuse`), the drafts of every such rule for one part are kept together under
+one key, so a cluster costs one look-up per part instead of one per rule and part. Without it,
+every rule's `evaluate` runs (the reference the equivalence tests compare with).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from kubedrift.policies.rules.parts import (
     pool_part_drafts,
     rule_error,
 )
+from kubedrift.policies.rules.plane_part import PlanePartRule, plane_part_drafts, plane_view
 
 
 class RuleRunner:
@@ -38,23 +39,33 @@ class RuleRunner:
     def __init__(self, context: RuleContext, rules: Sequence[Rule]) -> None:
         self.context = context
         self.rules = tuple(rules)
+        self.planes = tuple(r for r in self.rules if isinstance(r, PlanePartRule))
         self.pools = tuple(r for r in self.rules if isinstance(r, PoolPartRule))
         self.groups = tuple(r for r in self.rules if isinstance(r, GroupPartRule))
-        self.whole = tuple(r for r in self.rules if not isinstance(r, PoolPartRule | GroupPartRule))
+        parts = PlanePartRule | PoolPartRule | GroupPartRule
+        self.whole = tuple(r for r in self.rules if not isinstance(r, parts))
 
     def run(self, cluster: ClusterInventory, target: Target, now: datetime) -> list[Finding]:
         if not self.context.reuse:
             return _each(self.rules, cluster, target, now)
         found = _each(self.whole, cluster, target, now)
-        if self.pools or self.groups:
+        if self.planes or self.pools or self.groups:
             found += stamp(cluster.key, self._part_drafts(cluster, target))
         return found
 
     def _part_drafts(self, cluster: ClusterInventory, target: Target) -> list[Draft]:
         context = self.context
         cache = context.cache
-        facts = plane_facts(context, cluster, target)
         out: list[Draft] = []
+        if self.planes:
+            view = plane_view(context, cluster, target)
+            kept = cache.get(planed := (self, view))
+            if kept is None:
+                kept = cache[planed] = plane_part_drafts(self.planes, view)
+            out += kept
+        if not (self.pools or self.groups):
+            return out
+        facts = plane_facts(context, cluster, target)
         if self.pools:
             for pool in cluster.node_pools:
                 pooled = (self, facts, pool_key(pool))

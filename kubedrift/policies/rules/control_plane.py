@@ -27,13 +27,11 @@ from kubedrift.policies.rules.facts import (
     MANAGED_PROVIDERS,
     admitted,
     minors_apart,
-    newest_apiserver,
-    offered_key,
-    offered_versions,
     oldest_apiserver,
     plural,
     target_facts,
 )
+from kubedrift.policies.rules.plane_part import PlanePartRule, PlaneView
 from kubedrift.policies.rules.remedy import upgrade_remedy
 from kubedrift.versions import KubeVersion, MinorVersion, parse_version
 
@@ -107,7 +105,7 @@ class ControlPlaneMinorLag(ContextRule):
         return made, goal, f"upgrade the control plane to {goal}, one minor per step"
 
 
-class ControlPlanePatchLag(ContextRule):
+class ControlPlanePatchLag(PlanePartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="control-plane-patch-lag",
         title="Control plane patch release behind the newest of its minor",
@@ -122,19 +120,12 @@ class ControlPlanePatchLag(ContextRule):
         family=_FAMILY,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        current = oldest_apiserver(cluster)
-        if current is None:
+    def plane_drafts(self, view: PlaneView) -> Iterable[Draft]:
+        if view.oldest is None:
             return ()
-        key = ("cp-patch-lag", id(target), current.raw, cluster.provider, offered_key(cluster))
-        return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, current, target))
+        return self._drafts(view, view.oldest, view.target)
 
-    def _drafts(
-        self, cluster: ClusterInventory, current: KubeVersion, target: Target
-    ) -> Iterator[Draft]:
-        """Reads of the cluster only its provider and offered versions (the memo key's)."""
+    def _drafts(self, view: PlaneView, current: KubeVersion, target: Target) -> Iterator[Draft]:
         limit = target.allowed_lag.patches
         facts = target_facts(self.context, target)
         if current.minor_version not in facts.admitted:
@@ -154,7 +145,7 @@ class ControlPlanePatchLag(ContextRule):
             return
         if limit is None:
             return
-        newest, source = self._newest_patch(cluster, current)
+        newest, source = self._newest_patch(view, current)
         if newest is None:
             yield draft(
                 self.info,
@@ -178,12 +169,12 @@ class ControlPlanePatchLag(ContextRule):
         )
 
     def _newest_patch(
-        self, cluster: ClusterInventory, current: KubeVersion
+        self, view: PlaneView, current: KubeVersion
     ) -> tuple[KubeVersion | None, str]:
-        same = [v for v in offered_versions(cluster) if v.minor_version == current.minor_version]
+        same = [v for v in view.offered if v.minor_version == current.minor_version]
         if same:
             return max(same), "the provider's offered versions (live)"
-        window = self.context.calendar.window(cluster.provider, current.minor_version)
+        window = self.context.calendar.window(view.provider, current.minor_version)
         if window is not None and window.latest_patch is not None:
             try:
                 return (
@@ -195,7 +186,7 @@ class ControlPlanePatchLag(ContextRule):
         return None, "no offered versions were collected and the calendar lists no patch"
 
 
-class ControlPlaneAhead(ContextRule):
+class ControlPlaneAhead(PlanePartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="control-plane-ahead",
         title="Control plane newer than the target",
@@ -208,14 +199,10 @@ class ControlPlaneAhead(ContextRule):
         family=_FAMILY,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        current = newest_apiserver(cluster)
-        if current is None:
+    def plane_drafts(self, view: PlaneView) -> Iterable[Draft]:
+        if view.newest is None:
             return ()
-        key = ("cp-ahead", id(target), current.raw)
-        return stamp(cluster.key, self.context.drafts(key, self._drafts, current, target))
+        return self._drafts(view.newest, view.target)
 
     def _drafts(self, current: KubeVersion, target: Target) -> Iterator[Draft]:
         facts = target_facts(self.context, target)
@@ -236,7 +223,7 @@ class ControlPlaneAhead(ContextRule):
         )
 
 
-class TargetNotOffered(ContextRule):
+class TargetNotOffered(PlanePartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="target-not-offered",
         title="Provider does not offer the target version",
@@ -249,31 +236,18 @@ class TargetNotOffered(ContextRule):
         family=_FAMILY,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        current = oldest_apiserver(cluster)
+    def plane_drafts(self, view: PlaneView) -> Iterable[Draft]:
+        current, target = view.oldest, view.target
         if current is None or admitted(self.context, target.constraint, current):
             return ()
-        key = (
-            "not-offered",
-            id(target),
-            current.raw,
-            cluster.provider,
-            cluster.region,
-            offered_key(cluster),
-        )
-        return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, current, target))
+        return self._drafts(view, current, target)
 
-    def _drafts(
-        self, cluster: ClusterInventory, current: KubeVersion, target: Target
-    ) -> Iterator[Draft]:
-        """Reads of the cluster only its provider, region and offer (the memo key's)."""
+    def _drafts(self, view: PlaneView, current: KubeVersion, target: Target) -> Iterator[Draft]:
         facts = target_facts(self.context, target)
         if facts.newest is not None and current.minor_version > facts.newest:
             return  # ahead: nothing to offer
-        offered = (current, *offered_versions(cluster))
-        provider = cluster.provider
+        offered = (current, *view.offered)
+        provider = view.provider
         if len(offered) == 1:
             if provider in MANAGED_PROVIDERS:
                 yield draft(
@@ -287,8 +261,8 @@ class TargetNotOffered(ContextRule):
             return
         if any(admitted(self.context, target.constraint, v) for v in offered):
             return
-        where = f" in {cluster.region}" if cluster.region else ""
-        shown = ", ".join(str(v) for v in sorted(offered_versions(cluster)))
+        where = f" in {view.region}" if view.region else ""
+        shown = ", ".join(str(v) for v in sorted(view.offered))
         yield draft(
             self.info,
             COMPONENT,

@@ -10,23 +10,20 @@ are memoised per run: a fleet repeats the same few version combinations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Severity
-from kubedrift.model.inventory import ClusterInventory, NodePool
-from kubedrift.model.plan import Target
+from kubedrift.model.findings import Severity
+from kubedrift.model.inventory import ComponentVersion, NodePool
 from kubedrift.policies.rules.base import (
-    ContextRule,
     Draft,
     RuleContext,
     RuleInfo,
     draft,
     make_remedy,
-    stamp,
 )
 from kubedrift.policies.rules.facts import parsed, server_key
 from kubedrift.policies.rules.parts import PlaneFacts, PoolPartRule
+from kubedrift.policies.rules.plane_part import PlanePartRule, PlaneView
 from kubedrift.policies.skew import SkewStatus, SkewVerdict, check
 from kubedrift.versions import KubeVersion
 
@@ -155,7 +152,7 @@ class SkewKubeProxy(PoolPartRule):
             yield _draft(self.info, f"node-pool/{pool.id}", worst, expected)
 
 
-class SkewControlPlaneComponents(ContextRule):
+class SkewControlPlaneComponents(PlanePartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-control-plane-components",
         title="Controller manager, scheduler or cloud controller manager outside the skew policy",
@@ -170,22 +167,15 @@ class SkewControlPlaneComponents(ContextRule):
 
     _COMPONENTS = ("kube-controller-manager", "kube-scheduler", "cloud-controller-manager")
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        plane = cluster.control_plane
-        if not plane.components:
+    def plane_drafts(self, view: PlaneView) -> Iterable[Draft]:
+        if not view.components:
             return ()
-        servers = plane.apiserver_versions()
-        parts = tuple(
-            (c.component, c.version and c.version.raw, c.instance) for c in plane.components
-        )
-        key = ("skew-cp", server_key(servers), parts)
-        return stamp(cluster.key, self.context.drafts(key, self._drafts, cluster, servers))
+        return self._drafts(view.components, view.servers)
 
-    def _drafts(self, cluster: ClusterInventory, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
-        """Reads of the cluster only its control-plane components (the memo key's)."""
-        for item in cluster.control_plane.components:
+    def _drafts(
+        self, components: Sequence[ComponentVersion], servers: Sequence[KubeVersion]
+    ) -> Iterator[Draft]:
+        for item in components:
             if item.component not in self._COMPONENTS or item.version is None:
                 continue
             verdict = _verdict(self.context, item.component, item.version, servers)
@@ -198,7 +188,7 @@ class SkewControlPlaneComponents(ContextRule):
             yield _draft(self.info, component, verdict, expected)
 
 
-class SkewApiserverHa(ContextRule):
+class SkewApiserverHa(PlanePartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="skew-apiserver-ha",
         title="HA API servers at mixed versions",
@@ -213,14 +203,10 @@ class SkewApiserverHa(ContextRule):
         needs_target=False,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        servers = cluster.control_plane.apiserver_versions()
-        if len(servers) < 2:
+    def plane_drafts(self, view: PlaneView) -> Iterable[Draft]:
+        if len(view.servers) < 2:
             return ()
-        key = ("skew-ha", server_key(servers))
-        return stamp(cluster.key, self.context.drafts(key, self._drafts, servers))
+        return self._drafts(view.servers)
 
     def _drafts(self, servers: Sequence[KubeVersion]) -> Iterator[Draft]:
         distinct = sorted(set(servers))

@@ -14,26 +14,22 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import ClassVar
 
-from kubedrift.model.findings import Finding, Severity
-from kubedrift.model.inventory import ClusterInventory
+from kubedrift.model.findings import Severity
 from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportDate, SupportWindow
 from kubedrift.policies.rules.base import (
-    ContextRule,
     Draft,
     RuleInfo,
     draft,
     make_remedy,
-    stamp,
 )
-from kubedrift.policies.rules.facts import oldest_apiserver
-from kubedrift.policies.rules.remedy import freeze
+from kubedrift.policies.rules.plane_part import PlanePartRule, PlaneView
 from kubedrift.versions import KubeVersion, MinorVersion
 
 COMPONENT = "control-plane"
 
 
-class EndOfSupport(ContextRule):
+class EndOfSupport(PlanePartRule):
     info: ClassVar[RuleInfo] = RuleInfo(
         id="end-of-support",
         title="Kubernetes minor past or near its end of support",
@@ -48,33 +44,20 @@ class EndOfSupport(ContextRule):
         needs_target=False,
     )
 
-    def evaluate(
-        self, cluster: ClusterInventory, target: Target, now: datetime
-    ) -> Iterable[Finding]:
-        current = oldest_apiserver(cluster)
-        if current is None:
+    def plane_drafts(self, view: PlaneView) -> Iterable[Draft]:
+        if view.oldest is None:
             return ()
-        key = (
-            "end-of-support",
-            current.raw,
-            target.end_of_support,
-            cluster.provider,
-            freeze(cluster.control_plane.support),
-        )
-        return stamp(
-            cluster.key, self.context.drafts(key, self._drafts, cluster, current, target, now)
-        )
+        return self._drafts(view, view.oldest, view.target, self.context.now)
 
     def _drafts(
-        self, cluster: ClusterInventory, current: KubeVersion, target: Target, now: datetime
+        self, view: PlaneView, current: KubeVersion, target: Target, now: datetime
     ) -> Iterator[Draft]:
-        """Reads of the cluster only its provider and live support window (the memo key's)."""
         minor = current.minor_version
         today = now.date()
         policy = target.end_of_support
-        window, source = self._window(cluster, minor, policy.calendar)
+        window, source = self._window(view, minor, policy.calendar)
         if window is None:
-            yield from self._outside(cluster, minor, today, policy.calendar, source)
+            yield from self._outside(view, minor, today, policy.calendar, source)
             return
         end, how = _date(window.end_of_support)
         final, _ = _date(window.support_ends)
@@ -124,11 +107,11 @@ class EndOfSupport(ContextRule):
         )
 
     def _window(
-        self, cluster: ClusterInventory, minor: MinorVersion, calendar: str
+        self, view: PlaneView, minor: MinorVersion, calendar: str
     ) -> tuple[SupportWindow | None, str]:
-        provider = cluster.provider if calendar == "provider" else "upstream"
+        provider = view.provider if calendar == "provider" else "upstream"
         packaged = self.context.calendar.window(provider, minor)
-        live = cluster.control_plane.support
+        live = view.support
         if live is not None and (live.major_number, live.minor_number) == (
             minor.major,
             minor.minor,
@@ -137,7 +120,7 @@ class EndOfSupport(ContextRule):
             if packaged is not None and packaged.end_of_support.value != live.end_of_support.value:
                 shown = packaged.end_of_support.value
                 note = f"; packaged {packaged.provider} calendar says {shown}"
-            return live, f"live {cluster.provider} metadata, preferred over package data{note}"
+            return live, f"live {view.provider} metadata, preferred over package data{note}"
         if packaged is None:
             return None, f"{_calendar_name(provider)} calendar"
         return (
@@ -147,13 +130,13 @@ class EndOfSupport(ContextRule):
 
     def _outside(
         self,
-        cluster: ClusterInventory,
+        view: PlaneView,
         minor: MinorVersion,
         today: date,
         calendar: str,
         source: str,
     ) -> Iterator[Draft]:
-        provider = cluster.provider if calendar == "provider" else "upstream"
+        provider = view.provider if calendar == "provider" else "upstream"
         if self.context.calendar.is_supported(provider, minor, today) is False:
             yield draft(
                 self.info,

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import ClassVar
 
+import pytest
+
 from kubedrift.calendar import load_calendar
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import NodePool
@@ -87,3 +89,87 @@ def test_a_pool_a_rule_fails_on_is_its_error_and_the_other_pools_are_still_judge
         assert error.summary == (
             "rule per-pool could not evaluate this cluster: ValueError: cannot read np-1"
         )
+
+
+def _support(end: str) -> dict[str, object]:
+    source = {"id": "live", "title": "TKE API", "url": "https://example.invalid"}
+    source["retrieved"] = "2026-11-26"
+    return {
+        "provider": "tke",
+        "minor": "1.29",
+        "released": {"value": "2024-08-20", "source": source},
+        "end_of_support": {"value": end, "source": source},
+    }
+
+
+_PLANE_TWINS = {
+    # What tells two control planes apart, and the rule that says so.
+    "region": (
+        {"version": "1.28.3-tke.3", "region": "r-1", "available": ("1.28.5-tke.3",)},
+        {"version": "1.28.3-tke.3", "region": "r-2", "available": ("1.28.5-tke.3",)},
+        "target-not-offered",
+    ),
+    "support": (
+        {"support": _support("2026-12-20")},
+        {"support": _support("2027-02-20")},
+        "end-of-support",
+    ),
+    "offered": (
+        {"available": ("1.29.9-tke.3",)},
+        {"available": ("1.29.7-tke.3",)},
+        "control-plane-patch-lag",
+    ),
+    "components": (
+        {"components": (("kube-scheduler", "1.27.3"),)},
+        {"components": (("kube-scheduler", "1.26.3"),)},
+        "skew-control-plane-components",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_PLANE_TWINS))
+def test_control_planes_alike_but_for_one_thing_are_judged_apart(what: str) -> None:
+    first, second, rule = _PLANE_TWINS[what]
+    plan = parse_plan(
+        """
+version: 1
+groups:
+  - name: all
+    selector: {}
+    target: {kubernetes: ">=1.29.0 <1.29.8", allowed_lag: {patches: 1}}
+"""
+    )
+    fleet = [
+        cluster(
+            provider="tke", name=f"c{i}", **{"version": "1.29.3-tke.3", "region": "r-1", **shape}
+        )
+        for i, shape in enumerate((first, second))
+    ]
+    shared = evaluate(plan, fleet, NOW, CALENDAR)
+    assert _json(shared) == _json(evaluate(plan, fleet, NOW, CALENDAR, reuse=False))
+    said = {f.key.cluster: f.summary for f in shared if f.key.rule == rule}
+    assert len(said) == 2 and len(set(said.values())) == 2, said
+
+
+def test_add_on_groups_alike_but_for_the_provider_are_judged_apart() -> None:
+    # On ACK a build that maps to no upstream CoreDNS cannot be judged (addon_compat.yaml's
+    # packaging); elsewhere its leading numbers are read.
+    plan = parse_plan(
+        """
+version: 1
+groups:
+  - name: all
+    selector: {}
+    target: {kubernetes: "1.30", addons: {coredns: {version: ">=1.11"}}}
+"""
+    )
+    coredns = {"name": "coredns", "kind": "dns", "running_version": "v1.10.1.1-xxx-aliyun"}
+    fleet = [
+        cluster("1.30.3", provider=provider, region="r-1", name=provider, addons=(coredns,))
+        for provider in ("ack", "tke")
+    ]
+    shared = evaluate(plan, fleet, NOW, CALENDAR)
+    assert _json(shared) == _json(evaluate(plan, fleet, NOW, CALENDAR, reuse=False))
+    said = {f.key.cluster: f.summary for f in shared if f.key.rule == "addon-behind-plan"}
+    assert said["ack/r-1/ack"].startswith("no comparable version: ACK's coredns")
+    assert said["tke/r-1/tke"].endswith("is outside the plan's >=1.11")
