@@ -97,17 +97,25 @@ class Selector(Frozen):
         )
 
     def matches(self, cluster: ClusterIdentity) -> bool:
+        return self.matches_except_name(cluster) and self.matches_name(cluster.name)
+
+    def matches_except_name(self, cluster: ClusterIdentity) -> bool:
+        """Every condition but those on the name (`name`, `exclude`)."""
         if self.platform is not None and platform_of(cluster) not in self.platform:
             return False
         if self.provider is not None and not any(
             cluster.provider in PROVIDER_SYNONYMS.get(p, frozenset({p})) for p in self.provider
         ):
             return False
-        if not _any_glob(cluster.region, self.region) or not _any_glob(cluster.name, self.name):
+        if not _any_glob(cluster.region, self.region):
             return False
-        if any(cluster.labels.get(key) not in values for key, values in self.labels.items()):
-            return False
-        return self.exclude is None or not _any_glob(cluster.name, self.exclude)
+        return all(cluster.labels.get(key) in values for key, values in self.labels.items())
+
+    def matches_name(self, name: str) -> bool:
+        """The conditions on the name alone: `name` globs, and `exclude`."""
+        return _any_glob(name, self.name) and (
+            self.exclude is None or not _any_glob(name, self.exclude)
+        )
 
     def covers(self, other: Selector) -> bool:
         """True when every cluster `other` selects is certainly selected by this one.

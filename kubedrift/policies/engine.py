@@ -65,9 +65,7 @@ def evaluate(
         every[platform] = RuleRunner(context, mine)
         target_free[platform] = RuleRunner(context, [r for r in mine if not r.info.needs_target])
     waivers = _WaiverBook(plan, now.date())
-    finder = _GroupFinder(plan)
-    # Kept per cluster shape only when no selector reads names (names are unique).
-    group_for = finder.group_for if reuse and not finder.reads_name else plan.group_for
+    group_for = _GroupFinder(plan).group_for if reuse else plan.group_for
     by_cluster: dict[str, list[Finding]] = {}
     with collector_paused():
         for cluster in inventories:
@@ -154,16 +152,14 @@ def _no_platform_target(cluster: ClusterInventory, group: ClusterGroup) -> Findi
 
 
 class _GroupFinder:
-    """`plan.group_for`, kept per distinct set of what the plan's selectors read of a cluster:
-    its platform, provider, region and the labels they name (`reads_name`: some selector reads
-    names too, and then it is not worth keeping)."""
+    """`plan.group_for` in two stages: the groups whose selectors hold but for the name are
+    kept per distinct set of what they read (platform, provider, region, the labels they
+    name); only their name conditions are then checked, in plan order."""
 
     def __init__(self, plan: VersionPlan) -> None:
-        self.plan = plan
-        selectors = [g.selector for g in plan.groups]
-        self.reads_name = any(s.name is not None or s.exclude is not None for s in selectors)
-        self.labels = tuple(sorted({key for s in selectors for key in s.labels}))
-        self.found: dict[tuple[object, ...], ClusterGroup | None] = {}
+        self.groups = plan.groups
+        self.labels = tuple(sorted({key for g in plan.groups for key in g.selector.labels}))
+        self.candidates: dict[tuple[object, ...], tuple[ClusterGroup, ...]] = {}
 
     def group_for(self, cluster: ClusterInventory) -> ClusterGroup | None:
         labels = cluster.labels
@@ -173,11 +169,13 @@ class _GroupFinder:
             cluster.region,
             *[labels.get(name) for name in self.labels],
         )
-        if key in self.found:
-            return self.found[key]
-        # An inventory is a ClusterRef: no copy of it.
-        group = self.found[key] = self.plan.group_for(cluster)
-        return group
+        candidates = self.candidates.get(key)
+        if candidates is None:
+            candidates = self.candidates[key] = tuple(
+                g for g in self.groups if g.selector.matches_except_name(cluster)
+            )
+        name = cluster.name
+        return next((g for g in candidates if g.selector.matches_name(name)), None)
 
 
 class _WaiverBook:

@@ -19,7 +19,7 @@ from kubedrift.model.inventory import ClusterInventory, ComponentVersion
 from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportWindow
 from kubedrift.policies.rules.base import ContextRule, Draft, RuleContext, RuleInfo, stamp
-from kubedrift.policies.rules.facts import offered_versions, server_key
+from kubedrift.policies.rules.facts import offered_versions
 from kubedrift.policies.rules.parts import rule_error
 from kubedrift.policies.rules.remedy import freeze
 from kubedrift.versions import KubeVersion
@@ -47,20 +47,22 @@ def plane_view(context: RuleContext, cluster: ClusterInventory, target: Target) 
     if slot is not None and slot[0] is cluster and slot[1] is target:
         return slot[2]  # type: ignore[no-any-return]
     plane = cluster.control_plane
-    servers = plane.apiserver_versions()
-    offered = offered_versions(cluster)
+    version = plane.version
+    # Everything the view is made of, as raw texts (version equality ignores the text).
     key = (
         "plane-view",
         id(target),  # the plan keeps its targets alive for the run
         cluster.provider,
         cluster.region,
-        server_key(servers),
+        None if version is None else version.raw,
         tuple((c.component, c.version and c.version.raw, c.instance) for c in plane.components),
-        tuple(v.raw for v in offered),
+        tuple(v.raw for v in plane.upgradable_versions),
+        tuple(v.raw for v in plane.available_versions),
         freeze(plane.support),
     )
     found: PlaneView | None = context.cache.get(key)
     if found is None:
+        servers = plane.apiserver_versions()
         found = PlaneView(
             target=target,
             provider=cluster.provider,
@@ -69,7 +71,7 @@ def plane_view(context: RuleContext, cluster: ClusterInventory, target: Target) 
             oldest=min(servers, default=None),
             newest=max(servers, default=None),
             components=plane.components,
-            offered=offered,
+            offered=offered_versions(cluster),
             support=plane.support,
         )
         if context.reuse:

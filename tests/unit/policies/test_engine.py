@@ -283,21 +283,29 @@ def test_clusters_alike_but_for_name_or_a_label_fall_in_their_own_groups(reuse: 
     assert unplanned == {"kubeconfig/api-old", "kubeconfig/web-3"}
 
 
-def test_clusters_alike_but_for_a_label_fall_in_their_own_groups() -> None:
-    by_label = parse_plan(
+_ALIKE_BUT = {
+    "a label": ({"labels": {"env": "prod"}}, {"labels": {"env": "dev"}}),
+    "the region": ({"region": "cn-hangzhou"}, {"region": "ap-guangzhou"}),
+    "the provider": ({"provider": "ack"}, {"provider": "tke"}),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_ALIKE_BUT))
+def test_clusters_alike_but_for_one_thing_fall_in_their_own_groups(what: str) -> None:
+    plan = parse_plan(
         """
 version: 1
 groups:
   - name: prod
-    selector: {labels: {env: prod}}
+    selector: {labels: {env: prod}, provider: ack, region: "cn-*"}
     target: {kubernetes: "1.31"}
 """
     )
+    base = {"labels": {"env": "prod"}, "provider": "ack", "region": "cn-hangzhou"}
     fleet = [
-        cluster("1.29.3", name=f"c{i}", labels={"env": env})
-        for i, env in enumerate(["prod", "dev"])
+        cluster("1.29.3", **{**base, "name": f"c{i}", **shape})
+        for i, shape in enumerate(_ALIKE_BUT[what])
     ]
-    findings = evaluate(by_label, fleet, NOW, CALENDAR)
-    assert {f.key.cluster for f in findings if f.key.rule == "cluster-not-in-plan"} == {
-        "kubeconfig/c1"
-    }
+    findings = evaluate(plan, fleet, NOW, CALENDAR)
+    unplanned = [f.key.cluster for f in findings if f.key.rule == "cluster-not-in-plan"]
+    assert unplanned == [fleet[1].key]
