@@ -169,6 +169,7 @@ class _Classes:
                 blocked_by=(offer.blocked,) if offer.blocked else (),
                 warnings=(offer.warning,) if offer.warning else (),
                 order=order,
+                shared=False,  # kept here, by what it is made of
             )
             required = required_addon_warnings(decisions, offer.minor, last=step.last)
             found = self.memo[key] = (made, tuple(required))

@@ -45,6 +45,7 @@ def control_plane_step(
     blocked_by: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
     order: int = 1,
+    shared: bool = True,
 ) -> UpgradeStep:
     return shared_step(
         memo,
@@ -57,6 +58,7 @@ def control_plane_step(
         blocked_by=blocked_by,
         warnings=warnings,
         order=order,
+        shared=shared,
     )
 
 
@@ -87,18 +89,24 @@ def shared_step(
     blocked_by: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
     order: int = 1,
+    shared: bool = True,
 ) -> UpgradeStep:
     """The step with these fields; one object per distinct step in `memo`. `order` is 1
     unless the caller knows the step's place in its path (`numbered_all` keeps it there).
+    `shared=False`: made (unchecked, with a memo) but not kept here, for a caller that keeps
+    it under its own key.
 
     The add-ons and strategy are keyed by identity (hashing a model goes through pydantic):
     the planners take them from `memo`, so equal ones are mostly the same object, and a kept
     step holds its own, so an identity in a key is never reused while the key is there.
     """
-    fields = (action, component, from_version, to_version, reason)
-    extra = (tuple(map(id, addons)), id(strategy), blocked_by, warnings, order)
-    key = ("step", fields, extra)
-    found: UpgradeStep | None = None if memo is None else memo.get(key)
+    key: tuple[object, ...] | None = None
+    found: UpgradeStep | None = None
+    if memo is not None and shared:
+        fields = (action, component, from_version, to_version, reason)
+        extra = (tuple(map(id, addons)), id(strategy), blocked_by, warnings, order)
+        key = ("step", fields, extra)
+        found = memo.get(key)
     if found is None:
         values: dict[str, Any] = {
             "order": order,
@@ -117,7 +125,9 @@ def shared_step(
         else:
             # A run's paths make some 10^4 steps from the planner's own valid values; the
             # equivalence tests compare them with the validated ones made without a memo.
-            found = memo[key] = unchecked(UpgradeStep, values)
+            found = unchecked(UpgradeStep, values)
+            if key is not None:
+                memo[key] = found
     return found
 
 
