@@ -10,21 +10,20 @@ by cluster, then severity (worst first), rule and component; keys are unique.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from fnmatch import fnmatchcase
+from datetime import datetime
 
 from kubedrift.calendar import ReleaseCalendar
-from kubedrift.model.findings import Finding, FindingKey
+from kubedrift.model.findings import Finding, FindingKey, Severity
 from kubedrift.model.inventory import ClusterInventory, CollectionFailed, Platform
-from kubedrift.model.plan import ClusterGroup, Target, VersionPlan, Waiver
+from kubedrift.model.plan import ClusterGroup, Target, VersionPlan
 from kubedrift.policies.compat import CompatData, load_compat
 from kubedrift.policies.gc_paused import collector_paused
 from kubedrift.policies.rule_runner import RuleRunner
 from kubedrift.policies.rules.base import Rule, RuleContext, make_finding, make_remedy
-from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, WAIVER_EXPIRING, VersionUnknown
+from kubedrift.policies.rules.meta import CLUSTER_NOT_IN_PLAN, VersionUnknown
 from kubedrift.policies.rules.registry import rule_classes
+from kubedrift.policies.waiver_book import WaiverBook
 
-EXPIRING_DAYS = 14
 # What the target-free rules see for a cluster no group selects: the plan's defaults (end of
 # support: provider calendar, 90 / 30 days) and a constraint admitting every version.
 NO_TARGET = Target(kubernetes=">=0.0.0-0")
@@ -64,7 +63,7 @@ def evaluate(
         mine = [r for r in instances if platform in r.info.platforms]
         every[platform] = RuleRunner(context, mine)
         target_free[platform] = RuleRunner(context, [r for r in mine if not r.info.needs_target])
-    waivers = _WaiverBook(plan, now.date())
+    waivers = WaiverBook(plan, now.date(), reuse=reuse)
     group_for = _GroupFinder(plan).group_for if reuse else plan.group_for
     by_cluster: dict[str, list[Finding]] = {}
     with collector_paused():
@@ -114,7 +113,10 @@ def _order(finding: Finding) -> tuple[str, int, str, str]:
 
 def _within_cluster(finding: Finding) -> tuple[int, str, str]:
     key = finding.key
-    return (-finding.severity.rank, key.rule, key.component)
+    return (_WORST_FIRST[finding.severity], key.rule, key.component)
+
+
+_WORST_FIRST = {severity: -severity.rank for severity in Severity}
 
 
 def _not_in_plan(cluster: ClusterInventory) -> Finding:
@@ -176,74 +178,6 @@ class _GroupFinder:
             )
         name = cluster.name
         return next((g for g in candidates if g.selector.matches_name(name)), None)
-
-
-class _WaiverBook:
-    """The plan's waivers split by `day`: live ones waive, expired ones are named."""
-
-    def __init__(self, plan: VersionPlan, day: date) -> None:
-        self.day = day
-        self.live = [w for w in plan.waivers if w.active_on(day)]
-        self.expired = [w for w in plan.waivers if not w.active_on(day)]
-
-    def apply(
-        self, cluster: ClusterInventory, group: ClusterGroup | None, findings: list[Finding]
-    ) -> list[Finding]:
-        ref, name = cluster, group.name if group is not None else None
-        live = [w for w in self.live if w.selector.covers_cluster(ref, name)]
-        expired = [w for w in self.expired if w.selector.covers_cluster(ref, name)]
-        if not live and not expired:
-            return findings
-        out: list[Finding] = []
-        used: dict[int, tuple[Waiver, int]] = {}
-        for finding in findings:
-            waiver = _first(live, finding)
-            gone = None if waiver is not None else _first(expired, finding)
-            if waiver is not None:
-                count = used.get(id(waiver), (waiver, 0))[1]
-                used[id(waiver)] = (waiver, count + 1)
-                out.append(finding.model_copy(update={"waived_by": _label(waiver)}))
-            elif gone is not None:
-                summary = (
-                    f"{finding.summary} (waiver {_label(gone)} expired on "
-                    f"{gone.expires.isoformat()})"
-                )
-                out.append(finding.model_copy(update={"summary": summary}))
-            else:
-                out.append(finding)
-        for waiver, count in used.values():
-            left = (waiver.expires - self.day).days
-            if left <= EXPIRING_DAYS:
-                out.append(_expiring(cluster, waiver, left, count))
-        return out
-
-
-def _first(waivers: list[Waiver], finding: Finding) -> Waiver | None:
-    rule, component = finding.key.rule, finding.key.component
-    for waiver in waivers:
-        if fnmatchcase(rule, waiver.rule) and (
-            waiver.component is None or fnmatchcase(component, waiver.component)
-        ):
-            return waiver
-    return None
-
-
-def _label(waiver: Waiver) -> str:
-    return waiver.id or waiver.rule
-
-
-def _expiring(cluster: ClusterInventory, waiver: Waiver, left: int, count: int) -> Finding:
-    when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
-    return make_finding(
-        WAIVER_EXPIRING,
-        cluster,
-        f"waiver/{_label(waiver)}",
-        f"waiver {_label(waiver)} (owner {waiver.owner}) expires {when}, on "
-        f"{waiver.expires.isoformat()}: {count} finding(s) it waives here will be reported again",
-        observed=waiver.expires.isoformat(),
-        expected=f"expiry more than {EXPIRING_DAYS} days away, or the findings fixed",
-        remedy=make_remedy(summary="renew the waiver with a new expiry, or fix what it covers"),
-    )
 
 
 def collection_findings(failures: Iterable[CollectionFailed]) -> list[Finding]:

@@ -309,3 +309,33 @@ groups:
     findings = evaluate(plan, fleet, NOW, CALENDAR)
     unplanned = [f.key.cluster for f in findings if f.key.rule == "cluster-not-in-plan"]
     assert unplanned == [fleet[1].key]
+
+
+@pytest.mark.parametrize("what", sorted(_ALIKE_BUT))
+def test_clusters_alike_but_for_one_thing_are_waived_apart(what: str) -> None:
+    plan = parse_plan(
+        """
+version: 1
+groups:
+  - name: all
+    selector: {}
+    target: {kubernetes: "1.31"}
+waivers:
+  - id: lag-ok
+    rule: control-plane-minor-lag
+    selector: {labels: {env: prod}, provider: ack, region: "cn-*"}
+    reason: migration planned
+    owner: alice
+    expires: 2027-03-01
+"""
+    )
+    base = {"labels": {"env": "prod"}, "provider": "ack", "region": "cn-hangzhou"}
+    fleet = [
+        cluster("1.29.3", **{**base, "name": f"c{i}", **shape})
+        for i, shape in enumerate(_ALIKE_BUT[what])
+    ]
+    lags = [f for f in evaluate(plan, fleet, NOW, CALENDAR) if f.key.rule.endswith("minor-lag")]
+    assert {f.key.cluster: f.waived_by for f in lags} == {
+        fleet[0].key: "lag-ok",
+        fleet[1].key: None,
+    }
