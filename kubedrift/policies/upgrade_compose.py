@@ -36,7 +36,7 @@ from kubedrift.policies.upgrade_addons import kube_proxy_class
 from kubedrift.policies.upgrade_fit import fit_kube_proxy
 from kubedrift.policies.upgrade_moves import after_step, required_addon_warnings
 from kubedrift.policies.upgrade_plane import ControlPlanePart, ControlPlaneStep, control_plane_part
-from kubedrift.policies.upgrade_pool_part import cluster_pool_parts
+from kubedrift.policies.upgrade_pool_names import cluster_pool_parts
 from kubedrift.policies.upgrade_state import KUBE_PROXY, PoolState, control_plane_state
 from kubedrift.policies.upgrade_steps import addon_step, control_plane_step, numbered_all
 from kubedrift.versions import InvalidUpgradePath, KubeVersion, MinorVersion, minor_steps

@@ -10,12 +10,12 @@ The words and the moves are `upgrade_moves`', as in the sequential planner.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kubedrift.model.findings import UpgradeStep
-from kubedrift.model.inventory import ClusterInventory, NodePool
+from kubedrift.model.inventory import NodePool
 from kubedrift.model.upgrade_parts import NodeStrategy
 from kubedrift.policies.skew import Component
 from kubedrift.policies.skew_memo import allows
@@ -35,7 +35,6 @@ from kubedrift.policies.upgrade_state import (
     ClusterState,
     PoolState,
     apply,
-    kube_proxy_addon,
     pool_problems,
     version_of,
 )
@@ -246,48 +245,3 @@ def kept_pool_part(
         kept = memo[key] = pool_part(plane, inputs, memo, resume=resume)
     return kept
 
-
-def cluster_pool_parts(
-    plane: ControlPlanePart,
-    inventory: ClusterInventory,
-    target: MinorVersion,
-    node_strategies: Mapping[str, NodeStrategy],
-    memo: MutableMapping[Any, Any],
-) -> tuple[list[PoolInputs], list[PoolPart]] | None:
-    """Every pool's inputs and its part against `plane`, kept by everything they read; None
-    when pools cannot be told apart in the warnings (an id repeated or containing a colon)."""
-    provider = inventory.provider
-    proxy_addon = kube_proxy_addon(inventory)
-    ids: set[str] = set()
-    inputs: list[PoolInputs] = []
-    parts: list[PoolPart] = []
-    for found in inventory.node_pools:
-        pool_id = found.id
-        if pool_id in ids or ":" in pool_id:
-            return None
-        ids.add(pool_id)
-        kubelet = found.kubelet_version
-        proxy = found.kube_proxy_version or proxy_addon
-        override = node_strategies.get(pool_id) if node_strategies else None
-        key = (
-            "pool-part",
-            id(plane),
-            pool_id,
-            found.name,
-            None if kubelet is None else kubelet.raw,
-            None if proxy is None else proxy.raw,
-            found.runtime,
-            tuple(sorted(found.versions_seen)),
-            provider,
-            override,
-            target.major,
-            target.minor,
-        )
-        kept: tuple[PoolInputs, PoolPart] | None = memo.get(key)
-        if kept is None:
-            state = PoolState(pool_id, found.name, kubelet, proxy)
-            made = PoolInputs(state, found, provider, override, target)
-            kept = memo[key] = (made, pool_part(plane, made, memo))
-        inputs.append(kept[0])
-        parts.append(kept[1])
-    return inputs, parts

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubedrift.model.inventory import Addon, AddonKind, ClusterInventory
+from kubedrift.model.inventory import Addon, AddonKind, ClusterInventory, NodePool
 from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import load_addon_compat
 from kubedrift.policies.upgrade_compose import compose
@@ -132,3 +132,32 @@ def test_an_add_on_is_classed_once_per_minor_for_every_cluster_running_it() -> N
     assert len(rows) == 3  # the two CoreDNS versions and kube-proxy
     assert [len(s.rows) for s in sets] == [1, 1]  # the first two clusters share one set
     assert sorted(len(t) for t in tables) == [2, 2, 2]  # 1.29, 1.30, 1.31: each CoreDNS once
+
+
+def test_pools_alike_but_for_their_names_share_one_plan_and_keep_their_own_words() -> None:
+    """A pool's part is planned once per versions with placeholders for its id and name, then
+    named: each cluster's path still says its own pools' ids and names, even names that look
+    like the placeholders."""
+    memo: dict[Any, Any] = {}
+    target = MinorVersion(1, 31)
+    proxy = "1.25.1"  # moves early on some pools: the named parts carry warnings and moves
+
+    def pools(*names: str) -> list[NodePool]:
+        return [
+            pool(names[0], "1.25.1", proxy=proxy),
+            pool(names[1], "1.28.3", proxy=proxy).model_copy(update={"name": names[2]}),
+        ]
+
+    clusters = [
+        cluster(["1.28.3"], pools("a", "b", "b")),
+        cluster(["1.28.3"], pools("web", "batch", "\0id\0 \0name\0 {0}")),
+    ]
+    paths = [_composed(inventory, target, memo) for inventory in clusters]
+    for inventory, composed in zip(clusters, paths, strict=True):
+        assert composed is not None
+        assert _json(composed) == _json(plan_upgrade(inventory, target))
+    shapes = [k for k in memo if isinstance(k, tuple) and k[0] == "pool-shape"]
+    assert len(shapes) == 2  # one per pool's versions, for both clusters
+    assert paths[1] is not None
+    components = {s.component for s in paths[1].steps}
+    assert {"node-pool/web", "node-pool/batch"} <= components
