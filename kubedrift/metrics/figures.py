@@ -115,8 +115,9 @@ def _platform_figures(
 
 
 def _oldest_apiserver(cluster: ClusterFacts) -> KubeVersion | None:
-    """The oldest visible API server, else the cluster's version (as `oldest_apiserver`:
-    an HA control plane mid-upgrade is as far along as its slowest member)."""
+    """The oldest visible API server, else the cluster's version (as the rules'
+    `PlaneView.oldest`: an HA control plane mid-upgrade is as far along as its slowest
+    member)."""
     raws = cluster.apiservers or ((cluster.version,) if cluster.version else ())
     versions = [v for v in map(parsed, raws) if v is not None]
     return min(versions, default=None)

@@ -23,7 +23,8 @@ from kubedrift.policies.rules.base import (
     make_remedy,
     stamp,
 )
-from kubedrift.policies.rules.facts import oldest_apiserver, target_facts
+from kubedrift.policies.rules.facts import target_facts
+from kubedrift.policies.rules.plane_part import plane_view
 from kubedrift.versions import InvalidVersion, KubeVersion, MinorVersion
 
 
@@ -44,9 +45,11 @@ class RemovedApiInUse(ContextRule):
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterable[Finding]:
-        current = oldest_apiserver(cluster)
         uses = cluster.deprecated_apis
-        if current is None or uses == ():
+        if uses == ():
+            return ()
+        current = plane_view(self.context, cluster, target).oldest
+        if current is None:
             return ()
         key = ("removed-api", current.raw, id(target), uses)
         return stamp(cluster.key, self.context.drafts(key, self._drafts, current, target, uses))

@@ -27,11 +27,10 @@ from kubedrift.policies.rules.facts import (
     MANAGED_PROVIDERS,
     admitted,
     minors_apart,
-    oldest_apiserver,
     plural,
     target_facts,
 )
-from kubedrift.policies.rules.plane_part import PlanePartRule, PlaneView
+from kubedrift.policies.rules.plane_part import PlanePartRule, PlaneView, plane_view
 from kubedrift.policies.rules.remedy import upgrade_remedy
 from kubedrift.versions import KubeVersion, MinorVersion, parse_version
 
@@ -56,7 +55,7 @@ class ControlPlaneMinorLag(ContextRule):
     def evaluate(
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterable[Finding]:
-        current = oldest_apiserver(cluster)
+        current = plane_view(self.context, cluster, target).oldest
         if current is None:
             return ()
         key = ("cp-minor-lag", id(target), current.raw)

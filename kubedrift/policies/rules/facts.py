@@ -1,9 +1,9 @@
 """Facts several rule families derive from a cluster and its target, computed once per run.
 
 `TargetFacts` turns a target (a minor or a constraint) into the minors it admits; the
-cluster helpers name the control-plane versions the rules measure (the oldest API server for
-"behind", the newest for "ahead", as the skew policy does for HA control planes) and what the
-provider offers.
+cluster helpers name what the provider offers and memoise version parsing and matching. The
+control-plane versions the rules measure (the oldest API server for "behind", the newest for
+"ahead", as the skew policy does for HA control planes) are `plane_part.PlaneView`'s.
 """
 
 from __future__ import annotations
@@ -70,58 +70,15 @@ def target_facts(context: RuleContext, target: Target) -> TargetFacts:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Servers:
-    cluster: ClusterInventory
-    oldest: KubeVersion | None
-    newest: KubeVersion | None
-
-
-# One slot: the rules of one cluster run back to back, so the last cluster's API servers are
-# what the next rule asks for. Holding the cluster itself (not its id) keeps the check exact.
-_last: list[_Servers] = []
-
-
-def _servers(cluster: ClusterInventory) -> _Servers:
-    kept = _last[0] if _last else None  # read once: another thread may refill the slot
-    if kept is not None and kept.cluster is cluster:
-        return kept
-    servers = cluster.control_plane.apiserver_versions()
-    found = _Servers(cluster, min(servers, default=None), max(servers, default=None))
-    _last[:] = [found]
-    return found
-
-
 def server_key(servers: Sequence[KubeVersion]) -> tuple[str, ...]:
     """The raw texts of API server versions (KubeVersion equality ignores the text)."""
     return tuple(s.raw for s in servers) if len(servers) != 1 else (servers[0].raw,)
-
-
-def oldest_apiserver(cluster: ClusterInventory) -> KubeVersion | None:
-    return _servers(cluster).oldest
-
-
-def newest_apiserver(cluster: ClusterInventory) -> KubeVersion | None:
-    return _servers(cluster).newest
 
 
 def offered_versions(cluster: ClusterInventory) -> tuple[KubeVersion, ...]:
     """What the provider offers this cluster: upgradable first, then available (deduplicated)."""
     plane = cluster.control_plane
     return tuple(dict.fromkeys((*plane.upgradable_versions, *plane.available_versions)))
-
-
-_offered_last: list[tuple[ClusterInventory, tuple[str, ...]]] = []
-
-
-def offered_key(cluster: ClusterInventory) -> tuple[str, ...]:
-    """`offered_versions` as raw texts (a memo key), kept for the last cluster like `_last`."""
-    kept = _offered_last[0] if _offered_last else None
-    if kept is not None and kept[0] is cluster:
-        return kept[1]
-    found = tuple(v.raw for v in offered_versions(cluster))
-    _offered_last[:] = [(cluster, found)]
-    return found
 
 
 def minors_apart(newer: MinorVersion, older: MinorVersion) -> int | None:

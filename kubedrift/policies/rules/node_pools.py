@@ -47,7 +47,10 @@ class NodePoolBehind(PoolPartRule):
         plane, kubelet = facts.oldest, pool.kubelet_version
         if plane is None or kubelet is None:
             return ()
-        return self._drafts(pool, kubelet, plane, facts.target.node_pools.max_minor_skew)
+        limit = facts.target.node_pools.max_minor_skew
+        # Its own key too: pools that differ in what other pool rules read share these.
+        key = ("pool-behind", plane.raw, limit, pool.id, pool.name, kubelet.raw)
+        return self.context.drafts(key, self._drafts, pool, kubelet, plane, limit)
 
     def _drafts(
         self, pool: NodePool, kubelet: KubeVersion, plane: KubeVersion, limit: int | None
