@@ -244,4 +244,3 @@ def kept_pool_part(
     if kept is None:
         kept = memo[key] = pool_part(plane, inputs, memo, resume=resume)
     return kept
-
