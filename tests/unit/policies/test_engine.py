@@ -290,6 +290,15 @@ _ALIKE_BUT = {
 }
 
 
+def _alike_but(what: str) -> list[ClusterInventory]:
+    """Two clusters the selectors below tell apart by `what` alone (the first is selected)."""
+    base = {"labels": {"env": "prod"}, "provider": "ack", "region": "cn-hangzhou"}
+    return [
+        cluster("1.29.3", **{**base, "name": f"c{i}", **shape})
+        for i, shape in enumerate(_ALIKE_BUT[what])
+    ]
+
+
 @pytest.mark.parametrize("what", sorted(_ALIKE_BUT))
 def test_clusters_alike_but_for_one_thing_fall_in_their_own_groups(what: str) -> None:
     plan = parse_plan(
@@ -301,11 +310,7 @@ groups:
     target: {kubernetes: "1.31"}
 """
     )
-    base = {"labels": {"env": "prod"}, "provider": "ack", "region": "cn-hangzhou"}
-    fleet = [
-        cluster("1.29.3", **{**base, "name": f"c{i}", **shape})
-        for i, shape in enumerate(_ALIKE_BUT[what])
-    ]
+    fleet = _alike_but(what)
     findings = evaluate(plan, fleet, NOW, CALENDAR)
     unplanned = [f.key.cluster for f in findings if f.key.rule == "cluster-not-in-plan"]
     assert unplanned == [fleet[1].key]
@@ -329,11 +334,7 @@ waivers:
     expires: 2027-03-01
 """
     )
-    base = {"labels": {"env": "prod"}, "provider": "ack", "region": "cn-hangzhou"}
-    fleet = [
-        cluster("1.29.3", **{**base, "name": f"c{i}", **shape})
-        for i, shape in enumerate(_ALIKE_BUT[what])
-    ]
+    fleet = _alike_but(what)
     lags = [f for f in evaluate(plan, fleet, NOW, CALENDAR) if f.key.rule.endswith("minor-lag")]
     assert {f.key.cluster: f.waived_by for f in lags} == {
         fleet[0].key: "lag-ok",
