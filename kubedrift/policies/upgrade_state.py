@@ -237,8 +237,10 @@ def problems(state: ClusterState, *, nodes_only: bool = False) -> tuple[SkewVerd
 
 
 # API servers' minors by the identity of their tuple (held in the value, so the identity is
-# not reused while the entry is there); bounded like the tables above.
+# not reused while the entry is there). A run asks about a few hundred tuples (its control
+# planes' parts'); the bound keeps a long-lived process from holding many runs' tuples.
 _server_minors: dict[int, tuple[tuple[KubeVersion, ...], frozenset[tuple[int, int]]]] = {}
+_SERVER_LIMIT = 1 << 12
 
 
 def pool_problems(servers: tuple[KubeVersion, ...], pool: PoolState) -> tuple[SkewVerdict, ...]:
@@ -247,7 +249,7 @@ def pool_problems(servers: tuple[KubeVersion, ...], pool: PoolState) -> tuple[Sk
     their minors are made once per tuple, and a clean answer costs one look-up)."""
     kept = _server_minors.get(id(servers))
     if kept is None:
-        if len(_server_minors) >= _LIMIT:
+        if len(_server_minors) >= _SERVER_LIMIT:
             _server_minors.clear()
         minors = frozenset((v.major, v.minor) for v in servers)
         kept = _server_minors[id(servers)] = (servers, minors)

@@ -16,9 +16,10 @@ from kubedrift.model.upgrades import UpgradePath
 from kubedrift.policies.addon_compat import load_addon_compat
 from kubedrift.policies.upgrade_compose import compose
 from kubedrift.policies.upgrade_path import plan_upgrade
+from kubedrift.policies.upgrade_state import ClusterState, PoolState, pool_problems, problems
 from kubedrift.versions import MinorVersion
 from tests.unit.policies.test_upgrade_path_props import Case, cases
-from tests.unit.policies.upgrade_cases import cluster, coredns, pool
+from tests.unit.policies.upgrade_cases import cluster, coredns, pool, v
 
 COMPAT = load_addon_compat()
 
@@ -161,3 +162,20 @@ def test_pools_alike_but_for_their_names_share_one_plan_and_keep_their_own_words
     assert paths[1] is not None
     components = {s.component for s in paths[1].steps}
     assert {"node-pool/web", "node-pool/batch"} <= components
+
+
+def test_a_pool_alone_is_checked_like_any_state() -> None:
+    """`pool_problems` (one look-up when the answer is "no problem") answers like `problems`
+    of the state with the pool alone, nodes only, asked once or again."""
+    for servers, kubelet, proxy, clean in (
+        (("1.28.3",), "1.27.1", "1.27.1", True),
+        (("1.28.3", "1.29.1"), "1.25.1", None, False),  # the kubelet too old next to 1.29
+        (("1.30.2",), "1.26.1", "1.25.9", False),  # both too old
+        (("1.28.3",), "1.29.1", "1.28.3", False),  # a kubelet newer than the API server
+    ):
+        apiservers = tuple(v(s) for s in servers)
+        state = PoolState("p", "p", v(kubelet), None if proxy is None else v(proxy))
+        expected = problems(ClusterState(apiservers, (), (state,)), nodes_only=True)
+        assert (expected == ()) is clean
+        assert pool_problems(apiservers, state) == expected
+        assert pool_problems(apiservers, state) == expected
