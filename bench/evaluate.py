@@ -6,7 +6,10 @@ peak is split into what the inventories took before `evaluate` ran and what it a
 time is also given without upgrade paths (`evaluate(..., plan_paths=False)`): the rules' share
 and the planner's. The fleet is synthetic but shaped like a real one: ACK, TKE and
 self-hosted clusters on several minors, some pools behind, add-ons at assorted versions, the
-example plan's groups (examples/plan.yaml). Run: `.venv/bin/python bench/evaluate.py`.
+example plan's groups (examples/plan.yaml). Each cluster's add-on versions are drawn at
+random (nearly every cluster's set is its own); `--addon-sets N` gives the clusters N shared
+sets instead, to tell work per distinct shape from work per cluster. Run:
+`.venv/bin/python bench/evaluate.py [--addon-sets N]`.
 """
 
 from __future__ import annotations
@@ -50,7 +53,9 @@ _ADDONS = (
 )
 
 
-def _cluster(rng: random.Random, index: int) -> dict[str, Any]:
+def _cluster(
+    rng: random.Random, index: int, mixes: list[tuple[str, ...]] | None = None
+) -> dict[str, Any]:
     provider = rng.choice(tuple(_KINDS))
     east, west, suffix = _KINDS[provider]
     region = rng.choice((east, west)) if east else None
@@ -74,8 +79,13 @@ def _cluster(rng: random.Random, index: int) -> dict[str, Any]:
             }
         )
     addons = []
-    for name_, kind, versions in _ADDONS:
-        chosen = version if versions is None else "v" + rng.choice(versions)
+    # Each version drawn for this cluster, or one of a few add-on sets the fleet shares.
+    mix = None if mixes is None else mixes[index % len(mixes)]
+    for at, (name_, kind, versions) in enumerate(_ADDONS):
+        if versions is None:
+            chosen = version
+        else:
+            chosen = "v" + (rng.choice(versions) if mix is None else mix[at])
         addons.append({"name": name_, "kind": kind, "version": chosen, "running_version": chosen})
     return {
         "provider": provider,
@@ -96,9 +106,23 @@ def _cluster(rng: random.Random, index: int) -> dict[str, Any]:
     }
 
 
-def synthetic_fleet(rng: random.Random, clusters: int) -> list[ClusterInventory]:
-    """The benchmark fleet (also bench/metrics.py's and bench/waves.py's)."""
-    return [ClusterInventory.model_validate(_cluster(rng, i)) for i in range(clusters)]
+def synthetic_fleet(
+    rng: random.Random, clusters: int, addon_sets: int = 0
+) -> list[ClusterInventory]:
+    """The benchmark fleet (also bench/metrics.py's and bench/waves.py's).
+
+    `addon_sets` 0 draws every add-on version of every cluster at random (nearly every
+    cluster's set is its own); N > 0 gives the clusters N add-on sets in turn, as a fleet
+    that rolls out a few tested combinations does.
+    """
+    mixes = None
+    if addon_sets > 0:
+        pick = random.Random(addon_sets)  # its own generator: the rest of the fleet is unchanged
+        mixes = [
+            tuple("" if v is None else pick.choice(v) for _, _, v in _ADDONS)
+            for _ in range(addon_sets)
+        ]
+    return [ClusterInventory.model_validate(_cluster(rng, i, mixes)) for i in range(clusters)]
 
 
 def _peak_mb() -> float:
@@ -108,12 +132,18 @@ def _peak_mb() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clusters", type=int, default=10_000)
+    parser.add_argument(
+        "--addon-sets",
+        type=int,
+        default=0,
+        help="N > 0: the clusters share N add-on sets (default: each cluster's drawn at random)",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(20261126)
     plan = load_plan(ROOT / "examples" / "plan.yaml")
     calendar = load_calendar()
     built = time.perf_counter()
-    fleet = synthetic_fleet(rng, args.clusters)
+    fleet = synthetic_fleet(rng, args.clusters, args.addon_sets)
     built = time.perf_counter() - built
     after_build_mb = _peak_mb()
     # The fleet is long-lived data (as in the daemon, which keeps the last inventories): move
@@ -133,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     without_paths = time.perf_counter() - started
     pools = sum(len(c.node_pools) for c in fleet)
     addons = sum(len(c.addons) for c in fleet)
-    print(f"fleet: {len(fleet)} clusters, {pools} node pools, {addons} add-ons")
+    sets = f"{args.addon_sets} shared add-on sets" if args.addon_sets else "drawn per cluster"
+    print(f"fleet: {len(fleet)} clusters, {pools} node pools, {addons} add-ons ({sets})")
     print(f"       built in {built:.1f} s (not timed), RSS then {after_build_mb:.0f} MB")
     print(f"findings: {found} ({waived} waived)")
     for label, seconds in (("evaluate", elapsed), ("  without upgrade paths", without_paths)):
