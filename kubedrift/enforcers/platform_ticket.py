@@ -176,11 +176,15 @@ def _finding(finding: Finding, locale: Locale) -> str:
 
 
 def _said(finding: Finding, locale: Locale) -> str:
-    """The finding in words: the engine's English sentence, or in Chinese the observed and
-    expected values (the rule's title is on the line already), as in chat alerts."""
+    """The finding in words: the engine's English sentence, or in Chinese its Chinese form
+    (else the observed and expected values; the rule's title is on the line already), as in
+    chat alerts."""
     if locale == "en":
         return finding.summary
     text, cat = _TEXT[locale], CATALOGS[locale]
+    said = cat.said(finding.summary, finding.observed, finding.expected)
+    if said is not None:
+        return said
     parts = []
     if finding.observed is not None:
         parts.append(text["said.observed"].format(observed=finding.observed))

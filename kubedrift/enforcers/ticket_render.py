@@ -19,13 +19,6 @@ from kubedrift.enforcers.ticket_templates import PLANNER_TEXT, TERMS, TICKET_STR
 from kubedrift.notifiers.base import Locale
 from kubedrift.notifiers.templates import CATALOGS, Catalog
 
-_FORMS = {
-    (True, True): "both",
-    (True, False): "observed",
-    (False, True): "expected",
-    (False, False): "none",
-}
-
 
 @dataclass(frozen=True)
 class RenderedTicket:
@@ -51,13 +44,12 @@ class _Words:
     def evidence(self, ev: Evidence) -> str:
         if ev.rule is not None:
             cat = self.catalog
-            line = cat.t(
-                f"summary.{_FORMS[(ev.observed is not None, ev.expected is not None)]}",
-                text=ev.text or ev.rule,
-                rule=cat.rule(ev.rule) or ev.rule,
+            line = cat.finding(
+                ev.text or ev.rule,
+                rule=ev.rule,
                 component=ev.component or "",
                 observed=ev.observed,
-                expected=None if ev.expected is None else cat.expected_text(ev.expected),
+                expected=ev.expected,
             )
             if ev.severity is not None:
                 line = cat.t(

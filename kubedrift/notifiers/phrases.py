@@ -2,8 +2,9 @@
 
 `render` decides what goes in which message; this module words a single event: its
 severity, what drifted (the engine's English summary, or in Chinese the rule's title with
-the observed and expected values), a version change, a resolution, and the remedy's first
-steps (or, without steps, its sentence, in Chinese through `zh_cn_engine`).
+the summary's Chinese form, `zh_cn_summaries`, else with the observed and expected values),
+a version change, a resolution, and the remedy's first steps (or, without steps, its
+sentence, in Chinese through `zh_cn_engine`).
 """
 
 from __future__ import annotations
@@ -27,19 +28,8 @@ def summary(event: DriftEvent, cat: Catalog) -> str:
     rule = event.finding.rule if event.finding else event.detail.get("rule", "")
     component = event.finding.component if event.finding else event.detail.get("component", "")
     observed, expected = event.detail.get("observed"), event.detail.get("expected")
-    form = {
-        (True, True): "both",
-        (True, False): "observed",
-        (False, True): "expected",
-        (False, False): "none",
-    }[(observed is not None, expected is not None)]
-    return cat.t(
-        f"summary.{form}",
-        text=event.summary,
-        rule=cat.rule(rule) or rule,
-        component=component,
-        observed=observed,
-        expected=None if expected is None else cat.expected_text(expected),
+    return cat.finding(
+        event.summary, rule=rule, component=component, observed=observed, expected=expected
     )
 
 

@@ -239,7 +239,9 @@ def _top(event: DriftEvent, cat: Catalog) -> str:
     if event.type is EventType.VERSION_CHANGED:
         return item(event, NotifyContext(), cat)[0]
     rule = event.finding.rule if event.finding else ""
-    text = cat.rule(rule) or summary(event, cat)
+    # The summary in the catalog's language, else the rule's title (Chinese), else the
+    # engine's own summary (English).
+    text = cat.summary_text(event.summary) or cat.rule(rule) or summary(event, cat)
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
 
 

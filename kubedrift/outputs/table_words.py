@@ -1,11 +1,11 @@
 """The table's words in `en` and `zh-CN`, and line wrapping by display width.
 
 English shows the engine's sentences as written. Chinese names a finding by its rule's Chinese
-title with the observed and expected values, and shows remedies, step reasons, add-on and
-strategy reasons through the same Chinese forms as chat alerts and tickets
-(`kubedrift.notifiers.templates.zh_cn_engine`, `zh_cn_planner`); a sentence no form knows is
-shown as written. Chinese characters take two terminal columns: wrapping counts columns, so a
-Chinese table also stays within its width.
+title and its summary's Chinese form (the title alone when a part of the summary has no form),
+and shows remedies, step reasons, add-on and strategy reasons through the same Chinese forms as
+chat alerts and tickets (`kubedrift.notifiers.templates.zh_cn_summaries`, `zh_cn_engine`,
+`zh_cn_planner`); a sentence no form knows is shown as written. Chinese characters take two
+terminal columns: wrapping counts columns, so a Chinese table also stays within its width.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ LOCALES = ("en", "zh-CN")
 _EN = {
     "observed": "observed {value}",
     "expected": "expected {value}",
+    "titled": "{title}: {said}",
     "facts_sep": " | ",
     "waived": "waived",
     "waived_by": "waived by {waiver} ({severity})",
@@ -63,6 +64,7 @@ _EN = {
 _ZH = {
     "observed": "当前 {value}",
     "expected": "期望 {value}",
+    "titled": "{title}：{said}",
     "facts_sep": "；",
     "waived": "已豁免",
     "waived_by": "由 {waiver} 豁免（{severity}）",
@@ -130,7 +132,10 @@ def words(locale: str) -> Words:
     catalog = CATALOGS["zh-CN"]
 
     def finding_text(finding: Finding) -> str:
-        return catalog.rule(finding.key.rule) or finding.summary
+        title = catalog.rule(finding.key.rule) or finding.key.rule
+        # The observed and expected values have their own line in the table.
+        said = catalog.summary_text(finding.summary)
+        return title if said is None else _ZH["titled"].format(title=title, said=said)
 
     return Words("zh-CN", _ZH, finding_text, catalog.remedy_text, planner, catalog.expected_text)
 
@@ -154,28 +159,46 @@ def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     lines: list[str] = []
     line, used = first, columns(first)
     fresh = True  # nothing of `text` on the current line yet
-    last = ""  # the last word or character placed, which closing punctuation takes along
+    placed: list[str] = []  # the words and characters placed since the last space
     for found in _TOKENS.findall(text):
         if found.isspace():
             if not fresh or not lines:  # leading indentation of the text is kept
                 line, used = line + found, used + columns(found)
+            placed = []
             continue
         token, size = found, columns(found)
         if used + size > width and not fresh:
-            if token in _CLOSING and line.endswith(last) and len(line) > len(rest) + len(last):
-                token, size = last + token, size + columns(last)
-                line = line[: -len(last)]
+            if token in _CLOSING:
+                # Closing punctuation takes along the punctuation before it and the word
+                # before that ("v1.29.4）：").
+                along = _along(placed)
+                if along and len(line) > len(rest) + len(along):
+                    token, size = along + token, size + columns(along)
+                    line = line[: -len(along)]
             lines.append(line.rstrip())
             line, used = rest, columns(rest)
+            placed = []
         while used + size > width:  # longer than a whole line: cut it
             cut, taken = _prefix(token, width - used)
             lines.append(line + cut)
             line, used = rest, columns(rest)
             token, size = token[len(cut) :], size - taken
-        line, used, fresh, last = line + token, used + size, False, token
+        line, used, fresh = line + token, used + size, False
+        placed.append(token)
     if line.strip() or not lines:
         lines.append(line.rstrip())
     return lines
+
+
+def _along(placed: list[str]) -> str:
+    """The end of a line that closing punctuation takes to the next one: the closing
+    punctuation already there and the word or character before it."""
+    count = 0
+    while count < len(placed) and placed[-1 - count] in _CLOSING:
+        count += 1
+    if count < len(placed):
+        count += 1
+    return "".join(placed[-count:]) if count else ""
 
 
 def _prefix(token: str, room: int) -> tuple[str, int]:

@@ -36,6 +36,13 @@ STRINGS: dict[str, str] = {
     "summary.observed": "{text}",
     "summary.expected": "{text}",
     "summary.none": "{text}",
+    "summary.said": "{text}",
+    # A translated summary and the values it does not state (unused in English, whose
+    # summaries are the engine's own).
+    "said.both": "{said}; observed {observed}, expected {expected}",
+    "said.observed": "{said}; observed {observed}",
+    "said.expected": "{said}; expected {expected}",
+    "said.none": "{said}",
     "item.finding": "**{severity}** {summary}",
     "item.escalated": "**{severity}** (was {previous}) {summary}",
     "item.resolved": "**Resolved** {summary} (open since {since})",

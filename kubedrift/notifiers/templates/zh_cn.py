@@ -1,7 +1,8 @@
 """简体中文（`zh-CN`）文案。键和占位符须与 `en.py` 保持一致。
 
-Chinese messages name the rule by its title here (the engine's summaries are English) and
-show the observed and expected versions, which read the same in every language.
+Chinese messages name the rule by its title and say the engine's summary in Chinese
+(`zh_cn_summaries`), with the observed and expected values the summary does not state; a
+summary with no Chinese form is shown as the title and both values (`summary.both` and kin).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ STRINGS: dict[str, str] = {
     "summary.observed": "{rule}（{component}）：当前 {observed}",
     "summary.expected": "{rule}（{component}）：期望 {expected}",
     "summary.none": "{rule}（{component}）",
+    "summary.said": "{rule}（{component}）：{said}",
+    "said.both": "{said}；当前 {observed}，期望 {expected}",
+    "said.observed": "{said}；当前 {observed}",
+    "said.expected": "{said}；期望 {expected}",
+    "said.none": "{said}",
     "item.finding": "**{severity}** {summary}",
     "item.escalated": "**{severity}**（原为{previous}）{summary}",
     "item.resolved": "**已恢复** {summary}，{since} 发现",

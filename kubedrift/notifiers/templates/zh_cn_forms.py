@@ -44,10 +44,46 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "listed": {"none": "无"},
     "seen": {"unreadable": "无法识别", "unknown": "未知"},
+    # The engine's summaries (`zh_cn_summaries`).
+    "cloud": {"ack": "ACK", "tke": "TKE", "upstream": "上游"},
+    "how": {
+        "running": "运行版本",
+        "declared; running version not collected": "声明版本，未采集运行版本",
+        "unknown": "版本未知",
+    },
+    "older": {" and older": " 及更早版本"},
+    "platform": {"kubernetes": "Kubernetes", "swarm": "Swarm", "mesos": "Mesos"},
+    "addon_kind": {"cni": "CNI 网络插件", "dns": "DNS", "ingress": "Ingress", "proxy": "代理"},
+    "reason": {
+        "auth": "认证失败",
+        "throttled": "被限流",
+        "timeout": "请求超时",
+        "server": "服务端错误",
+        "malformed": "响应无法解析",
+        "not_found": "资源不存在",
+        "config": "配置错误",
+        "internal": "内部错误",
+    },
+    "part": {
+        "addons": "组件列表",
+        "node_pools": "节点池",
+        "deprecated_apis": "已弃用 API 的调用情况",
+        "control_plane.version": "控制面版本",
+        "control_plane.components": "控制面组件",
+        "control_plane.support": "支持周期信息",
+        "control_plane.available_versions": "可用版本列表",
+        "control_plane.upgradable_versions": "可升级版本列表",
+    },
 }
-LISTS: Mapping[str, tuple[str, str]] = {"skipped": (" or ", "、")}
+LISTS: Mapping[str, tuple[str, str]] = {"skipped": (" or ", "、"), "joined": (", ", "、")}
 # Groups that take their words from another group's table (a pattern names a group once).
-_SAME_WORDS = {"leader": "role", "leaders": "role", "worker": "role", "workers": "role"}
+_SAME_WORDS = {
+    "leader": "role",
+    "leaders": "role",
+    "worker": "role",
+    "workers": "role",
+    "cloud2": "cloud",
+}
 
 
 @dataclass(frozen=True)
@@ -108,6 +144,12 @@ class Sentences:
     def chinese(self, english: str) -> str:
         """The Chinese form of `english`; the parts no form knows stay as written."""
         return self._read(english, [])
+
+    def complete(self, english: str) -> str | None:
+        """The Chinese form of `english` when forms know every part of it, else None."""
+        missed: list[str] = []
+        chinese = self._read(english, missed)
+        return None if missed else chinese
 
     def untranslated(self, english: str) -> list[str]:
         """The parts of `english` (itself, or sentences inside it) no form knows."""

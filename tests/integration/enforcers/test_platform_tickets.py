@@ -75,6 +75,8 @@ def test_mesos_ticket_in_chinese(inventories: list[ClusterInventory], tmp_path: 
     assert "【升级】bigdata-mesos-sh 升级到 Apache Mesos 1.11.0（当前 1.10.0）" in text
     assert "（当前主节点，最后升级）" in text
     assert "节点池 r1 的agent" in text
-    # The findings read in Chinese: the rule's title, the observed and expected values.
-    assert "当前 1.10.0，期望 仍在维护的版本线" in text
+    # The findings read in Chinese: the rule's title and the summary's Chinese form, with
+    # the values it does not name.
+    assert "）：Mesos 1.10（主节点，1.10.0）已随项目一起退役\n" in text
+    assert "比最旧的主节点（1.10.0）还新；期望 <= 1.10.0\n" in text
     assert "retired with the project" not in text

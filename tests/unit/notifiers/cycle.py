@@ -55,15 +55,16 @@ EVENTS = (
         EventType.DRIFT_OPENED,
         CP,
         Severity.HIGH,
-        "control plane 1.29.3-aliyun.1 is 2 minors behind the target 1.31",
+        "control plane 1.29.3-aliyun.1 is 2 minors behind the target 1.31 (allowed lag is 1 minor)",
         observed="1.29.3-aliyun.1",
-        expected="1.31",
+        expected="1.31 (target '1.31', allowed lag 1)",
     ),
     finding(
         EventType.DRIFT_ESCALATED,
         COREDNS,
         Severity.MEDIUM,
-        "coredns v1.9.3.10-7dfca203-aliyun is outside the plan's >=1.11.1 <1.13.0",
+        "coredns v1.9.3.10-7dfca203-aliyun (declared; running version not collected) is outside "
+        "the plan's >=1.11.1 <1.13.0",
         observed="v1.9.3.10-7dfca203-aliyun",
         expected=">=1.11.1 <1.13.0",
         previous=Severity.LOW,
@@ -75,7 +76,8 @@ EVENTS = (
         cluster=PAY,
         finding=POOL,
         severity=Severity.LOW,
-        summary="pool gpu-a10 runs kubelet 1.28.9-aliyun.1, 2 minors behind the control plane",
+        summary="pool gpu-a10 runs kubelet 1.28.9-aliyun.1, 2 minors behind the control plane "
+        "1.30.1-aliyun.1 (skew policy decides)",
         detail={
             "rule": POOL.rule,
             "component": POOL.component,
@@ -95,6 +97,8 @@ EVENTS = (
         EventType.DRIFT_OPENED,
         EOS,
         Severity.CRITICAL,
+        # Without the source of the date: no Chinese form reads it, so Chinese shows the title
+        # and the values.
         "1.28 reaches end of support in 19 days, on 2026-03-20",
         observed="1.28.3-tke.6",
         expected="a minor supported for more than 90 days",
