@@ -19,6 +19,7 @@ from kubedrift.model.events import DriftEvent, DriftState, EventType
 from kubedrift.model.findings import Finding
 from kubedrift.model.inventory import ClusterInventory, Collected, CollectionFailed
 from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
+from kubedrift.policies.rules.meta import RULE_ERROR_COMPONENT
 
 
 def reconcile(
@@ -35,7 +36,8 @@ def reconcile(
 
     `states` are the stored open states; `findings` what `engine.evaluate` reported this
     cycle (not `engine.collection_findings`: failures reach reconcile as results, and become
-    stale states and `source.failed`; a `source/<name>` pseudo-cluster would never resolve);
+    stale states and `source.failed`; a `source/<name>` pseudo-cluster would never resolve;
+    a rule's `rule-error` finding on a cluster keeps that rule's other states there open);
     `results` this cycle's collection results; `sources` the sources whose discovery ran
     this cycle (a source that discovered nothing has no result, yet its clusters are gone).
     Results of sources not listed count per cluster only: that is how a re-evaluation of
@@ -56,6 +58,10 @@ def reconcile(
 
     out = Outcome()
     reported = merge_findings(findings)
+    # A rule that raised on a cluster judged none of its findings there this cycle.
+    unjudged = {
+        (key.cluster, key.rule) for key in reported if key.component == RULE_ERROR_COMPONENT
+    }
     for key, finding in reported.items():
         seen(
             finding,
@@ -67,12 +73,13 @@ def reconcile(
         )
     for key, state in stored.items():
         if key not in reported:
+            judged = (key.cluster, key.rule) not in unjudged
             not_seen(
                 state,
                 now,
-                collected=key.cluster in view.collected,
+                collected=judged and key.cluster in view.collected,
                 removed=key.cluster in removed,
-                uncollected=key.cluster in not_collected,
+                uncollected=not judged or key.cluster in not_collected,
                 out=out,
             )
 

@@ -236,6 +236,26 @@ def test_failed_collection_never_resolves(failure: tuple[list[Result], tuple[str
     assert kinds(out) == [EventType.DRIFT_RESOLVED]
 
 
+def test_a_rule_that_failed_on_a_cluster_resolves_none_of_its_findings_there() -> None:
+    store = Store()
+    pools = [finding("a", rule="node-pool-behind", component=f"node-pool/np-{n}") for n in (1, 2)]
+    store.cycle(at(0), [*pools, finding("a")], [ok("a")])
+    # The rule raised on pool 2 (its own finding says so); pool 1 is still judged.
+    error = finding("a", rule="node-pool-behind", component="rule-error")
+    out = store.cycle(at(1), [pools[0], error], [ok("a")])
+    # The rule error opens; of the resolutions, only the other rule's (judged, and gone).
+    assert sorted(kinds(out)) == [EventType.DRIFT_OPENED, EventType.DRIFT_RESOLVED]
+    (closed,) = out.resolved
+    assert closed.key.rule == "control-plane-behind"
+    by_component = {s.key.component: s for s in store.states}
+    kept = by_component["node-pool/np-2"]
+    assert kept.stale and kept.last_seen_at == at(0)
+    assert not by_component["node-pool/np-1"].stale
+    # The rule works again and pool 2 is fixed: now it resolves, and the error too.
+    out = store.cycle(at(2), [pools[0]], [ok("a")])
+    assert sorted(s.key.component for s in out.resolved) == ["node-pool/np-2", "rule-error"]
+
+
 def test_cluster_gone_from_successful_discovery_resolves_as_removed() -> None:
     store = Store()
     store.cycle(at(0), [finding("a"), finding("b")], [ok("a"), ok("b")])

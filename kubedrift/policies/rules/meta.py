@@ -25,6 +25,10 @@ from kubedrift.policies.rules.facts import parsed
 
 _FAMILY = "meta"
 
+# The component of a rule's finding on a cluster it raised on: that cycle did not judge the
+# rule's other findings there (drift keeps them open rather than resolve them).
+RULE_ERROR_COMPONENT = "rule-error"
+
 CLUSTER_NOT_IN_PLAN = RuleInfo(
     id="cluster-not-in-plan",
     title="Cluster selected by no plan group",

@@ -28,6 +28,7 @@ from kubedrift.policies.rules.base import (
     stamp,
 )
 from kubedrift.policies.rules.facts import parsed, server_key
+from kubedrift.policies.rules.meta import RULE_ERROR_COMPONENT
 from kubedrift.versions import KubeVersion
 
 
@@ -174,7 +175,7 @@ def rule_error(rule: Rule, exc: Exception) -> Draft:
     """The finding of a rule that raised on a cluster (or on one of its parts)."""
     return draft(
         rule.info,
-        "rule-error",
+        RULE_ERROR_COMPONENT,
         f"rule {rule.info.id} could not evaluate this cluster: {type(exc).__name__}: {exc}",
         severity=Severity.MEDIUM,
     )
