@@ -290,16 +290,15 @@ _PHRASES = forms(
         r"(?P<m>\d+) months \(upstream (?P<minor>\S+) released (?P<date>\S+)\)",
         "{what} = {base} + {n} 个月 = 上游发布 + {m} 个月（上游 {minor} 于 {date} 发布）",
     ),
-    (
-        r"(?P<what>[A-Z]+) = upstream release \+ (?P<m>\d+) months \(upstream (?P<minor>\S+) "
-        r"released (?P<date>\S+)\)",
-        "{what} = 上游发布 + {m} 个月（上游 {minor} 于 {date} 发布）",
-    ),
     # A calendar's notes on a date it lacks (`note:`).
     (
         r"(?P<minor>\S+) date not published in any copy of (?P<cloud>\S+)'s calendar we could "
         r"read",
         "在能读到的各版 {cloud} 日历中都没有公布 {minor} 的日期",
+    ),
+    (
+        r"not published in any copy of (?P<cloud>\S+)'s calendar we read",
+        "在能读到的各版 {cloud} 日历中都没有公布",
     ),
     # Why a provider's add-on version stands for no upstream one.
     (r"(?P<cloud>\S+) versions it in its own catalogue", "{cloud} 在自己的组件目录中为它编号"),

@@ -88,6 +88,39 @@ CASES = [
         "自 2023-12-10 起已停止维护",
     ),
     ("could not determine the version of kube-scheduler", "无法确定 kube-scheduler 的版本"),
+    # Shapes today's packaged data does not produce (the coverage test generates the rest).
+    (
+        "control plane 1.31.1-aliyun.1 is 3 patch releases behind 1.31.4-aliyun.1 (allowed 1; "
+        "newest from the ack calendar (ack-patches))",
+        "控制面 1.31.1-aliyun.1 比 1.31.4-aliyun.1 落后 3 个补丁版本"
+        "（允许落后 1 个；最新补丁版本取自ACK 版本日历（ack-patches））",
+    ),
+    (
+        "could not determine when 1.30 reaches end of support (TKE calendar, tke-policy-en: 1.30 "
+        "date not published in any copy of TKE's calendar we could read)",
+        "无法确定 1.30 何时结束支持（TKE 版本日历，tke-policy-en："
+        "在能读到的各版 TKE 日历中都没有公布 1.30 的日期）",
+    ),
+    (
+        "could not determine when 1.37 reaches end of support (upstream calendar, "
+        "k8s-schedule-2024: no date published)",
+        "无法确定 1.37 何时结束支持（上游版本日历，k8s-schedule-2024：未公布日期）",
+    ),
+    (
+        "calico-node declared v3.26.4, running v3.26.1; calico-typha declared v3.26.4, running "
+        "v3.26.1: upgrade pending or stuck",
+        "calico-node 声明版本为 v3.26.4，实际运行 v3.26.1；"
+        "calico-typha 声明版本为 v3.26.4，实际运行 v3.26.1：升级未完成或已卡住",
+    ),
+    (
+        "Docker Engine 25.0 (the managers, 25.0.5) is maintained for security fixes only",
+        "Docker Engine 25.0（管理节点，25.0.5）仅提供安全修复",
+    ),
+    (
+        "Mesos 1.4 and older (agents in pool r9, 1.3.0) is retired with the project since "
+        "2019-02-12",
+        "Mesos 1.4 及更早版本（节点池 r9 的Agent 节点，1.3.0）自 2019-02-12 起已随项目一起退役",
+    ),
     ("could not determine the cluster's addons", "无法确定集群的组件列表"),
 ]
 
