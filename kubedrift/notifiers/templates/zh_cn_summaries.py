@@ -31,7 +31,7 @@ _REASON = r"(?P<reason>auth|throttled|timeout|server|malformed|not_found|config|
 _SUMMARIES = forms(
     (
         r"(?P<text>.+) \(waiver (?P<waiver>\S+) expired on (?P<date>\S+)\)",
-        "{text}（豁免 {waiver} 已于 {date} 到期）",
+        "{text}；豁免 {waiver} 已于 {date} 到期",
     ),
     # control_plane.py
     (
@@ -52,7 +52,7 @@ _SUMMARIES = forms(
         r"control plane (?P<current>\S+) is (?P<n>\d+) patch releases? behind (?P<newest>\S+) "
         r"\(allowed (?P<limit>\d+); newest from (?P<text>.+)\)",
         "控制面 {current} 比 {newest} 落后 {n} 个补丁版本"
-        "（允许落后 {limit} 个；最新补丁版本取自{text}）",
+        "（允许落后 {limit} 个；最新补丁版本来源：{text}）",
     ),
     (
         rf"control plane (?P<current>\S+) is (?P<n>\d+) minors? ahead of the target {_TARGET}",
@@ -61,7 +61,7 @@ _SUMMARIES = forms(
     (
         rf"could not determine whether (?P<cloud>\S+) offers the target {_TARGET}: no offered "
         r"versions were collected",
-        "无法确定 {cloud} 是否提供目标 {target}：未采集到可用版本列表",
+        "未采集到可用版本列表，无法确定 {cloud} 是否提供目标 {target}",
     ),
     (
         rf"(?P<cloud>\S+) in (?P<region>\S+) offers no version the target {_TARGET} admits: the "
@@ -96,7 +96,7 @@ _SUMMARIES = forms(
     (
         r"(?P<minor>\S+) is older than every minor the (?P<text>.+) lists, all past end of "
         r"support",
-        "{minor} 比{text}列出的所有小版本都旧，这些小版本均已结束支持",
+        "{text}列出的所有小版本都比 {minor} 新，且均已结束支持",
     ),
     (
         r"could not determine the end of support of (?P<minor>\S+): the (?P<text>.+) does not "
@@ -110,7 +110,7 @@ _SUMMARIES = forms(
     ),
     (
         r"could not determine whether (?P<name>\S+) is installed: add-ons not read",
-        "无法确定 {name} 是否已安装：未能读取组件列表",
+        "未能读取组件列表，无法确定 {name} 是否已安装",
     ),
     (
         r"could not determine whether (?P<name>\S+) is installed: it is not among the add-ons "
@@ -172,7 +172,7 @@ _SUMMARIES = forms(
     (
         r"could not determine whether the nodes of pool (?P<pool>.+) run one version: node "
         r"versions were not collected",
-        "无法确定节点池 {pool} 的节点是否运行同一版本：未采集各节点的版本",
+        "未采集各节点的版本，无法确定节点池 {pool} 的节点是否运行同一版本",
     ),
     (
         r"pool (?P<pool>.+) runs mixed kubelet versions: (?P<joined>.+)",
@@ -187,7 +187,7 @@ _SUMMARIES = forms(
     (
         rf"{_PRODUCT} (?P<current>\S+) on the (?P<leaders>managers|masters) is (?P<n>\d+) release "
         rf"line\(s\) behind the target {_TARGET} \(allowed lag (?P<lag>\d+)\)",
-        "{leaders}上的 {product} {current} 落后目标 {target} {n} 个版本线（允许落后 {lag} 个）",
+        "{leaders}上的 {product} {current} 比目标 {target} 落后 {n} 个版本线（允许落后 {lag} 个）",
     ),
     (
         rf"(?P<workers>workers|agents) in pool (?P<pool>.+) run {_PRODUCT} (?P<version>\S+), not "
@@ -217,17 +217,18 @@ _SUMMARIES = forms(
     # engine.py
     (
         r"no target in the plan: no group selects (?P<name>.+) \((?P<cloud>[^,()]+), no labels\)",
-        "计划中没有目标版本：没有任何分组选中 {name}（{cloud}，无标签）",
+        "没有任何分组选中 {name}（{cloud}，无标签），计划中没有它的目标版本",
     ),
     (
         r"no target in the plan: no group selects (?P<name>.+) \((?P<cloud>[^,()]+), "
         r"(?P<labels>.+)\)",
-        "计划中没有目标版本：没有任何分组选中 {name}（{cloud}，标签 {labels}）",
+        "没有任何分组选中 {name}（{cloud}，标签 {labels}），计划中没有它的目标版本",
     ),
     (
         r"no target in the plan: group (?P<group>.+) selects this (?P<platform>\S+) cluster but "
         r"sets no `(?P<field>[^`]+)` version",
-        "计划中没有目标版本：分组 {group} 选中了这个 {platform} 集群，但没有设置 `{field}` 版本",
+        "分组 {group} 选中了这个 {platform} 集群，但没有设置 `{field}` 版本，"
+        "计划中没有它的目标版本",
     ),
     (
         rf"could not collect source (?P<source>\S+) \({_REASON}\): (?P<message>.+)",
@@ -352,7 +353,7 @@ _FIXED = fixed(
     (
         "could not determine whether removed APIs are in use: deprecated API usage was not "
         "collected",
-        "无法确定是否仍在使用将被移除的 API：未采集已弃用 API 的调用情况",
+        "未采集已弃用 API 的调用情况，无法确定是否仍在使用将被移除的 API",
     ),
 )
 

@@ -62,14 +62,14 @@ CASES = [
     (
         "no target in the plan: no group selects edge sh k3s (kubeconfig, dc=shanghai, "
         "env=production)",
-        "计划中没有目标版本：没有任何分组选中 edge sh k3s（kubeconfig，标签 dc=shanghai, "
-        "env=production）",
+        "没有任何分组选中 edge sh k3s（kubeconfig，标签 dc=shanghai, env=production），"
+        "计划中没有它的目标版本",
     ),
     (
         "kube-scheduler v1.27.13 is 2 minors older than kube-apiserver v1.29.4; kube-scheduler "
         "may be at most 1 minor older (waiver idc-skew expired on 2026-11-01)",
         "kube-scheduler v1.27.13 比 kube-apiserver v1.29.4 旧 2 个小版本；kube-scheduler "
-        "最多只能比 API Server 旧 1 个小版本（豁免 idc-skew 已于 2026-11-01 到期）",
+        "最多只能比 API Server 旧 1 个小版本；豁免 idc-skew 已于 2026-11-01 到期",
     ),
     (
         "waiver payments-legacy-psp (owner team payments) expires in 3 days, on 2026-11-29: 2 "
@@ -93,7 +93,7 @@ CASES = [
         "control plane 1.31.1-aliyun.1 is 3 patch releases behind 1.31.4-aliyun.1 (allowed 1; "
         "newest from the ack calendar (ack-patches))",
         "控制面 1.31.1-aliyun.1 比 1.31.4-aliyun.1 落后 3 个补丁版本"
-        "（允许落后 1 个；最新补丁版本取自ACK 版本日历（ack-patches））",
+        "（允许落后 1 个；最新补丁版本来源：ACK 版本日历（ack-patches））",
     ),
     (
         "could not determine when 1.30 reaches end of support (TKE calendar, tke-policy-en: 1.30 "
