@@ -10,7 +10,7 @@ import pytest
 
 from kubedrift.cli import main
 from kubedrift.model.inventory import InventoryDocument
-from kubedrift.notifiers.templates import zh_cn_engine
+from kubedrift.notifiers.templates import zh_cn_engine, zh_cn_summaries
 from kubedrift.notifiers.templates.zh_cn_planner import PLANNER
 
 pytestmark = pytest.mark.slow
@@ -58,8 +58,9 @@ def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) 
     ]
     assert orders["severity"] == "info"
     assert "no compatibility data for TKE's nginx-ingress versions" in orders["summary"]
-    # Chinese chat messages word the engine's sentences in Chinese: every remedy without
-    # steps and every expected phrase the demo's findings carry has its Chinese form.
+    # Chinese chat messages word the engine's sentences in Chinese: every summary, every
+    # remedy without steps and every expected phrase the demo's findings carry has its
+    # Chinese form.
     words = re.compile(r"[a-z]{3,} [a-z]{3,}")
     untranslated = set()
     for finding in report["findings"]:
@@ -72,6 +73,8 @@ def test_demo_json_is_the_evaluate_document(capsys: pytest.CaptureFixture[str]) 
             untranslated.add(remedy["summary"])
         if expected and words.search(expected) and zh_cn_engine.expected(expected) == expected:
             untranslated.add(expected)
+        if zh_cn_summaries.summary(finding["summary"]) is None:
+            untranslated.add(finding["summary"])
     assert not untranslated
     # Chinese tickets word the planner's sentences in Chinese: every reason, block, warning,
     # add-on decision and in-place / replacement reason of the demo's remedy steps.
