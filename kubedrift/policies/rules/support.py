@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import ClassVar
 
+from kubedrift.calendar.lookup import calendar_provider_for
 from kubedrift.model.findings import Severity
 from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportDate, SupportWindow
@@ -122,7 +123,8 @@ class EndOfSupport(PlanePartRule):
                 note = f"; packaged {packaged.provider} calendar says {shown}"
             return live, f"live {view.provider} metadata, preferred over package data{note}"
         if packaged is None:
-            return None, f"{_calendar_name(provider)} calendar"
+            # Named as the calendar that answered: upstream's for a self-hosted cluster.
+            return None, f"{_calendar_name(calendar_provider_for(provider))} calendar"
         return (
             packaged,
             f"{_calendar_name(packaged.provider)} calendar, {packaged.end_of_support.source.id}",

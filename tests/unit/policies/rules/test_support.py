@@ -85,3 +85,12 @@ def test_older_than_the_calendar_has_ended() -> None:
     [finding] = run(EndOfSupport, ack, target("1.30"), at("2026-11-26"))
     assert finding.severity is Severity.CRITICAL
     assert "older than every minor" in finding.summary
+
+
+def test_a_self_hosted_cluster_is_judged_by_the_upstream_calendar_and_says_so() -> None:
+    old = cluster("1.16.9", provider="kubeconfig")
+    [finding] = run(EndOfSupport, old, target("1.30"), at("2026-11-26"))
+    assert finding.severity is Severity.CRITICAL
+    assert finding.summary == (
+        "1.16 is older than every minor the upstream calendar lists, all past end of support"
+    )
