@@ -9,7 +9,7 @@ every rule's `evaluate` runs (the reference the equivalence tests compare with).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from kubedrift.model.findings import Finding
@@ -19,6 +19,7 @@ from kubedrift.policies.rules.addon_groups import keyed_groups
 from kubedrift.policies.rules.base import Draft, Rule, RuleContext, stamp
 from kubedrift.policies.rules.parts import (
     GroupPartRule,
+    PlaneFacts,
     PoolPartRule,
     group_part_drafts,
     plane_facts,
@@ -54,33 +55,64 @@ class RuleRunner:
         return found
 
     def _part_drafts(self, cluster: ClusterInventory, target: Target) -> list[Draft]:
-        context = self.context
-        cache = context.cache
+        """Every part rule's drafts for the cluster. What a stage shares (the plane view, the
+        facts, the add-on groups) failing to be read is the error of each rule that reads it,
+        as when each rule reads it itself (`reuse=False`)."""
         out: list[Draft] = []
         if self.planes:
-            view = plane_view(context, cluster, target)
-            kept = cache.get(planed := (self, view))
-            if kept is None:
-                kept = cache[planed] = plane_part_drafts(self.planes, view)
-            out += kept
+            out += _guarded(self.planes, lambda: self._plane_drafts(cluster, target))
         if not (self.pools or self.groups):
             return out
-        facts = plane_facts(context, cluster, target)
+        readers: tuple[Rule, ...] = (*self.pools, *self.groups)
+        try:
+            facts = plane_facts(self.context, cluster, target)
+        except Exception as exc:  # the per-cluster boundary
+            return out + [rule_error(rule, exc) for rule in readers]
         if self.pools:
-            for pool in cluster.node_pools:
-                pooled = (self, facts, pool_key(pool))
-                kept = cache.get(pooled)
-                if kept is None:
-                    kept = cache[pooled] = pool_part_drafts(self.pools, facts, pool)
-                out += kept
+            out += _guarded(self.pools, lambda: self._pool_drafts(cluster, facts))
         if self.groups:
-            for name, (addons, members) in keyed_groups(context, cluster, target).items():
-                grouped = (self, facts, name, members)
-                kept = cache.get(grouped)
-                if kept is None:
-                    kept = cache[grouped] = group_part_drafts(self.groups, facts, name, addons)
-                out += kept
+            out += _guarded(self.groups, lambda: self._group_drafts(cluster, target, facts))
         return out
+
+    def _plane_drafts(self, cluster: ClusterInventory, target: Target) -> Sequence[Draft]:
+        view = plane_view(self.context, cluster, target)
+        cache = self.context.cache
+        kept: tuple[Draft, ...] | None = cache.get(planed := (self, view))
+        if kept is None:
+            kept = cache[planed] = plane_part_drafts(self.planes, view)
+        return kept
+
+    def _pool_drafts(self, cluster: ClusterInventory, facts: PlaneFacts) -> list[Draft]:
+        cache = self.context.cache
+        out: list[Draft] = []
+        for pool in cluster.node_pools:
+            pooled = (self, facts, pool_key(pool))
+            kept = cache.get(pooled)
+            if kept is None:
+                kept = cache[pooled] = pool_part_drafts(self.pools, facts, pool)
+            out += kept
+        return out
+
+    def _group_drafts(
+        self, cluster: ClusterInventory, target: Target, facts: PlaneFacts
+    ) -> list[Draft]:
+        cache = self.context.cache
+        out: list[Draft] = []
+        for name, (addons, members) in keyed_groups(self.context, cluster, target).items():
+            grouped = (self, facts, name, members)
+            kept = cache.get(grouped)
+            if kept is None:
+                kept = cache[grouped] = group_part_drafts(self.groups, facts, name, addons)
+            out += kept
+        return out
+
+
+def _guarded(rules: Sequence[Rule], compute: Callable[[], Sequence[Draft]]) -> Sequence[Draft]:
+    """`compute()`, or each of `rules`' error when what they share could not be read."""
+    try:
+        return compute()
+    except Exception as exc:  # the per-cluster boundary
+        return [rule_error(rule, exc) for rule in rules]
 
 
 def _each(

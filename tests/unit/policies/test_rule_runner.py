@@ -10,7 +10,7 @@ import pytest
 
 from kubedrift.calendar import load_calendar
 from kubedrift.model.findings import Finding, Severity
-from kubedrift.model.inventory import NodePool
+from kubedrift.model.inventory import ClusterInventory, NodePool
 from kubedrift.model.plan import VersionPlan
 from kubedrift.policies.engine import evaluate
 from kubedrift.policies.planfile import parse_plan
@@ -173,3 +173,37 @@ groups:
     said = {f.key.cluster: f.summary for f in shared if f.key.rule == "addon-behind-plan"}
     assert said["ack/r-1/ack"].startswith("no comparable version: ACK's coredns")
     assert said["tke/r-1/tke"].endswith("is outside the plan's >=1.11")
+
+
+def _unreadable(part: str) -> ClusterInventory:
+    """Past validation, an inventory no collector makes: its add-ons are not a list, or its
+    live support window is a set."""
+    made = cluster("1.29.3", name="broken", pools=({"versions_seen": {"1.29.3": 1}},))
+    if part == "addons":
+        return made.model_copy(update={"addons": None})
+    plane = made.control_plane.model_copy(update={"support": {"not", "a window"}})
+    return made.model_copy(update={"control_plane": plane})
+
+
+@pytest.mark.parametrize(
+    ("part", "failing"),
+    [
+        ("addons", {"addon-incompatible", "skew-kubelet", "node-pool-behind"}),
+        ("support", {"end-of-support", "control-plane-patch-lag", "control-plane-minor-lag"}),
+    ],
+)
+def test_a_cluster_the_part_rules_cannot_read_is_their_errors_not_the_fleets(
+    part: str, failing: set[str]
+) -> None:
+    good = cluster("1.29.3", name="good", pools=({"versions_seen": {"1.31.3": 1}},))
+    fleet = [good, _unreadable(part)]
+    for reuse in (True, False):
+        findings = evaluate(PLAN, fleet, NOW, CALENDAR, reuse=reuse)
+        errors = {f.key.rule for f in findings if f.key.component == "rule-error"}
+        assert failing <= errors
+        assert {f.key.cluster for f in findings if f.key.component == "rule-error"} == {
+            "kubeconfig/broken"
+        }
+        assert any(f.key.cluster == "kubeconfig/good" for f in findings)
+    shared = evaluate(PLAN, fleet, NOW, CALENDAR)
+    assert _json(shared) == _json(evaluate(PLAN, fleet, NOW, CALENDAR, reuse=False))
