@@ -4,6 +4,7 @@ may have reached a sink twice."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,9 +13,12 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
+from kubedrift.calendar import ReleaseCalendar
+from kubedrift.calendar.lookup import MinorLike
 from kubedrift.metrics import StoreCollector
 from kubedrift.model.inventory import Collected
 from kubedrift.model.plan import VersionPlan
+from kubedrift.model.support import SupportWindow
 from kubedrift.store import Store
 from tests.unit.metrics.seed import (
     CALENDAR,
@@ -137,3 +141,41 @@ def test_a_delivery_after_an_unrecorded_attempt_counts_as_possibly_duplicated(
         (("sink", "chat"),): 0.0,
         (("sink", "pager"),): 1.0,
     }
+
+
+class _HeldCalendar(ReleaseCalendar):
+    """The seed calendar, counting look-ups; the first one waits until `go` is set."""
+
+    def __init__(self) -> None:
+        super().__init__(CALENDAR.windows("tke") + CALENDAR.windows("upstream"))
+        self.looked_up = 0
+        self.holding, self.go = threading.Event(), threading.Event()
+
+    def window(self, provider: str, minor: MinorLike) -> SupportWindow | None:
+        self.looked_up += 1
+        if not self.holding.is_set():
+            self.holding.set()
+            assert self.go.wait(10)
+        return super().window(provider, minor)
+
+
+def test_a_scrape_while_the_metrics_are_warmed_waits_and_does_not_redo_the_work(
+    store: Store,
+) -> None:
+    alone = _HeldCalendar()
+    alone.go.set()
+    expected = StoreCollector(store, lambda: PLAN, alone, clock=lambda: SCRAPE).exposition()
+    calendar = _HeldCalendar()
+    collector = StoreCollector(store, lambda: PLAN, calendar, clock=lambda: SCRAPE)
+    warming = threading.Thread(target=collector.warm)
+    warming.start()
+    assert calendar.holding.wait(10)  # the warm is figuring the fleet
+    served: list[bytes] = []
+    scraping = threading.Thread(target=lambda: served.append(collector.exposition()))
+    scraping.start()
+    scraping.join(0.5)  # the scrape would have done the work by now, were it not waiting
+    calendar.go.set()
+    warming.join(10)
+    scraping.join(10)
+    assert served == [expected]
+    assert calendar.looked_up == alone.looked_up  # the fleet was figured once
