@@ -149,6 +149,8 @@ class WaiverSelector(Selector):
     group: Names | None = Field(default=None, description="Plan group name(s).")
 
     def covers_cluster(self, cluster: ClusterIdentity, group: str | None) -> bool:
-        if self.group is not None and group not in self.group:
-            return False
-        return self.matches(cluster)
+        return self.covers_group(group) and self.matches(cluster)
+
+    def covers_group(self, group: str | None) -> bool:
+        """The condition on the cluster's plan group (the name of none: None)."""
+        return self.group is None or group in self.group

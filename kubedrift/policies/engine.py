@@ -16,6 +16,8 @@ from kubedrift.calendar import ReleaseCalendar
 from kubedrift.model.findings import Finding, FindingKey, Severity
 from kubedrift.model.inventory import ClusterInventory, CollectionFailed, Platform
 from kubedrift.model.plan import ClusterGroup, Target, VersionPlan
+from kubedrift.model.selector import Selector
+from kubedrift.model.selector_index import SelectorIndex
 from kubedrift.policies.compat import CompatData, load_compat
 from kubedrift.policies.gc_paused import collector_paused
 from kubedrift.policies.rule_runner import RuleRunner
@@ -64,7 +66,8 @@ def evaluate(
         every[platform] = RuleRunner(context, mine)
         target_free[platform] = RuleRunner(context, [r for r in mine if not r.info.needs_target])
     waivers = WaiverBook(plan, now.date(), reuse=reuse)
-    group_for = _GroupFinder(plan).group_for if reuse else plan.group_for
+    # Groups found in two stages (`SelectorIndex`), or group by group without reuse.
+    group_for = SelectorIndex(plan.groups, _selector).first if reuse else plan.group_for
     by_cluster: dict[str, list[Finding]] = {}
     with collector_paused():
         for cluster in inventories:
@@ -153,31 +156,8 @@ def _no_platform_target(cluster: ClusterInventory, group: ClusterGroup) -> Findi
     )
 
 
-class _GroupFinder:
-    """`plan.group_for` in two stages: the groups whose selectors hold but for the name are
-    kept per distinct set of what they read (platform, provider, region, the labels they
-    name); only their name conditions are then checked, in plan order."""
-
-    def __init__(self, plan: VersionPlan) -> None:
-        self.groups = plan.groups
-        self.labels = tuple(sorted({key for g in plan.groups for key in g.selector.labels}))
-        self.candidates: dict[tuple[object, ...], tuple[ClusterGroup, ...]] = {}
-
-    def group_for(self, cluster: ClusterInventory) -> ClusterGroup | None:
-        labels = cluster.labels
-        key = (
-            cluster.platform,
-            cluster.provider,
-            cluster.region,
-            *[labels.get(name) for name in self.labels],
-        )
-        candidates = self.candidates.get(key)
-        if candidates is None:
-            candidates = self.candidates[key] = tuple(
-                g for g in self.groups if g.selector.matches_except_name(cluster)
-            )
-        name = cluster.name
-        return next((g for g in candidates if g.selector.matches_name(name)), None)
+def _selector(group: ClusterGroup) -> Selector:
+    return group.selector
 
 
 def collection_findings(failures: Iterable[CollectionFailed]) -> list[Finding]:

@@ -10,6 +10,8 @@ from fnmatch import fnmatchcase
 from kubedrift.model.findings import Finding
 from kubedrift.model.inventory import ClusterInventory
 from kubedrift.model.plan import ClusterGroup, VersionPlan, Waiver
+from kubedrift.model.selector import Selector
+from kubedrift.model.selector_index import SelectorIndex
 from kubedrift.policies.rules.base import make_finding, make_remedy
 from kubedrift.policies.rules.meta import WAIVER_EXPIRING
 
@@ -27,10 +29,9 @@ class WaiverBook:
         self.day, self.reuse = day, reuse
         self.live = [w for w in plan.waivers if w.active_on(day)]
         self.expired = [w for w in plan.waivers if not w.active_on(day)]
-        every = [*self.live, *self.expired]
-        self.labels = tuple(sorted({key for w in every for key in w.selector.labels}))
-        # The waivers whose selectors hold but for the name, per distinct set of what they read.
-        self.candidates: dict[tuple[object, ...], tuple[list[Waiver], list[Waiver]]] = {}
+        # Waivers found in two stages (`SelectorIndex`), the plan group part of the key.
+        self.live_index = SelectorIndex(self.live, _selector, _covers_group)
+        self.expired_index = SelectorIndex(self.expired, _selector, _covers_group)
 
     def _covering(
         self, cluster: ClusterInventory, group: str | None
@@ -40,25 +41,9 @@ class WaiverBook:
                 [w for w in self.live if w.selector.covers_cluster(cluster, group)],
                 [w for w in self.expired if w.selector.covers_cluster(cluster, group)],
             )
-        labels = cluster.labels
-        key = (
-            group,
-            cluster.platform,
-            cluster.provider,
-            cluster.region,
-            *[labels.get(name) for name in self.labels],
-        )
-        found = self.candidates.get(key)
-        if found is None:
-            found = self.candidates[key] = (
-                [w for w in self.live if _covers_but_name(w, cluster, group)],
-                [w for w in self.expired if _covers_but_name(w, cluster, group)],
-            )
-        name = cluster.name
-        live, expired = found
         return (
-            [w for w in live if w.selector.matches_name(name)],
-            [w for w in expired if w.selector.matches_name(name)],
+            self.live_index.matching(cluster, group),
+            self.expired_index.matching(cluster, group),
         )
 
     def apply(
@@ -91,10 +76,12 @@ class WaiverBook:
         return out
 
 
-def _covers_but_name(waiver: Waiver, cluster: ClusterInventory, group: str | None) -> bool:
-    selector = waiver.selector
-    wanted = selector.group
-    return (wanted is None or group in wanted) and selector.matches_except_name(cluster)
+def _selector(waiver: Waiver) -> Selector:
+    return waiver.selector
+
+
+def _covers_group(waiver: Waiver, group: str | None) -> bool:
+    return waiver.selector.covers_group(group)
 
 
 def _first(waivers: list[Waiver], finding: Finding) -> Waiver | None:
