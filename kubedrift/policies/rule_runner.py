@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import methodcaller
 
 from kubedrift.model.findings import Finding
 from kubedrift.model.inventory import ClusterInventory
@@ -21,13 +22,12 @@ from kubedrift.policies.rules.parts import (
     GroupPartRule,
     PlaneFacts,
     PoolPartRule,
-    group_part_drafts,
+    each_rule,
     plane_facts,
     pool_key,
-    pool_part_drafts,
     rule_error,
 )
-from kubedrift.policies.rules.plane_part import PlanePartRule, plane_part_drafts, plane_view
+from kubedrift.policies.rules.plane_part import PlanePartRule, plane_view
 
 
 class RuleRunner:
@@ -79,7 +79,7 @@ class RuleRunner:
         cache = self.context.cache
         kept: tuple[Draft, ...] | None = cache.get(planed := (self, view))
         if kept is None:
-            kept = cache[planed] = plane_part_drafts(self.planes, view)
+            kept = cache[planed] = each_rule(self.planes, methodcaller("plane_drafts", view))
         return kept
 
     def _pool_drafts(self, cluster: ClusterInventory, facts: PlaneFacts) -> list[Draft]:
@@ -89,7 +89,9 @@ class RuleRunner:
             pooled = (self, facts, pool_key(pool))
             kept = cache.get(pooled)
             if kept is None:
-                kept = cache[pooled] = pool_part_drafts(self.pools, facts, pool)
+                kept = cache[pooled] = each_rule(
+                    self.pools, methodcaller("pool_drafts", facts, pool)
+                )
             out += kept
         return out
 
@@ -102,7 +104,9 @@ class RuleRunner:
             grouped = (self, facts, name, members)
             kept = cache.get(grouped)
             if kept is None:
-                kept = cache[grouped] = group_part_drafts(self.groups, facts, name, addons)
+                kept = cache[grouped] = each_rule(
+                    self.groups, methodcaller("group_drafts", facts, name, addons)
+                )
             out += kept
         return out
 

@@ -9,10 +9,11 @@ method for each part in turn; the equivalence tests compare the two ways.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from operator import methodcaller
+from typing import ClassVar, TypeVar
 
 from kubedrift.model.findings import Finding, Severity
 from kubedrift.model.inventory import Addon, ClusterInventory, NodePool
@@ -30,6 +31,8 @@ from kubedrift.policies.rules.base import (
 from kubedrift.policies.rules.facts import parsed, server_key
 from kubedrift.policies.rules.meta import RULE_ERROR_COMPONENT
 from kubedrift.versions import KubeVersion
+
+_R = TypeVar("_R", bound=Rule)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -117,7 +120,11 @@ class PoolPartRule(ContextRule):
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterable[Finding]:
         facts = plane_facts(self.context, cluster, target)
-        drafts = [d for pool in cluster.node_pools for d in pool_part_drafts((self,), facts, pool)]
+        drafts = [
+            d
+            for pool in cluster.node_pools
+            for d in each_rule((self,), methodcaller("pool_drafts", facts, pool))
+        ]
         return stamp(cluster.key, drafts)
 
 
@@ -140,32 +147,18 @@ class GroupPartRule(ContextRule):
         drafts = [
             d
             for name, (addons, _) in groups.items()
-            for d in group_part_drafts((self,), facts, name, addons)
+            for d in each_rule((self,), methodcaller("group_drafts", facts, name, addons))
         ]
         return stamp(cluster.key, drafts)
 
 
-def pool_part_drafts(
-    rules: Sequence[PoolPartRule], facts: PlaneFacts, pool: NodePool
-) -> tuple[Draft, ...]:
-    """Every pool rule's drafts for `pool`, in rule order; a rule that fails gives its error."""
+def each_rule(rules: Sequence[_R], ask: Callable[[_R], Iterable[Draft]]) -> tuple[Draft, ...]:
+    """Every rule's drafts for one part (`ask(rule)`), in rule order; a rule that fails gives
+    its error (the per-cluster boundary, as for whole-cluster rules)."""
     out: list[Draft] = []
     for rule in rules:
         try:
-            out.extend(rule.pool_drafts(facts, pool))
-        except Exception as exc:  # the per-cluster boundary, as for whole-cluster rules
-            out.append(rule_error(rule, exc))
-    return tuple(out)
-
-
-def group_part_drafts(
-    rules: Sequence[GroupPartRule], facts: PlaneFacts, name: str, addons: Sequence[Addon]
-) -> tuple[Draft, ...]:
-    """Every add-on group rule's drafts for one group, like `pool_part_drafts`."""
-    out: list[Draft] = []
-    for rule in rules:
-        try:
-            out.extend(rule.group_drafts(facts, name, addons))
+            out.extend(ask(rule))
         except Exception as exc:  # the per-cluster boundary
             out.append(rule_error(rule, exc))
     return tuple(out)

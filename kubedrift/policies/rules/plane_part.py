@@ -9,9 +9,10 @@ clusters has a few dozen distinct control planes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import methodcaller
 from typing import ClassVar
 
 from kubedrift.model.findings import Finding
@@ -20,7 +21,7 @@ from kubedrift.model.plan import Target
 from kubedrift.model.support import SupportWindow
 from kubedrift.policies.rules.base import ContextRule, Draft, RuleContext, RuleInfo, stamp
 from kubedrift.policies.rules.facts import offered_versions
-from kubedrift.policies.rules.parts import rule_error
+from kubedrift.policies.rules.parts import each_rule
 from kubedrift.policies.rules.remedy import freeze
 from kubedrift.versions import KubeVersion
 
@@ -95,15 +96,4 @@ class PlanePartRule(ContextRule):
         self, cluster: ClusterInventory, target: Target, now: datetime
     ) -> Iterable[Finding]:
         view = plane_view(self.context, cluster, target)
-        return stamp(cluster.key, plane_part_drafts((self,), view))
-
-
-def plane_part_drafts(rules: Sequence[PlanePartRule], view: PlaneView) -> tuple[Draft, ...]:
-    """Every plane rule's drafts for `view`, in rule order; a rule that fails gives its error."""
-    out: list[Draft] = []
-    for rule in rules:
-        try:
-            out.extend(rule.plane_drafts(view))
-        except Exception as exc:  # the per-cluster boundary
-            out.append(rule_error(rule, exc))
-    return tuple(out)
+        return stamp(cluster.key, each_rule((self,), methodcaller("plane_drafts", view)))
