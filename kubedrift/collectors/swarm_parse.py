@@ -115,7 +115,3 @@ def node_pools(nodes: list[SwarmNode]) -> tuple[NodePool, ...]:
             )
         )
     return tuple(pools)
-
-
-def down_nodes(nodes: list[SwarmNode]) -> list[str]:
-    return sorted(n.hostname for n in nodes if n.state != "ready")

@@ -17,7 +17,7 @@ from kubedrift.model.findings import UpgradeStep
 from kubedrift.model.inventory import AddonKind, ClusterInventory
 from kubedrift.policies.skew import Component, SkewSubject, SkewVerdict
 from kubedrift.policies.skew_memo import problems as skew_problems
-from kubedrift.versions import KubeVersion, MinorVersion, parse_version
+from kubedrift.versions import KubeVersion, parse_version
 
 CONTROL_PLANE = "control-plane"
 KUBE_PROXY = "kube-proxy"
@@ -139,10 +139,6 @@ def kube_proxy_addon(inventory: ClusterInventory) -> KubeVersion | None:
 def rolling(state: ClusterState, version: KubeVersion) -> ClusterState:
     """Mid-roll: the new API server has joined, the old ones still serve (HA rolls one by one)."""
     return ClusterState((*state.apiservers, version), state.clients, state.pools)
-
-
-def as_version(minor: MinorVersion) -> KubeVersion:
-    return parse_version(str(minor))
 
 
 def apply(state: ClusterState, step: UpgradeStep) -> ClusterState:

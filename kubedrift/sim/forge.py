@@ -147,10 +147,6 @@ class _ForgeServer(RestServer):
         super().__init__(token, **kwargs)
         self.prs: list[FakePr] = []
 
-    def open_for(self, branch: str) -> list[FakePr]:
-        with self._lock:
-            return [p for p in self.prs if p.branch == branch and p.state == self.open_state]
-
     def answer(self, request: Request, operation: str, body: dict[str, Any]) -> Response:
         if operation == "list":
             listed = _page(self.select(request.query), request.query)

@@ -22,17 +22,11 @@ from kubedrift.versions import MinorVersion
 AddonKey = tuple[str, str, str | None, str | None, tuple[str, ...]]
 
 
-def addon_groups(
-    context: RuleContext, cluster: ClusterInventory, target: Target
-) -> dict[str, list[Addon]]:
-    """The cluster's add-ons by the name findings use (plan name, else canonical name)."""
-    return {name: addons for name, (addons, _) in keyed_groups(context, cluster, target).items()}
-
-
 def keyed_groups(
     context: RuleContext, cluster: ClusterInventory, target: Target
 ) -> dict[str, tuple[list[Addon], tuple[AddonKey, ...]]]:
-    """`addon_groups`, each group with the memo key of its add-ons."""
+    """The cluster's add-ons by the name findings use (plan name, else canonical name), each
+    group with the memo key of its add-ons."""
     # One slot: the add-on rules of one cluster run back to back.
     key = ("addon-groups",)
     slot = context.cache.get(key)
