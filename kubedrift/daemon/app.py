@@ -91,7 +91,11 @@ class Daemon:
             sources = self._stack.enter_context(open_sources(settings.sources, environ))
             calendar = load_calendar()
             self.directory = Directory(
-                self.store.latest_inventories, self.plans.current, calendar, clock
+                self.store.latest_inventories,
+                self.plans.current,
+                calendar,
+                clock,
+                revision=self.store.revision,
             )
             self.dispatcher = build_dispatcher(
                 settings, environ, self.store, self.directory, clock=clock, is_leader=is_leader

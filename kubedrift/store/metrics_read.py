@@ -32,11 +32,11 @@ from kubedrift.store import outbox_repo
 from kubedrift.store.engine import reading
 from kubedrift.store.records import OutboxStat
 from kubedrift.store.repo import Store
+from kubedrift.store.save import read_revision
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,
     InventorySnapshotRow,
-    StoreRevisionRow,
 )
 
 # Snapshot ids per `IN (...)`: well inside SQLite's bound-variable limit.
@@ -124,10 +124,7 @@ def read_metrics_view(
     the one it was read at; after a cycle, its clusters' facts are reused for every cluster
     whose current inventory snapshot is the same."""
     with reading(store.engine) as connection:
-        revision = connection.execute(
-            select(StoreRevisionRow.revision).where(StoreRevisionRow.id == 1)
-        ).scalar_one_or_none()
-        revision = revision or 0
+        revision = read_revision(connection)
         if known is not None and known.revision == revision:
             fleet = known
         else:

@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from kubedrift.model.events import DriftEvent, DriftState, ResolveReason
+from kubedrift.model.events import DriftEvent, DriftState
 from kubedrift.model.findings import FindingKey, Severity
 from kubedrift.model.inventory import ClusterInventory, FailureReason
 from kubedrift.model.reconcile import ReconcileResult, SourceState, VersionSnapshot
@@ -35,8 +34,9 @@ from kubedrift.store.records import (
     OutboxStat,
     ProposedChange,
 )
-from kubedrift.store.save import current_snapshot_ids, save_cycle
+from kubedrift.store.save import current_snapshot_ids, read_revision, save_cycle
 from kubedrift.store.save_events import Sinks, event_from, save_events
+from kubedrift.store.state_rows import state_of
 from kubedrift.store.tables import (
     ClusterRow,
     DriftStateRow,
@@ -119,6 +119,11 @@ class Store:
             rows = connection.execute(query).all()
         states = [state_of(row) for row in rows]
         return tuple(sorted(states, key=lambda s: str(s.key)))
+
+    def revision(self) -> int:
+        """The store revision: every saved cycle moves it (0 before the first)."""
+        with reading(self.engine) as connection:
+            return read_revision(connection)
 
     def snapshots(self) -> dict[str, VersionSnapshot]:
         """The version snapshot of every present cluster: reconcile's `snapshots`."""
@@ -286,22 +291,3 @@ class Store:
     def proposed_change(self, key: str) -> ProposedChange | None:
         with reading(self.engine) as connection:
             return changes_repo.one(connection, key)
-
-
-def state_of(row: Any) -> DriftState:
-    """A `drift_states` row (its columns, as a Core select of the table returns them)."""
-    return DriftState(
-        key=FindingKey(cluster=row.cluster, rule=row.rule, component=row.component),
-        severity=Severity(row.severity),
-        summary=row.summary,
-        opened_at=row.opened_at,
-        last_seen_at=row.last_seen_at,
-        observed=row.observed,
-        expected=row.expected,
-        waived_by=row.waived_by,
-        stale=row.stale,
-        source=row.source,
-        announced=row.announced,
-        resolved_at=row.resolved_at,
-        resolved_reason=ResolveReason(row.resolved_reason) if row.resolved_reason else None,
-    )

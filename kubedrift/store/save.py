@@ -48,6 +48,14 @@ def save_cycle(
     return CycleSaved(events=events, outbox=outbox, inventories=added, opened=opened)
 
 
+def read_revision(connection: Connection) -> int:
+    """The store revision: moved by every saved cycle, 0 before the first."""
+    revision = connection.execute(
+        select(StoreRevisionRow.revision).where(StoreRevisionRow.id == 1)
+    ).scalar_one_or_none()
+    return int(revision or 0)
+
+
 def _bump_revision(connection: Connection, now: datetime) -> None:
     """Every saved cycle moves the store revision (see `StoreRevisionRow`)."""
     bumped = connection.execute(

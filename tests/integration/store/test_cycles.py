@@ -195,3 +195,13 @@ def test_events_since_and_limit(store: Store) -> None:
     assert len(store.events()) == 3
     assert [e.at for e in store.events(since=at(1))] == [at(1), at(2)]
     assert [e.at for e in store.events(limit=2)] == [at(0), at(1)]
+
+
+def test_every_saved_cycle_moves_the_revision_and_nothing_else_does(store: Store) -> None:
+    assert store.revision() == 0  # no cycle saved yet
+    cycle(store, [behind("cls-a")], [inventory("cls-a", at(0))], at(0))
+    first = store.revision()
+    store.open_states(), store.latest_inventories(), store.prune(at(9))
+    assert store.revision() == first
+    cycle(store, [], [inventory("cls-a", at(1))], at(1))
+    assert store.revision() == first + 1
