@@ -1,6 +1,6 @@
 """One delivery attempt and how it is recorded: `send` turns a notifier's answer into an
-`Outcome`; `record` turns the outcomes of the messages telling an outbox row's event into
-the row's new state:
+`Outcome`; `record_all` turns the outcomes of the messages telling each outbox row's event
+into the row's new state (the delivered rows of a batch in one transaction):
 
 - delivered: every message telling the row's event went out;
 - retried at `now + backoff(attempts)`, doubling from `base_delay` up to `max_delay`, and
@@ -14,6 +14,8 @@ the row's new state:
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -32,7 +34,7 @@ class OutboxStore(Protocol):
     def claim_outbox(
         self, sink: str, now: datetime, limit: int = 50, *, lease: timedelta = ...
     ) -> list[OutboxItem]: ...
-    def mark_delivered(self, item: OutboxItem, now: datetime) -> bool: ...
+    def mark_all_delivered(self, items: Sequence[OutboxItem], now: datetime) -> set[int]: ...
     def mark_failed(
         self, item: OutboxItem, now: datetime, *, error: str, retry_at: datetime | None
     ) -> bool: ...
@@ -67,19 +69,37 @@ class Outcome:
     retry_after: float | None = None
 
 
-def record(
+def record_all(
+    store: OutboxStore,
+    policy: DispatchPolicy,
+    outcomes: Sequence[tuple[OutboxItem, list[Outcome]]],
+    now: datetime,
+) -> Counter[str]:
+    """Record each row's outcome from those of the messages telling its event; how many rows
+    were "delivered", "retried", "dead", or "lost" (the claim ran out and another worker took
+    the row over). The delivered rows are recorded together, in one transaction."""
+    counts: Counter[str] = Counter()
+    delivered = [item for item, of_item in outcomes if all(o.error is None for o in of_item)]
+    if delivered:
+        recorded = store.mark_all_delivered(delivered, now)
+        for item in delivered:
+            counts["delivered" if item.id in recorded else _lost(item)] += 1
+    for item, of_item in outcomes:
+        failed = [o for o in of_item if o.error is not None]
+        if failed:
+            counts[_record_failure(store, policy, item, failed, now)] += 1
+    return counts
+
+
+def _record_failure(
     store: OutboxStore,
     policy: DispatchPolicy,
     item: OutboxItem,
-    outcomes: list[Outcome],
+    failed: list[Outcome],
     now: datetime,
 ) -> str:
-    """Record `item`'s outcome from those of the messages telling its event: "delivered",
-    "retried", "dead", or "lost" when its claim ran out and another worker took it over."""
-    failed = [o for o in outcomes if o.error is not None]
+    """ "retried" or "dead" as `failed` (the failed messages telling the row) say; "lost"."""
     fields = {"sink": item.sink, "event_id": item.event.id, "attempts": item.attempts}
-    if not failed:
-        return "delivered" if store.mark_delivered(item, now) else _lost(item)
     error = "; ".join(dict.fromkeys(o.error or "" for o in failed))
     age = now - item.created_at
     if any(not o.retryable for o in failed) or age >= policy.dead_after:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from kubedrift.daemon.delivery import DispatchPolicy, OutboxStore, Outcome, record, send
+from kubedrift.daemon.delivery import DispatchPolicy, OutboxStore, Outcome, record_all, send
 from kubedrift.daemon.threads import ThreadBook, as_replies, remember, replies
 from kubedrift.model.events import DriftEvent
 from kubedrift.model.threads import ChatThread
@@ -218,10 +218,8 @@ class Dispatcher:
         for message in messages:
             for event_id in message.event_ids:
                 by_event[event_id].append(outcomes[message.key])
-        counts = {"delivered": 0, "retried": 0, "dead": 0, "lost": 0}
-        for item in items:
-            outcomes_of_item = by_event.get(item.event.id, [])
-            counts[record(self.store, self.policy, item, outcomes_of_item, self.clock())] += 1
+        of_items = [(item, by_event.get(item.event.id, [])) for item in items]
+        counts = record_all(self.store, self.policy, of_items, self.clock())
         return DrainReport(
             sink,
             claimed=report.claimed,

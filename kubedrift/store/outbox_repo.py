@@ -4,17 +4,21 @@ quiet hours, count, prune.
 A claim is one short transaction that selects due rows `FOR UPDATE SKIP LOCKED` (PostgreSQL:
 two workers never wait on, nor take, each other's rows; SQLite renders no lock clause and
 serialises writers with `BEGIN IMMEDIATE` instead) and pushes their `next_attempt_at` past a
-lease. Delivery happens outside any transaction; `finish` then applies only if the row is
-still the same claim (same `attempts`), so a worker whose lease ran out cannot overwrite the
-outcome of the worker that took over.
+lease. Delivery happens outside any transaction; `finish_failed` and `finish_delivered` then
+apply only to a row still under the same claim (same `attempts`), so a worker whose lease ran
+out cannot overwrite the outcome of the worker that took over. `finish_delivered` records a
+whole batch's deliveries in the caller's one transaction (a few statements, not two a row).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, insert, literal_column, select, update
 
+from kubedrift.store.engine import CHUNK
 from kubedrift.store.records import OutboxItem, OutboxStat
 from kubedrift.store.save_events import event_from
 from kubedrift.store.tables import (
@@ -82,18 +86,57 @@ def claim(
     ]
 
 
-def finish(
+def finish_delivered(
+    connection: Connection, items: Sequence[OutboxItem], now: datetime
+) -> set[int]:
+    """Record the delivery of every row of `items` still under its claim; returns their ids
+    (a row missing was taken over by another worker)."""
+    by_claim: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        by_claim[item.attempts].append(item.id)
+    recorded: set[int] = set()
+    for attempts, ids in by_claim.items():
+        for start in range(0, len(ids), CHUNK):
+            recorded.update(
+                connection.execute(
+                    update(OutboxRow)
+                    .where(
+                        OutboxRow.id.in_(ids[start : start + CHUNK]),
+                        OutboxRow.status == PENDING,
+                        OutboxRow.attempts == attempts,
+                    )
+                    .values(status=OutboxStatus.DELIVERED.value, last_error=None, finished_at=now)
+                    .returning(OutboxRow.id)
+                ).scalars()
+            )
+    attempts_made = [
+        {
+            "outbox_id": item.id,
+            "attempt": item.attempts,
+            "started_at": item.claimed_at,
+            "finished_at": now,
+            "outcome": "delivered",
+            "error": None,
+        }
+        for item in items
+        if item.id in recorded
+    ]
+    if attempts_made:
+        connection.execute(insert(DeliveryRow), attempts_made)
+    return recorded
+
+
+def finish_failed(
     connection: Connection,
     item: OutboxItem,
     now: datetime,
     *,
-    error: str | None,
+    error: str,
     retry_at: datetime | None,
 ) -> bool:
-    """Delivered (`error` None), retried at `retry_at`, or dead (an error and no retry)."""
-    if error is None:
-        status, outcome = OutboxStatus.DELIVERED.value, "delivered"
-    elif retry_at is not None:
+    """A failed attempt: retried at `retry_at`, or dead (no retry); False when the claim was
+    lost."""
+    if retry_at is not None:
         status, outcome = PENDING, "failed"
     else:
         status, outcome = OutboxStatus.DEAD.value, "dead"

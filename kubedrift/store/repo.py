@@ -209,8 +209,13 @@ class Store:
 
     def mark_delivered(self, item: OutboxItem, now: datetime) -> bool:
         """Record a delivery; False when the claim was lost (another worker re-claimed)."""
+        return item.id in self.mark_all_delivered([item], now)
+
+    def mark_all_delivered(self, items: Sequence[OutboxItem], now: datetime) -> set[int]:
+        """Record the deliveries of `items` in one transaction; the ids recorded (a row whose
+        claim was lost is not)."""
         with writing(self.engine) as connection:
-            return outbox_repo.finish(connection, item, now, error=None, retry_at=None)
+            return outbox_repo.finish_delivered(connection, items, now)
 
     def mark_failed(
         self, item: OutboxItem, now: datetime, *, error: str, retry_at: datetime | None
@@ -218,7 +223,7 @@ class Store:
         """Record a failed attempt: retried at `retry_at`, or dead-lettered when it is None.
         False when the claim was lost."""
         with writing(self.engine) as connection:
-            return outbox_repo.finish(connection, item, now, error=error, retry_at=retry_at)
+            return outbox_repo.finish_failed(connection, item, now, error=error, retry_at=retry_at)
 
     def hold_outbox(self, item: OutboxItem, until: datetime) -> bool:
         """Hold a claimed row until `until` (a route's quiet hours), not as an attempt.

@@ -92,6 +92,26 @@ def test_an_expired_lease_is_reclaimed_and_the_old_claim_is_fenced(store: Store)
     assert counts(store) == {("chat", OutboxStatus.DELIVERED): 1}
 
 
+def test_a_batch_is_recorded_together_but_a_row_another_worker_took_is_not(
+    store: Store, db_url: str
+) -> None:
+    fill(store, 1200)  # more rows than one statement's chunk of ids
+    late = store.claim_outbox("chat", NOW, limit=1, lease=timedelta(minutes=1))
+    batch = store.claim_outbox("chat", NOW + timedelta(seconds=1), limit=2000)
+    (taken,) = store.claim_outbox("chat", NOW + timedelta(minutes=1))  # `late`, reclaimed
+    mixed = [*late, *batch]
+    recorded = store.mark_all_delivered(mixed, NOW + timedelta(minutes=2))
+    assert recorded == {item.id for item in batch}  # `late`'s claim is fenced off
+    assert counts(store) == {
+        ("chat", OutboxStatus.DELIVERED): 1199,
+        ("chat", OutboxStatus.PENDING): 1,
+    }
+    assert store.mark_all_delivered(batch, NOW + timedelta(minutes=3)) == set()  # final
+    assert store.mark_delivered(taken, NOW + timedelta(minutes=3))
+    log = _deliveries(db_url)
+    assert len(log) == 1200 and set(log) == {(1, "delivered", None), (2, "delivered", None)}
+
+
 def test_sinks_can_be_chosen_per_event(store: Store) -> None:
     def route(event: DriftEvent) -> list[str]:
         return ["chat", "pager"] if event.type is EventType.DRIFT_OPENED else ["chat"]
