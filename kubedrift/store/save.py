@@ -210,27 +210,31 @@ def _state_values(state: DriftState) -> dict[str, Any]:
 def _save_states(
     connection: Connection, states: Sequence[DriftState], resolved: Sequence[DriftState]
 ) -> int:
-    """Update each key's open row (or insert one); returns how many rows were inserted."""
+    """Update each key's open row where it differs (or insert one); returns how many rows
+    were inserted.
+
+    A cycle passes every open state, most of them those of other sources' clusters as they
+    were read: rows already holding a state's values are left alone, so a cycle writes what
+    it changed, not the whole fleet's states once per source.
+    """
     open_rows = {
-        (row.cluster, row.rule, row.component): row.id
+        (row.cluster, row.rule, row.component): row._mapping
         for row in connection.execute(
-            select(
-                DriftStateRow.id, DriftStateRow.cluster, DriftStateRow.rule, DriftStateRow.component
-            ).where(DriftStateRow.resolved_at.is_(None))
+            select(DriftStateRow.__table__).where(DriftStateRow.resolved_at.is_(None))
         ).all()
     }
     updates: list[dict[str, Any]] = []
     inserts: list[dict[str, Any]] = []
     for state in (*resolved, *states):
         values = _state_values(state)
-        row_id = open_rows.get((state.key.cluster, state.key.rule, state.key.component))
-        if row_id is None:
+        row = open_rows.get((state.key.cluster, state.key.rule, state.key.component))
+        if row is None:
             # Also the path of a replay: a state resolved by the first save has no open row;
             # its (key, opened_at) row exists, so the insert is skipped.
             inserts.append(values)
-        else:
+        elif any(row[column] != value for column, value in values.items()):
             # Bound names must differ from column names in an UPDATE's SET clause.
-            updates.append({"row_id": row_id, **{f"v_{c}": v for c, v in values.items()}})
+            updates.append({"row_id": row["id"], **{f"v_{c}": v for c, v in values.items()}})
     if updates:
         statement = (
             update(DriftStateRow)

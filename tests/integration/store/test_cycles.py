@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import StatementError
 
 from kubedrift.drift import event_id
@@ -205,3 +206,26 @@ def test_every_saved_cycle_moves_the_revision_and_nothing_else_does(store: Store
     assert store.revision() == first
     cycle(store, [], [inventory("cls-a", at(1))], at(1))
     assert store.revision() == first + 1
+
+
+def test_a_cycle_writes_the_states_it_changed_not_every_open_one(store: Store) -> None:
+    names = [f"cls-{n}" for n in range(5)]
+    cycle(store, [behind(n) for n in names], [inventory(n, at(0)) for n in names], at(0))
+    written: list[int] = []
+
+    def count(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        if statement.lstrip().upper().startswith("UPDATE DRIFT_STATES"):
+            written.append(len(parameters) if isinstance(parameters, list) else 1)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        # One cluster looked at again (as a node-watch trigger does): seen, nothing else moves.
+        result, _ = cycle(store, [behind("cls-0")], [inventory("cls-0", at(1))], at(1), sources=())
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert sum(written) == 1
+    assert_store_holds(store, result)
+    (seen,) = [s for s in store.open_states() if s.key.cluster == key_of("cls-0")]
+    assert seen.last_seen_at == at(1)
