@@ -10,7 +10,10 @@ Time and leadership are injected: `clock` gives every cycle its `now`, and `is_l
 decides whether this replica may collect and write at all. Collection runs outside the
 lock (it is the slow part, and sources run on their own schedules side by side);
 read-states -> reconcile -> save runs under it, because each save replaces the complete
-state maps the next reconcile starts from.
+state maps the next reconcile starts from. Those maps are kept from the last save, with the
+store revision it moved to: the next cycle reads them again only when another save (another
+replica's) moved the revision since, instead of reading the whole fleet's open states, version
+snapshots and source states once per source and cycle.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ CycleKind = Literal["scan", "reevaluate"]
 class CycleStore(Protocol):
     """What a cycle needs from `kubedrift.store.Store`."""
 
+    def revision(self) -> int: ...
     def open_states(self) -> Sequence[DriftState]: ...
     def snapshots(self) -> Mapping[str, VersionSnapshot]: ...
     def source_states(self) -> Mapping[str, SourceState]: ...
@@ -57,7 +61,25 @@ class CycleStore(Protocol):
         inventories: Iterable[ClusterInventory],
         sinks: Sinks,
         now: datetime,
-    ) -> object: ...
+    ) -> SavedCycle: ...
+
+
+class SavedCycle(Protocol):
+    """What a cycle reads of what `save_cycle` returns."""
+
+    @property
+    def revision(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class StoredMaps:
+    """The maps a cycle starts from (open states, version snapshots, source states), as of
+    store revision `revision`."""
+
+    revision: int
+    states: Sequence[DriftState]
+    snapshots: Mapping[str, VersionSnapshot]
+    sources: Mapping[str, SourceState]
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,8 @@ class Cycles:
     # Called after every cycle, skipped ones included (readiness, metrics).
     on_cycle: Callable[[CycleReport], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # What the last save left in the store (see the module docstring).
+    _kept: StoredMaps | None = field(default=None, repr=False)
 
     def scan(self, names: Iterable[str] | None = None) -> CycleReport:
         """Collect `names` (every source when None) and save what the cycle concludes."""
@@ -164,8 +188,9 @@ class Cycles:
             return self._done(CycleReport("reevaluate", self.clock(), skipped="not the leader"))
         with self._lock:
             now = self.clock()
-            states = self.store.open_states()
-            failing = {name for name, s in self.store.source_states().items() if s.failing}
+            stored = self._stored()
+            states = stored.states
+            failing = {name for name, s in stored.sources.items() if s.failing}
             # Unknown is not resolved: a cluster whose last collection failed keeps its
             # states as they are until it is looked at again.
             stale = {state.key.cluster for state in states if state.stale}
@@ -197,17 +222,32 @@ class Cycles:
         # Collection failures stay out of the findings (docs/drift.md): they reach
         # reconcile as results and become stale states and `source.failed`.
         findings = evaluate(self.plan(), inventories, now, self.calendar)
+        stored = self._stored()
         outcome = reconcile(
-            self.store.open_states(),
+            stored.states,
             findings,
             results,
             now,
             sources=sources,
-            snapshots=self.store.snapshots(),
-            source_states=self.store.source_states(),
+            snapshots=stored.snapshots,
+            source_states=stored.sources,
         )
-        self.store.save_cycle(outcome, saved, self.sinks, now)
+        revision = self.store.save_cycle(outcome, saved, self.sinks, now).revision
+        self._kept = StoredMaps(revision, outcome.states, outcome.snapshots, outcome.sources)
         return outcome
+
+    def _stored(self) -> StoredMaps:
+        """The maps the last save left, or the store's when another save moved it since."""
+        kept = self._kept
+        revision = self.store.revision()
+        if kept is not None and kept.revision == revision:
+            return kept
+        return StoredMaps(
+            revision,
+            self.store.open_states(),
+            self.store.snapshots(),
+            self.store.source_states(),
+        )
 
     def _done(self, report: CycleReport) -> CycleReport:
         _log_report(report)

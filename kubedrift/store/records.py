@@ -14,12 +14,14 @@ from kubedrift.store.tables import OutboxStatus
 
 
 class CycleSaved(Frozen):
-    """What one `save_cycle` wrote: all zeros for a replayed cycle."""
+    """What one `save_cycle` wrote (all zeros for a replayed cycle), and the store revision
+    it moved the store to."""
 
     events: int = 0
     outbox: int = 0
     inventories: int = 0
     opened: int = 0
+    revision: int = 0
 
 
 class OutboxItem(Frozen):

@@ -44,8 +44,10 @@ def save_cycle(
     added = _save_inventories(connection, collected)
     opened = _save_states(connection, result.states, result.resolved)
     events, outbox = insert_events(connection, result.events, sinks, now)
-    _bump_revision(connection, now)
-    return CycleSaved(events=events, outbox=outbox, inventories=added, opened=opened)
+    revision = _bump_revision(connection, now)
+    return CycleSaved(
+        events=events, outbox=outbox, inventories=added, opened=opened, revision=revision
+    )
 
 
 def read_revision(connection: Connection) -> int:
@@ -56,8 +58,9 @@ def read_revision(connection: Connection) -> int:
     return int(revision or 0)
 
 
-def _bump_revision(connection: Connection, now: datetime) -> None:
-    """Every saved cycle moves the store revision (see `StoreRevisionRow`)."""
+def _bump_revision(connection: Connection, now: datetime) -> int:
+    """Every saved cycle moves the store revision (see `StoreRevisionRow`); returns the
+    revision it moved to (read in the saving transaction, so it is this save's)."""
     bumped = connection.execute(
         update(StoreRevisionRow)
         .where(StoreRevisionRow.id == 1)
@@ -65,6 +68,7 @@ def _bump_revision(connection: Connection, now: datetime) -> None:
     ).rowcount
     if not bumped:  # the row the migration writes was deleted by hand
         insert_ignoring(connection, StoreRevisionRow, [{"id": 1, "revision": 1, "changed_at": now}])
+    return read_revision(connection)
 
 
 def _save_sources(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kubedrift.model.events import EventType
+from kubedrift.daemon.cycle import Cycles
+from kubedrift.model.events import DriftState, EventType
 from kubedrift.store.repo import Store
 from tests.unit.daemon.fixtures import PLAN, Clock, ScriptedCollector, cycles, plan, store
 
@@ -118,3 +119,88 @@ def test_every_cycle_reaches_on_cycle(tmp_path: Path) -> None:
     run.scan()
     run.reevaluate()
     assert seen == ["scan", "reevaluate"]
+
+
+class CountingStore(Store):
+    """The real store, counting the reads of the open states a cycle starts from."""
+
+    reads = 0
+
+    def open_states(self) -> tuple[DriftState, ...]:
+        self.reads += 1
+        return super().open_states()
+
+
+def test_a_cycle_starts_from_what_the_last_save_left_unless_another_replica_saved(
+    tmp_path: Path,
+) -> None:
+    db = CountingStore(f"sqlite:///{tmp_path / 'kd.sqlite'}", upgrade=True)
+    a = ScriptedCollector("a", {"c1": "1.29.3"})
+    b = ScriptedCollector("b", {"c2": "1.29.3"})
+    clock = Clock()
+    run = cycles(db, [a, b], clock)
+    run.scan()
+    clock.tick()
+    run.scan(["a"])
+    assert db.reads == 1  # the second cycle read nothing back
+    # Another replica (leader for a while) saves: c2 is upgraded, its lag resolves.
+    b.clusters["c2"] = "1.30.2"
+    clock.tick()
+    cycles(db, [a, b], clock).scan(["b"])
+    after_other = {s.key: s for s in db.open_states()}
+    reads = db.reads
+    clock.tick()
+    run.scan(["a"])
+    assert db.reads == reads + 1  # the revision moved: read again
+    # Nothing of the other replica's save is undone by the first one's kept maps.
+    assert {
+        k: s for k, s in ((s.key, s) for s in db.open_states()) if k.cluster.endswith("c2")
+    } == {k: s for k, s in after_other.items() if k.cluster.endswith("c2")}
+    assert ("tke/ap-shanghai/c2", "control-plane-minor-lag") not in open_keys(db)
+
+
+def _history(tmp_path: Path, *, fresh_each_cycle: bool) -> list[object]:
+    """Events and open states after each step of a drifting fleet's life, from one
+    long-lived `Cycles`, or from a new one (nothing kept) for every cycle."""
+    db = store(tmp_path)
+    a = ScriptedCollector("a", {"c1": "1.29.3", "c2": "1.29.3", "c3": "1.30.2"})
+    b = ScriptedCollector("b", {"c4": "1.28.9"})
+    clock = Clock()
+    current = {"plan": plan()}
+    long_lived = cycles(db, [a, b], clock, current=lambda: current["plan"])
+
+    def run() -> Cycles:
+        return (
+            cycles(db, [a, b], clock, current=lambda: current["plan"])
+            if fresh_each_cycle
+            else long_lived
+        )
+
+    steps = (
+        lambda: run().scan(),
+        lambda: (a.clusters.update(c1="1.30.2"), run().scan(["a"]))[1],
+        lambda: (a.failing.add("c2"), run().scan(["a"]))[1],
+        lambda: (b.__setattr__("discovery_fails", True), run().scan(["b"]))[1],
+        lambda: (a.failing.clear(), a.clusters.pop("c3"), run().scan())[2],
+        lambda: (current.update(plan=plan(PLAN.replace('"1.30"', '"1.29"'))), run().reevaluate())[
+            1
+        ],
+        lambda: (b.__setattr__("discovery_fails", False), run().scan(["b"]))[1],
+    )
+    seen: list[object] = []
+    for step in steps:
+        clock.tick()
+        report = step()
+        seen.append([(e.type, e.cluster, e.summary) for e in report.events])
+        seen.append(db.open_states())
+        seen.append(db.source_states())
+    return seen
+
+
+def test_kept_maps_give_the_same_cycles_as_reading_the_store_each_time(tmp_path: Path) -> None:
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "fresh").mkdir()
+    kept = _history(tmp_path / "kept", fresh_each_cycle=False)
+    fresh = _history(tmp_path / "fresh", fresh_each_cycle=True)
+    assert kept == fresh
+    assert any(kept[i] for i in range(0, len(kept), 3))  # the steps made events
