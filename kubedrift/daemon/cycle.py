@@ -200,7 +200,9 @@ class Cycles:
                 if inventory.key not in stale and inventory.source not in failing
             ]
             results: list[Result] = [Collected(inventory=i) for i in inventories]
-            outcome = self._reconcile_and_save(inventories, results, now, sources=(), saved=())
+            outcome = self._reconcile_and_save(
+                inventories, results, now, sources=(), saved=(), stored=stored
+            )
         report = CycleReport(
             "reevaluate",
             now,
@@ -218,11 +220,12 @@ class Cycles:
         *,
         sources: Sequence[str],
         saved: Sequence[ClusterInventory],
+        stored: StoredMaps | None = None,
     ) -> ReconcileResult:
         # Collection failures stay out of the findings (docs/drift.md): they reach
         # reconcile as results and become stale states and `source.failed`.
         findings = evaluate(self.plan(), inventories, now, self.calendar)
-        stored = self._stored()
+        stored = stored or self._stored()
         outcome = reconcile(
             stored.states,
             findings,
